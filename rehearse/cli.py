@@ -1,0 +1,66 @@
+"""The ``rehearse`` command. Every capability is scriptable; most commands print ``--json``.
+
+With no arguments it opens the desktop app. Each group of subcommands lives in ``rehearse/commands/`` and
+registers itself through ``register(subparsers)``; a command handler returns an exit code and raises
+:class:`rehearse.errors.UserError` for user mistakes, which are printed here without a traceback (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from rehearse import __version__
+from rehearse.errors import UserError
+
+COMMAND_MODULES = [
+    "rehearse.commands.scenario",
+    "rehearse.commands.matching",
+    "rehearse.commands.speech",
+    "rehearse.commands.models",
+    "rehearse.commands.voice",
+    "rehearse.commands.audio",
+    "rehearse.commands.session",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehearse",
+        description="Rehearse asking for a promotion, out loud and offline. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"rehearse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from rehearse.ui.app import run_app
+
+        return run_app()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("rehearse: cancelled", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
