@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "rehearse.commands.voice",
     "rehearse.commands.audio",
     "rehearse.commands.session",
+    "rehearse.commands.history",
 ]
 
 
