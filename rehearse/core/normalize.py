@@ -1,0 +1,241 @@
+"""Text normalisation for matching what a recognizer heard against prepared key phrases.
+
+Recognizers print the same words in different styles: Vosk writes "sixty two percent", Whisper writes "62%".
+:func:`tokenize` turns either into the same list of :class:`Token`\\ s — lower case, no punctuation, contractions
+expanded ("I'm" -> "i am", "haven't" -> "have not"), symbols spelled out ("%" -> "percent", "$400,000" ->
+"400000 dollars"), and every number canonicalised to digits (number words are read with text2num). Each token keeps
+the span of original whitespace-separated words it came from, so matches can point back at the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from text_to_num import text2num
+
+__all__ = ["Token", "tokenize", "canonical_number", "stem", "FILLERS", "ARTICLES", "NEGATIONS"]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One normalised word. ``first``/``last`` index the original ``text.split()`` words (inclusive)."""
+
+    text: str
+    first: int
+    last: int
+    number: bool = False  # canonical digits ("62", "2.5", "2023", "3th" for ordinals)
+
+
+# Words a speaker may insert (or a recognizer may drop) without changing what was said.
+FILLERS = frozenset("um umm uh uhh er erm ah eh hmm mm mhm like so well actually basically just really okay ok".split())
+ARTICLES = frozenset("a an the".split())
+NEGATIONS = frozenset("not no never none nothing nobody neither nor cannot without".split())
+
+_CONTRACTIONS = {
+    "i'm": "i am", "im": "i am", "won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not",
+    "ain't": "is not", "let's": "let us", "y'all": "you all", "gonna": "going to", "wanna": "want to",
+    "gotta": "got to", "o'clock": "oclock",
+}
+_SUFFIXES = [("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'m", " am")]
+_S_IS = frozenset("it that he she there what who here where how everyone everything nobody something this".split())
+_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
+_SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "k": 1000, "m": 10**6,
+           "mm": 10**6, "bn": 10**9, "b": 10**9}
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = frozenset(_UNITS + _TENS + ["hundred", "thousand", "million", "billion", "trillion"])
+_DIGIT_WORDS = {w: str(i) for i, w in enumerate(_UNITS[:10])} | {"oh": "0", "o": "0"}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+             "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+             "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+             "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000}
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
+                              "\u2212": "-", "\u2010": "-", "\u2011": "-"})
+_DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
+_PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z]*|\d+(?:\.\d+)?[a-z]*|[a-z0-9]+(?:'[a-z]+)*|[$€£%&+]")
+_SPLIT_RE = re.compile(r"[-/_:;\"()\[\]{}<>|~^*=#@!?…]+|\.(?!\d)|,(?!\d)|(?<!\d),")
+_ONE_ON_ONE_RE = re.compile(r"\b1:1")
+
+
+def canonical_number(value: str) -> str:
+    """'2.50' -> '2.5', '2.0' -> '2', '400,000' -> '400000'. Unparseable input is returned unchanged."""
+    try:
+        d = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        return value
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
+
+
+def stem(word: str) -> str:
+    """A light plural/possessive stem used as a comparison key ("tickets" -> "ticket")."""
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _expand(piece: str) -> list[str]:
+    """Expand contractions and possessives of one lower-case piece."""
+    if piece in _CONTRACTIONS:
+        return _CONTRACTIONS[piece].split()
+    for suffix, repl in _SUFFIXES:
+        if piece.endswith(suffix) and len(piece) > len(suffix):
+            return (piece[: -len(suffix)] + repl).split()
+    if piece.endswith("'s"):
+        base = piece[:-2]
+        return [base, "is"] if base in _S_IS else ([base] if base else [])
+    if piece.endswith("s'"):
+        return [piece[:-1]]
+    return [p for p in piece.split("'") if p] if "'" in piece else [piece]
+
+
+def _raw_pieces(word: str) -> list[str]:
+    """Split one original word into lower-case pieces, spelling out symbols."""
+    word = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).lower()
+    word = _ONE_ON_ONE_RE.sub("1 on 1", word)
+    out: list[str] = []
+    for chunk in _SPLIT_RE.split(word):
+        chunk = chunk.strip(".'")
+        if not chunk:
+            continue
+        trailing: list[str] = []
+        for piece in _PIECE_RE.findall(chunk):
+            if piece in _CURRENCY:
+                trailing.append(_CURRENCY[piece])  # "$400" -> "400 dollars": the unit follows the number
+            elif piece == "%":
+                out.append("percent")
+            elif piece in ("&", "+"):
+                out.append("and" if piece == "&" else "plus")
+            else:
+                out.extend(_expand(piece))
+                if trailing and piece[:1].isdigit():
+                    out.extend(trailing)
+                    trailing = []
+        out.extend(trailing)
+    return out
+
+
+def _digits_piece(piece: str) -> tuple[str, list[str]] | None:
+    """'400,000' -> ('400000', []); '62nd' -> ('62th', []); '400k' -> ('400000', []); '1s' -> ('1', ['s'])."""
+    m = _DIGITS_RE.match(piece)
+    if not m:
+        return None
+    value, suffix = m.group(1), m.group(2) or ""
+    if suffix in ("st", "nd", "rd", "th"):
+        return canonical_number(value) + "th", []
+    if suffix in _SCALES:
+        return canonical_number(str(Decimal(value.replace(",", "")) * _SCALES[suffix])), []
+    if suffix == "s":  # "1:1s" -> "ones" as in "one on ones"; "1990s" stays a number
+        return ("ones", []) if value == "1" else (canonical_number(value) + "s", [])
+    return canonical_number(value), []
+
+
+def _read_number_run(words: list[str]) -> tuple[str, int] | None:
+    """Read the longest number at the start of ``words`` (number words). Returns (canonical, words used)."""
+    best = None
+    for end in range(min(len(words), 12), 0, -1):
+        chunk = words[:end]
+        if chunk[-1] == "and" or chunk[0] == "and":
+            continue
+        try:
+            best = (str(text2num(" ".join(chunk), "en")), end)
+            break
+        except ValueError:
+            continue
+    if best is None:
+        return None
+    value, used = best
+    # decimals: "two point five", "two point oh"
+    if used + 1 < len(words) and words[used] == "point" and words[used + 1] in _DIGIT_WORDS:
+        digits = []
+        i = used + 1
+        while i < len(words) and words[i] in _DIGIT_WORDS:
+            digits.append(_DIGIT_WORDS[words[i]])
+            i += 1
+        return canonical_number(value + "." + "".join(digits)), i
+    # ordinals: "twenty third"
+    if used < len(words) and words[used] in _ORDINALS and int(value) % 10 == 0 and int(value) >= 20:
+        return f"{int(value) + _ORDINALS[words[used]]}th", used + 1
+    return value, used
+
+
+def _is_run_word(word: str) -> bool:
+    return word in _NUMBER_WORDS or word in ("and", "point", "oh") or word in _ORDINALS
+
+
+def tokenize(text: str) -> list[Token]:
+    """Normalise ``text`` into tokens; each keeps the span of original whitespace words it came from."""
+    flat: list[tuple[str, int]] = []  # (piece, original word index)
+    for index, word in enumerate(text.split()):
+        for piece in _raw_pieces(word):
+            flat.append((piece, index))
+    tokens: list[Token] = []
+    i = 0
+    n = len(flat)
+    while i < n:
+        piece, index = flat[i]
+        parsed = _digits_piece(piece) if piece[:1].isdigit() else None
+        if parsed is not None:
+            value, rest = parsed
+            last = index
+            # "1.2 million", "400 thousand", "$1.2 million" (pieces: 1.2, dollars, million)
+            unit = i + 1 < n and flat[i + 1][0] in _CURRENCY.values()
+            k = i + 2 if unit else i + 1
+            if k < n and flat[k][0] in ("thousand", "million", "billion", "trillion") and value[:1].isdigit():
+                value = canonical_number(str(Decimal(value) * _SCALES[flat[k][0]]))
+                last = flat[k][1]
+                if unit:
+                    rest = [flat[i + 1][0]] + rest
+                i = k
+            tokens.append(Token(value, index, last, value[:1].isdigit()))
+            tokens.extend(Token(r, index, index) for r in rest)
+            i += 1
+            continue
+        if piece in _NUMBER_WORDS or piece in _ORDINALS or (piece == "a" and i + 1 < n and flat[i + 1][0] in (
+                "hundred", "thousand", "million")):
+            j = i
+            run = []
+            while j < n and (_is_run_word(flat[j][0]) or (j == i and flat[j][0] == "a")):
+                run.append("one" if (j == i and flat[j][0] == "a") else flat[j][0])
+                j += 1
+            if run and run[0] in _ORDINALS:
+                tokens.append(Token(f"{_ORDINALS[run[0]]}th", index, index, True))
+                i += 1
+                continue
+            read = _read_number_run(run)
+            if read is not None:
+                value, used = read
+                last_i = i + used - 1
+                # "1.2 million" spoken: "one point two million"
+                if last_i + 1 < n and flat[last_i + 1][0] in ("thousand", "million", "billion") and "." in value:
+                    value = canonical_number(str(Decimal(value) * _SCALES[flat[last_i + 1][0]]))
+                    last_i += 1
+                tokens.append(Token(value, index, flat[last_i][1], True))
+                i = last_i + 1
+                continue
+        tokens.append(Token(piece, index, index))
+        i += 1
+    return _join_years(tokens)
+
+
+def _join_years(tokens: list[Token]) -> list[Token]:
+    """'twenty twenty three' (read as 20, 23) -> 2023; 'nineteen ninety nine' -> 1999."""
+    out: list[Token] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.number and tok.number and prev.text.isdigit() and tok.text.isdigit()
+                and len(prev.text) == 2 and len(tok.text) == 2 and prev.text[0] != "0" and tok.text[0] != "0"
+                and prev.last + 1 == tok.first and prev.first != prev.last - 1 and prev.first == prev.last):
+            out[-1] = Token(prev.text + tok.text, prev.first, tok.last, True)
+            continue
+        out.append(tok)
+    return out
