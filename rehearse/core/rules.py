@@ -1,0 +1,180 @@
+"""The manager's branching in pitch mode: what the manager does next, given what was heard so far.
+
+Pure and seeded: the same signals, persona and ``random.Random(seed)`` give the same move. The rules:
+
+1. The manager reacts to the first thing missing from the pitch, in this order, each at most once:
+   no explicit ask -> ``no_ask``; evidence without numbers -> ``no_numbers`` ("can you quantify that?");
+   gaps not named -> ``gaps_not_named`` ("what about <gap>?"); no timeline asked -> ``no_timeline`` (vague
+   encouragement). Then, with nothing of that missing: intent buried late -> ``intent_buried``; "I've earned
+   it" reasoning -> ``earned_it``; an apologetic tone -> ``apologetic``.
+2. When nothing is missing, a skeptical manager (always) or a busy one (sometimes) raises one of the scenario's
+   objections before deciding.
+3. Then the outcome: a strong pitch (ask, numbers, gaps and timeline all heard) gets ``yes`` with a
+   persona-weighted chance, otherwise ``not_yet`` with conditions; a pitch that never pinned down a timeline
+   ends ``ambiguous``; anything else ``not_yet``. The number of reactions is bounded per persona; when the
+   budget is spent the manager decides with what was heard.
+4. After the outcome the user answers once more (confirming title, timeline and compensation after a yes, or
+   pinning down criteria and a review date otherwise), and the conversation ends.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+
+PERSONAS = ("supportive", "skeptical", "busy")
+DEFAULT_PERSONA = "supportive"
+SIGNALS = ("asked_timeline", "named_gaps", "evidence_with_numbers", "explicit_ask", "intent_early", "earned_it",
+           "apologetic")
+OUTCOMES = ("yes", "not_yet", "ambiguous")
+
+
+@dataclass(frozen=True)
+class PersonaRules:
+    max_reactions: int  # reactions + objections the manager raises before deciding
+    p_yes: float  # chance a strong pitch gets a yes (otherwise a not-yet with conditions)
+    p_objection: float  # chance the manager raises an objection when nothing is missing
+
+
+PERSONA_RULES = {
+    "supportive": PersonaRules(max_reactions=3, p_yes=0.8, p_objection=0.0),
+    "skeptical": PersonaRules(max_reactions=4, p_yes=0.4, p_objection=1.0),
+    "busy": PersonaRules(max_reactions=2, p_yes=0.6, p_objection=0.3),
+}
+
+# (signal that must be True, reaction key when it is not, the pitch part an answer to it is scored as)
+MISSING_RULES = (
+    ("explicit_ask", "no_ask", "ask"),
+    ("evidence_with_numbers", "no_numbers", "evidence"),
+    ("named_gaps", "gaps_not_named", "gaps"),
+    ("asked_timeline", "no_timeline", "ask"),
+)
+# Weaker issues, raised only when none of the above is missing: (signal, value that is a problem, key, part).
+MANNER_RULES = (
+    ("intent_early", False, "intent_buried", "intent"),
+    ("earned_it", True, "earned_it", "evidence"),
+    ("apologetic", True, "apologetic", "intent"),
+)
+REACTION_PART = ({key: part for _signal, key, part in MISSING_RULES}
+                 | {key: part for _signal, _bad, key, part in MANNER_RULES})
+STRONG_SIGNALS = tuple(signal for signal, _key, _part in MISSING_RULES)
+# What the user's answer to an outcome is scored as (the ask: role, timeline, compensation / criteria).
+OUTCOME_EXPECTS = {"yes": "ask", "not_yet": "ask", "ambiguous": "ask"}
+
+
+@dataclass(frozen=True)
+class Move:
+    """The manager's next move. ``kind``: reaction | objection | outcome | end."""
+
+    kind: str
+    key: str = ""  # reaction key, objection id or outcome
+    expects: str | None = None  # what the user's answer is scored as; None when the conversation ends
+
+
+@dataclass
+class PitchState:
+    """What the manager knows so far. Signals are merged over the user's answers (once heard, stays heard)."""
+
+    signals: dict[str, bool] = field(default_factory=dict)
+    raised: list[str] = field(default_factory=list)  # reaction keys and "objection:ID" raised so far
+    outcome: str | None = None
+    ended: bool = False
+
+    def hear(self, signals: dict | None) -> None:
+        for name, value in (signals or {}).items():
+            if name in ("apologetic", "earned_it"):
+                # Manner is about the latest answer: a better answer replaces it.
+                self.signals[name] = bool(value)
+            else:
+                self.signals[name] = bool(self.signals.get(name)) or bool(value)
+
+    @property
+    def exchanges(self) -> int:
+        return len(self.raised)
+
+
+def persona_rules(persona: str | None) -> PersonaRules:
+    return PERSONA_RULES.get(persona or DEFAULT_PERSONA, PERSONA_RULES[DEFAULT_PERSONA])
+
+
+def missing(signals: dict) -> list[tuple[str, str]]:
+    """(reaction key, part) for each thing a strong pitch has that this one lacks, in the order raised."""
+    return [(key, part) for signal, key, part in MISSING_RULES if not signals.get(signal)]
+
+
+def is_strong(signals: dict) -> bool:
+    return all(signals.get(s) for s in STRONG_SIGNALS)
+
+
+def decide_outcome(signals: dict, persona: str | None, rng: random.Random) -> str:
+    if is_strong(signals):
+        return "yes" if rng.random() < persona_rules(persona).p_yes else "not_yet"
+    if not signals.get("asked_timeline"):
+        return "ambiguous"
+    return "not_yet"
+
+
+def next_move(state: PitchState, persona: str | None, rng: random.Random, *,
+              reactions: set[str] | None = None, objection_ids: list[str] = ()) -> Move:
+    """The manager's next move after the user's latest answer (``state`` already holds what was heard).
+
+    ``reactions``: the reaction keys the scenario has lines for (None: all); keys without a line are skipped.
+    ``objection_ids``: the scenario's objections the manager may raise.
+    """
+    if state.ended:
+        return Move("end")
+    if state.outcome is not None:
+        return Move("end")
+    rules = persona_rules(persona)
+    if state.exchanges < rules.max_reactions:
+        for key, part in missing(state.signals):
+            if key not in state.raised and (reactions is None or key in reactions):
+                return Move("reaction", key, part)
+        if not missing(state.signals):
+            for signal, bad, key, part in MANNER_RULES:
+                if (signal in state.signals and bool(state.signals[signal]) == bad and key not in state.raised
+                        and (reactions is None or key in reactions)):
+                    return Move("reaction", key, part)
+        asked = [r for r in state.raised if r.startswith("objection:")]
+        fresh = [oid for oid in objection_ids if f"objection:{oid}" not in state.raised]
+        if not asked and fresh and not missing(state.signals) and rng.random() < rules.p_objection:
+            oid = rng.choice(fresh)
+            return Move("objection", oid, f"objection:{oid}")
+    outcome = decide_outcome(state.signals, persona, rng)
+    return Move("outcome", outcome, OUTCOME_EXPECTS[outcome])
+
+
+def apply(state: PitchState, move: Move) -> None:
+    """Record that the manager made ``move``."""
+    if move.kind == "reaction":
+        state.raised.append(move.key)
+    elif move.kind == "objection":
+        state.raised.append(f"objection:{move.key}")
+    elif move.kind == "outcome":
+        state.outcome = move.key
+    elif move.kind == "end":
+        state.ended = True
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Fill ``{gap}``, ``{target_role}``, ``{manager}``... placeholders; unknown ones are left as written."""
+    try:
+        return string.Formatter().vformat(template, (), _Keep(values))
+    except (ValueError, IndexError):
+        return template
+
+
+def pick(variants, rng: random.Random) -> str:
+    """One of a line's variants (a string or a list of strings), chosen by the seeded RNG."""
+    if isinstance(variants, str):
+        return variants
+    variants = list(variants)
+    if not variants:
+        return ""
+    return variants[0] if len(variants) == 1 else rng.choice(variants)

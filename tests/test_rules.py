@@ -1,0 +1,117 @@
+"""The manager's branching, tested as rules: signals + persona + seed -> next move."""
+
+import random
+
+import pytest
+
+from rehearse.core import rules
+from rehearse.core.rules import Move, PitchState, next_move
+
+ALL_GOOD = {"asked_timeline": True, "named_gaps": True, "evidence_with_numbers": True, "explicit_ask": True,
+            "intent_early": True, "earned_it": False, "apologetic": False}
+
+
+def signals(**changes):
+    return {**ALL_GOOD, **changes}
+
+
+def state_with(sig, raised=()):
+    state = PitchState()
+    state.hear(sig)
+    state.raised.extend(raised)
+    return state
+
+
+@pytest.mark.parametrize(
+    "sig, raised, persona, expected",
+    [
+        # no timeline asked -> vague encouragement, the answer scored as the ask
+        (signals(asked_timeline=False), [], "supportive", Move("reaction", "no_timeline", "ask")),
+        (signals(named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", "gaps")),
+        (signals(evidence_with_numbers=False), [], "busy", Move("reaction", "no_numbers", "evidence")),
+        (signals(explicit_ask=False), [], "skeptical", Move("reaction", "no_ask", "ask")),
+        # several things missing: the order is ask, numbers, gaps, timeline
+        (signals(asked_timeline=False, named_gaps=False, evidence_with_numbers=False), [], "supportive",
+         Move("reaction", "no_numbers", "evidence")),
+        (signals(asked_timeline=False, named_gaps=False), ["gaps_not_named"], "supportive",
+         Move("reaction", "no_timeline", "ask")),
+        # manner issues only once nothing is missing
+        (signals(intent_early=False), [], "supportive", Move("reaction", "intent_buried", "intent")),
+        (signals(earned_it=True), [], "supportive", Move("reaction", "earned_it", "evidence")),
+        (signals(apologetic=True), [], "supportive", Move("reaction", "apologetic", "intent")),
+        (signals(apologetic=True, named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", "gaps")),
+        # nothing missing, supportive: straight to the outcome (seed 1 -> yes)
+        (signals(), [], "supportive", Move("outcome", "yes", "ask")),
+        # still no timeline after the reaction -> ambiguous
+        (signals(asked_timeline=False), ["no_timeline"], "supportive", Move("outcome", "ambiguous", "ask")),
+        (signals(named_gaps=False), ["gaps_not_named"], "supportive", Move("outcome", "not_yet", "ask")),
+        # the busy manager's budget is two exchanges
+        (signals(asked_timeline=False, named_gaps=False, evidence_with_numbers=False),
+         ["no_numbers", "gaps_not_named"], "busy", Move("outcome", "ambiguous", "ask")),
+    ],
+)
+def test_next_move_table(sig, raised, persona, expected):
+    state = state_with(sig, raised)
+    move = next_move(state, persona, random.Random(1), objection_ids=[])
+    assert move == expected
+
+
+def test_skeptical_manager_raises_an_objection_once_then_decides():
+    state = state_with(signals())
+    rng = random.Random(3)
+    move = next_move(state, "skeptical", rng, objection_ids=["budget", "too_soon"])
+    assert move.kind == "objection" and move.key in ("budget", "too_soon")
+    assert move.expects == f"objection:{move.key}"
+    rules.apply(state, move)
+    move2 = next_move(state, "skeptical", rng, objection_ids=["budget", "too_soon"])
+    assert move2.kind == "outcome"
+    rules.apply(state, move2)
+    assert state.outcome == move2.key
+    assert next_move(state, "skeptical", rng) == Move("end")
+
+
+def test_reactions_without_a_line_are_skipped():
+    state = state_with(signals(explicit_ask=False, named_gaps=False))
+    move = next_move(state, "supportive", random.Random(0), reactions={"no_timeline", "gaps_not_named"})
+    assert move == Move("reaction", "gaps_not_named", "gaps")
+
+
+def test_same_seed_same_conversation_and_persona_weights_the_outcome():
+    def outcome(persona, seed):
+        return next_move(state_with(signals()), persona, random.Random(seed)).key
+
+    assert [outcome("supportive", s) for s in range(20)] == [outcome("supportive", s) for s in range(20)]
+    yes = {p: sum(rules.decide_outcome(signals(), p, random.Random(s)) == "yes" for s in range(400))
+           for p in rules.PERSONAS}
+    assert yes["supportive"] > yes["busy"] > yes["skeptical"]
+    # a weak pitch never gets a yes, whatever the persona or seed
+    for p in rules.PERSONAS:
+        for s in range(50):
+            assert rules.decide_outcome(signals(named_gaps=False), p, random.Random(s)) == "not_yet"
+
+
+def test_a_full_walk_is_bounded_and_merges_what_was_heard():
+    state = PitchState()
+    state.hear(signals(asked_timeline=False, evidence_with_numbers=False, apologetic=True))
+    rng = random.Random(5)
+    seen = []
+    for _ in range(10):
+        move = next_move(state, "supportive", rng)
+        rules.apply(state, move)
+        seen.append(move.key)
+        if move.kind != "reaction":
+            break
+        # the user fixes exactly what was asked about
+        if move.key == "no_numbers":
+            state.hear({"evidence_with_numbers": True, "apologetic": False})
+        if move.key == "no_timeline":
+            state.hear({"asked_timeline": True, "apologetic": False})
+    assert seen[:2] == ["no_numbers", "no_timeline"]
+    assert seen[-1] in ("yes", "not_yet")  # strong now; apologetic cleared by the later answers
+    assert len(seen) <= rules.PERSONA_RULES["supportive"].max_reactions + 1
+
+
+def test_fill_and_pick():
+    assert rules.fill("What about {gap}, {name}?", {"gap": "mentoring"}) == "What about mentoring, {name}?"
+    assert rules.pick(["a", "b", "c"], random.Random(2)) == rules.pick(["a", "b", "c"], random.Random(2))
+    assert rules.pick("only", random.Random(0)) == "only"
