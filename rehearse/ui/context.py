@@ -1,0 +1,88 @@
+"""What the views share: the session thread (which also owns the store), the audio source, the voice, the engine.
+
+Tests build an :class:`AppContext` with a ``source_factory`` that returns a ``WavFileSource`` in place of the
+microphone and ``voice=False`` (no sound card); everything else is the real thing.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from rehearse.ui.tasks import SerialWorker
+from rehearse.ui.workers import EngineState
+
+
+def microphone_source():
+    from rehearse.speech.sources import MicrophoneSource
+
+    return MicrophoneSource()
+
+
+class AppContext(QObject):
+    engine_changed = Signal(object)  # EngineState
+    voice_changed = Signal(bool, str)  # usable, why not
+
+    def __init__(self, source_factory: Callable[[], object] | None = None, engine: str = "auto",
+                 voice: bool = True, silence_s: float = 1.5, parent: QObject | None = None):
+        super().__init__(parent)
+        self.host = SerialWorker("rehearse-session", self)
+        self.source_factory = source_factory or microphone_source
+        self.engine = engine
+        self.silence_s = silence_s
+        self.voice_enabled = voice
+        self.voice_error = "" if voice else "The manager's voice is off."
+        self.engine_state: EngineState | None = None
+        self._store = None
+        self._speaker = None
+        self._speaker_lock = threading.Lock()
+
+    # ---- on the session thread only ------------------------------------------------------------------------------
+    def store(self):
+        """The history store, opened on the session thread the first time it is needed."""
+        if self._store is None:
+            from rehearse.store.db import Store
+
+            self._store = Store()
+        return self._store
+
+    # ---- any thread ------------------------------------------------------------------------------------------------
+    def speaker(self):
+        with self._speaker_lock:
+            if self._speaker is None:
+                from rehearse.speech.tts import Speaker
+
+                self._speaker = Speaker()
+            return self._speaker
+
+    def set_engine_state(self, state: EngineState) -> None:
+        self.engine_state = state
+        if self.voice_enabled and not state.voice_ok and state.voice_error:
+            self.set_voice(False, state.voice_error)
+        self.engine_changed.emit(state)
+
+    def set_voice(self, usable: bool, why: str = "") -> None:
+        self.voice_enabled = usable
+        self.voice_error = "" if usable else why
+        self.voice_changed.emit(usable, why)
+
+    def shutdown(self) -> None:
+        """Close the store and the voice, then stop the session thread."""
+        def close():
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+        try:
+            self.host.run_now(close)
+        except Exception:  # noqa: BLE001 - closing anyway
+            pass
+        with self._speaker_lock:
+            if self._speaker is not None and hasattr(self._speaker, "close"):
+                try:
+                    self._speaker.close()
+                except Exception:  # noqa: BLE001
+                    pass
+        self.host.stop()

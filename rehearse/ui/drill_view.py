@@ -1,0 +1,126 @@
+"""The Drill view: the queue of objections (due first, weakest first) with each one's mastery, and the same
+talk-and-feedback loop, with "Again" and "Next"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
+
+from rehearse.ui.feedback_panel import label
+from rehearse.ui.run_view import RunView
+
+
+def mastery_text(item, attempts: int | None = None) -> str:
+    """A short line about how well an objection is known: never tried, last score, when it is due."""
+    if item.last_score is None:
+        return "New — not practised yet"
+    text = f"Last score {round(item.last_score)}"
+    if attempts:
+        text += f" · {attempts} tr{'ies' if attempts != 1 else 'y'}"
+    if item.due:
+        return text + " · due now"
+    if item.due_at is not None:
+        days = (item.due_at - datetime.now(timezone.utc)).total_seconds() / 86400
+        when = "later today" if days < 1 else f"in {round(days)} day{'s' if round(days) != 1 else ''}"
+        return text + f" · next {when}"
+    return text
+
+
+def objection_title(scenario, objection_id: str) -> str:
+    try:
+        objection = scenario.objection(objection_id)
+    except KeyError:
+        return objection_id
+    text = scenario.fill(objection.wordings[0]) if objection.wordings else objection_id
+    return text if len(text) <= 70 else text[:67].rstrip() + "…"
+
+
+class DrillView(RunView):
+    mode = "drill"
+
+    def build_setup(self, layout: QVBoxLayout) -> None:
+        row = QHBoxLayout()
+        row.addWidget(label("Practise the objections that are due, weakest first.", "Muted"), 1)
+        self.start_button = QPushButton("&Start drill")
+        self.start_button.clicked.connect(self.start)
+        self.start_button.setEnabled(False)
+        row.addWidget(self.start_button)
+        layout.addLayout(row)
+        self.queue_items: list = []
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.again_button.setText("&Again")
+        self.again_button.setToolTip("Answer this objection once more (Ctrl+Backspace)")
+        self.next_button.setText("&Next")
+        self.next_button.setToolTip("The next objection (Ctrl+Return)")
+        side = QFrame()
+        side.setObjectName("Card")
+        side.setMinimumWidth(260)
+        side.setMaximumWidth(360)
+        box = QVBoxLayout(side)
+        box.setContentsMargins(16, 16, 16, 16)
+        box.addWidget(label("Objections", "Heading"))
+        self.queue = QListWidget()
+        self.queue.setAccessibleName("Objections, due first")
+        self.queue.setWordWrap(True)
+        self.queue.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.addWidget(self.queue, 1)
+        self.content.insertWidget(0, side, 1)
+
+    def set_scenario(self, scenario) -> None:
+        super().set_scenario(scenario)
+        self.start_button.setEnabled(scenario is not None)
+        self.refresh_queue()
+
+    def refresh_queue(self) -> None:
+        scenario, ctx = self.scenario, self.ctx
+        if scenario is None:
+            self.queue.clear()
+            return
+
+        def load():
+            from rehearse.core.scheduling import drill_items
+            from rehearse.session.drill import scenario_key
+
+            cards = ctx.store().drill_cards(scenario_key(scenario))
+            items = drill_items(scenario.objection_ids, cards)
+            return [(item, (cards.get(item.objection_id) or {}).get("attempts")) for item in items]
+
+        ctx.host.call(load, self._show_queue, self.fail)
+
+    def _show_queue(self, rows) -> None:
+        self.queue_items = rows
+        current = self.prompt.expects.split(":", 1)[1] if self._on_objection() else None
+        self.queue.clear()
+        for item, attempts in rows:
+            title = objection_title(self.scenario, item.objection_id)
+            entry = QListWidgetItem(f"{title}\n{mastery_text(item, attempts)}")
+            entry.setData(Qt.ItemDataRole.UserRole, item.objection_id)
+            entry.setToolTip(item.objection_id)
+            self.queue.addItem(entry)
+            if item.objection_id == current:
+                self.queue.setCurrentItem(entry)
+
+    def _on_objection(self) -> bool:
+        return bool(self.prompt is not None and str(self.prompt.expects or "").startswith("objection:"))
+
+    def show_prompt(self, prompt) -> None:
+        super().show_prompt(prompt)
+        if self._on_objection():
+            oid = prompt.expects.split(":", 1)[1]
+            for row in range(self.queue.count()):
+                if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == oid:
+                    self.queue.setCurrentRow(row)
+
+    def on_session_started(self) -> None:
+        self.start_button.setText("&Start over")
+
+    def on_turn_result(self, result) -> None:
+        self.refresh_queue()
+
+    def _finished(self, summary) -> None:
+        super()._finished(summary)
+        self.refresh_queue()

@@ -1,0 +1,109 @@
+"""Small presenting widgets: the manager's card, the end-of-run summary, banners."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from rehearse.ui.feedback_panel import label
+
+
+class Banner(QLabel):
+    """A one-line message strip; ``kind`` is "info", "warning" or "error" (styled via object names)."""
+
+    NAMES = {"info": "Banner", "warning": "Warning", "error": "Error"}
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.setObjectName(self.NAMES[kind])
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class ManagerCard(QFrame):
+    """Who is speaking and what they said, with a replay button."""
+
+    replay_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("Card")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(22, 18, 22, 18)
+        box.setSpacing(8)
+        head = QHBoxLayout()
+        self.name = label("", "Heading", wrap=False)
+        self.persona = label("", "Muted", wrap=False)
+        head.addWidget(self.name)
+        head.addWidget(self.persona)
+        head.addStretch(1)
+        self.replay = QPushButton("Replay")
+        self.replay.setToolTip("Hear the line again (Ctrl+R)")
+        self.replay.clicked.connect(self.replay_clicked)
+        head.addWidget(self.replay)
+        box.addLayout(head)
+        self.line = label("", "ManagerLine")
+        box.addWidget(self.line)
+        self.hint = label("", "Muted")
+        box.addWidget(self.hint)
+        self.show_line("", "", "Press Start when you are ready. Take a breath — this is practice.")
+
+    def show_line(self, name: str, persona: str, text: str, hint: str = "", can_replay: bool = False) -> None:
+        self.name.setText(name)
+        self.persona.setText(persona)
+        self.line.setText(text)
+        self.hint.setText(f"Hint: {hint}" if hint else "")
+        self.hint.setVisible(bool(hint))
+        self.replay.setEnabled(can_replay)
+
+
+class SummaryPanel(QFrame):
+    """The end of a run: the outcome and the score of every answer."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("Card")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(22, 18, 22, 18)
+        box.setSpacing(8)
+        box.addWidget(label("How it went", "Heading"))
+        self.outcome = label("", "ManagerLine")
+        box.addWidget(self.outcome)
+        self.details = label()
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        box.addWidget(self.details)
+        self.summary: dict | None = None
+
+    def show_summary(self, summary: dict) -> None:
+        self.summary = summary
+        self.outcome.setText(outcome_text(summary))
+        rows = []
+        for turn in summary.get("turns", []):
+            score = turn.get("score")
+            title = turn.get("title") or turn.get("part") or turn.get("objection") or f"Answer {turn.get('index', '')}"
+            rows.append(f"<li>{html.escape(str(title))}: <b>{'–' if score is None else round(score)}</b></li>")
+        extra = []
+        if summary.get("score") is not None:
+            extra.append(f"Overall score <b>{round(summary['score'])}</b> of 100.")
+        if summary.get("tip"):
+            extra.append(f"Next time: {html.escape(summary['tip'])}")
+        text = " ".join(extra)
+        if rows:
+            text += "<ul>" + "".join(rows) + "</ul>"
+        self.details.setText(text)
+
+
+def outcome_text(summary: dict) -> str:
+    outcome = summary.get("outcome")
+    if isinstance(outcome, dict):
+        return str(outcome.get("message") or outcome.get("text") or outcome.get("kind") or "")
+    return str(outcome or "Run finished.")

@@ -1,0 +1,130 @@
+"""The long jobs of the app, each run on its own thread (see :mod:`rehearse.ui.tasks`).
+
+Heavy imports (the recognizers, TTS) happen inside ``work()`` so the window appears before they load.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Signal
+
+from rehearse.ui.tasks import Job
+
+
+@dataclass
+class EngineState:
+    engine: str = "auto"
+    description: str = ""
+    vosk_installed: bool = False
+    recognizer_ok: bool = False
+    recognizer_error: str = ""
+    voice_ok: bool = False
+    voice_error: str = ""
+    load_seconds: float = 0.0
+
+
+class EngineLoader(Job):
+    """Loads the recognizer's model (once per process) and checks the voice, reporting an :class:`EngineState`."""
+
+    def __init__(self, engine: str = "auto", check_voice: bool = True):
+        super().__init__()
+        self.engine = engine
+        self.check_voice = check_voice
+
+    def work(self) -> EngineState:
+        started = time.perf_counter()
+        state = EngineState(engine=self.engine)
+        try:
+            from rehearse.speech.recognizer import create_recognizer, describe_engine, find_vosk_model
+
+            state.vosk_installed = find_vosk_model() is not None
+            state.description = describe_engine(self.engine)
+            recognizer = create_recognizer(self.engine)  # loads and caches the model
+            recognizer.close()
+            state.recognizer_ok = True
+        except Exception as err:  # noqa: BLE001 - shown in the window
+            state.recognizer_error = str(err) or type(err).__name__
+        if self.check_voice:
+            try:
+                from rehearse.speech.tts import Speaker
+
+                speaker = Speaker()
+                if hasattr(speaker, "check"):
+                    speaker.check()
+                state.voice_ok = True
+            except Exception as err:  # noqa: BLE001
+                state.voice_error = str(err) or type(err).__name__
+        state.load_seconds = time.perf_counter() - started
+        return state
+
+
+class ListenJob(Job):
+    """Records one answer from an audio source into ``wav_path`` while the recognizer follows along.
+
+    Emits ``partial(text)`` and ``level(dBFS)`` as it goes; ``done`` carries the listener's ``Heard``.
+    """
+
+    partial = Signal(str)
+    level = Signal(float)
+
+    def __init__(self, source_factory: Callable[[], object], wav_path: Path, engine: str = "auto",
+                 silence_s: float = 1.5):
+        super().__init__()
+        self.source_factory = source_factory
+        self.wav_path = Path(wav_path)
+        self.engine = engine
+        self.silence_s = silence_s
+        self.started_at = 0.0
+
+    def work(self):
+        from rehearse.speech.listener import listen
+        from rehearse.speech.recognizer import create_recognizer
+
+        self.started_at = time.perf_counter()
+        recognizer = create_recognizer(self.engine)
+        source = self.source_factory()
+        try:
+            return listen(source, recognizer, self.wav_path, silence_s=self.silence_s, stop_event=self.stop_event,
+                          on_partial=self.partial.emit, on_level=self.level.emit)
+        finally:
+            recognizer.close()
+
+
+class SpeakJob(Job):
+    """Says one line in the manager's voice (synthesis and playback run in the TTS process)."""
+
+    def __init__(self, speaker, text: str):
+        super().__init__()
+        self.speaker = speaker
+        self.text = text
+
+    def work(self):
+        path = self.speaker.synthesize(self.text)
+        if self.stop_event.is_set():
+            return path
+        self.speaker.play(path, stop_event=self.stop_event)
+        return path
+
+
+class InstallModelJob(Job):
+    """Downloads and installs a speech model through the model manager, with progress and cancel."""
+
+    def __init__(self, name: str | None = None, zip_path: str | None = None):
+        super().__init__()
+        self.name = name
+        self.zip_path = zip_path
+
+    def work(self):
+        from rehearse.speech import models
+
+        def progress(done: int, total: int):
+            self.progress.emit((done, total))
+            return not self.stop_event.is_set()
+
+        if self.zip_path:
+            return models.install_from_zip(self.zip_path, progress=progress, cancel=self.stop_event)
+        return models.install(self.name, progress=progress, cancel=self.stop_event)
