@@ -1,62 +1,90 @@
-"""Key-phrase matching: did the speaker say a prepared phrase? (first version: exact tokens, fillers skippable)"""
+"""Key-phrase matching: did the speaker say a prepared phrase?
+
+The text (what a recognizer heard) is tokenised once (:mod:`rehearse.core.normalize`) and indexed; each phrase is
+then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_align`)
+is in order and local — the phrase's words scattered over a sentence never match — and tolerates what recognizers
+do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words. Numbers,
+negations and role/level words must agree exactly.
+
+    >>> m = match_phrase("we cut login related tickets by sixty two percent", "62%")
+    >>> m.hit, m.heard, m.start_word, m.end_word
+    (True, 'sixty two percent', 6, 8)
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rehearse.core.normalize import ARTICLES, FILLERS, Token, tokenize
+from rehearse.core.matching_align import Alignment, PhraseTokens, TextIndex, align
 
 __all__ = ["PhraseMatch", "Matcher", "match_phrase", "match_phrases"]
 
 
 @dataclass
 class PhraseMatch:
+    """Whether ``phrase`` was heard. Word indexes are into ``text.split()``, ``end_word`` inclusive.
+
+    ``heard``/``start_word``/``end_word`` are None when there is no hit. For a miss, ``near`` (and
+    ``near_start``/``near_end``) give the closest words that were heard instead, if any, and ``reason`` says why
+    they did not count (e.g. "different number: heard 26, expected 62").
+    """
+
     phrase: str
     hit: bool
-    score: float  # 0..100
-    heard: str | None  # the original words that matched (None when no hit)
-    start_word: int | None  # index into text.split(); inclusive
+    score: float  # 0..100: how much of the phrase came across
+    heard: str | None
+    start_word: int | None
     end_word: int | None
+    near: str | None = None
+    near_start: int | None = None
+    near_end: int | None = None
+    reason: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 class Matcher:
-    """Tokenise a text once, then match many phrases against it."""
+    """Tokenise and index a text once, then match many phrases against it: ``Matcher(text).match(phrase)``."""
 
     def __init__(self, text: str):
         self.text = text
         self.words = text.split()
-        self.tokens = tokenize(text)
+        self.index = TextIndex(text)
+        self._cache: dict[str, PhraseMatch] = {}
 
     def match(self, phrase: str) -> PhraseMatch:
-        want = [t.text for t in tokenize(phrase) if t.text not in FILLERS and t.text not in ARTICLES]
-        if not want:
-            return PhraseMatch(phrase, False, 0.0, None, None, None)
-        toks = self.tokens
-        for i, tok in enumerate(toks):
-            if tok.text != want[0]:
-                continue
-            j, k = i, 0
-            used: list[Token] = []
-            while j < len(toks) and k < len(want):
-                if toks[j].text == want[k]:
-                    used.append(toks[j])
-                    k += 1
-                elif toks[j].text not in FILLERS and toks[j].text not in ARTICLES:
-                    break
-                j += 1
-            if k == len(want):
-                first, last = used[0].first, used[-1].last
-                return PhraseMatch(phrase, True, 100.0, " ".join(self.words[first:last + 1]), first, last)
-        return PhraseMatch(phrase, False, 0.0, None, None, None)
+        cached = self._cache.get(phrase)
+        if cached is not None:
+            return PhraseMatch(**asdict(cached))
+        result = self._match(phrase)
+        self._cache[phrase] = result
+        return PhraseMatch(**asdict(result))
+
+    def match_all(self, phrases: list[str]) -> list[PhraseMatch]:
+        return [self.match(p) for p in phrases]
+
+    def _span_text(self, first: int, last: int) -> str:
+        return " ".join(self.words[first:last + 1])
+
+    def _match(self, phrase: str) -> PhraseMatch:
+        ptoks = PhraseTokens(phrase)
+        best: Alignment | None = align(self.index, ptoks)
+        if best is None:
+            return PhraseMatch(phrase, False, 0.0, None, None, None, reason="none of its words were heard"
+                               if ptoks.size else "the phrase has no words")
+        first, last = best.first_word, best.last_word
+        if best.hit:
+            return PhraseMatch(phrase, True, best.score, self._span_text(first, last), first, last)
+        return PhraseMatch(phrase, False, best.score, None, None, None, near=self._span_text(first, last),
+                           near_start=first, near_end=last, reason=best.reason)
 
 
 def match_phrase(text: str, phrase: str) -> PhraseMatch:
+    """Match one phrase against ``text``."""
     return Matcher(text).match(phrase)
 
 
 def match_phrases(text: str, phrases: list[str]) -> list[PhraseMatch]:
-    matcher = Matcher(text)
-    return [matcher.match(p) for p in phrases]
+    """Match each phrase against ``text`` (tokenised once)."""
+    return Matcher(text).match_all(phrases)
