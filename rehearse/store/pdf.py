@@ -1,0 +1,46 @@
+"""HTML to PDF with Qt's text layout (QTextDocument printed on a QPdfWriter).
+
+The one place outside ``rehearse/ui`` that touches Qt, allowed for export only: Qt is imported inside the
+function, and without a display the offscreen platform is used, so the command line works on a headless machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_app = None  # the QGuiApplication we created, kept alive for later exports in the same process
+
+
+def _ensure_gui_app():
+    global _app
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        _app = app = QGuiApplication(["rehearse-export"])
+    return app
+
+
+def html_to_pdf(html: str, out_path: Path) -> Path:
+    """Lay out ``html`` on A4 pages and write it to ``out_path`` as PDF."""
+    _ensure_gui_app()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    out_path = Path(out_path)
+    writer = QPdfWriter(str(out_path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    writer.setTitle("Rehearse report")
+    writer.setCreator("Rehearse")
+    doc = QTextDocument()
+    doc.setHtml(html)
+    doc.print_(writer)
+    del writer  # finishes the file
+    if not out_path.exists() or out_path.stat().st_size == 0:
+        raise OSError(f"Qt wrote no PDF to {out_path}")
+    return out_path
