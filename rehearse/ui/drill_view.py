@@ -83,7 +83,7 @@ class DrillView(RunView):
 
         def load():
             from rehearse.core.scheduling import drill_items
-            from rehearse.session.drill import scenario_key
+            from rehearse.session.conversation import scenario_key
 
             cards = ctx.store().drill_cards(scenario_key(scenario))
             items = drill_items(scenario.objection_ids, cards)

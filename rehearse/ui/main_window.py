@@ -108,7 +108,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0)))
 
     def load_engine(self) -> None:
-        self.engine_loader = EngineLoader(self.ctx.engine, check_voice=self.ctx.voice_enabled)
+        speaker = self.ctx.speaker if self.ctx.voice_enabled else None
+        self.engine_loader = EngineLoader(self.ctx.engine, speaker_provider=speaker)
         self.engine_loader.done.connect(self.ctx.set_engine_state)
         self.engine_loader.failed.connect(self._engine_failed)
         self._engine_started = time.perf_counter()

@@ -32,6 +32,18 @@ def as_dict(value) -> dict:
     return value if isinstance(value, dict) else value.to_dict()
 
 
+def answer_title(prompt) -> str:
+    """What an answer was to, in a few words, for the summary."""
+    expects = str(prompt.expects or "")
+    if expects.startswith("objection:"):
+        return "Objection: " + expects.split(":", 1)[1].replace("_", " ")
+    if expects.startswith("read:"):
+        text = prompt.text
+        return "Read: " + (text if len(text) <= 50 else text[:47] + "…")
+    return {"pitch": "Your pitch", "intent": "Intent", "evidence": "Evidence", "gaps": "Gaps",
+            "ask": "The ask"}.get(expects, expects)
+
+
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
     feedback_shown = Signal(dict)     # the feedback dict
@@ -50,6 +62,7 @@ class RunView(QWidget):
         self.speak_job: SpeakJob | None = None
         self.answer_text = ""
         self.summary: dict | None = None
+        self.answers: list[tuple[str, float | None]] = []  # (what was answered, score), for the summary
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -135,6 +148,7 @@ class RunView(QWidget):
         self.feedback.hide()
         self.summary_panel.hide()
         self.summary = None
+        self.answers = []
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
         scenario, options, ctx = self.scenario, self.session_options(), self.ctx
@@ -170,20 +184,20 @@ class RunView(QWidget):
         scenario = self.scenario
         manager = scenario.who.manager if scenario is not None else "Your manager"
         persona = getattr(self.session, "persona", None) or (scenario.who.persona if scenario else "")
-        speaker = prompt.speaker if prompt.speaker not in (None, "", "manager") else manager
+        if prompt.speaker == "reader":
+            speaker, persona = "Read this aloud", ""
+        else:
+            speaker = manager
         self.card.show_line(speaker, f"· {persona}" if persona else "", prompt.text, prompt.tip or "",
                             can_replay=self.ctx.voice_enabled)
         self.answer_text = ""
         self.feedback.hide()
         self.talk.set_target(prompt.target_seconds)
         self.talk.set_partial("")
-        if prompt.expects:
-            self.talk.set_state(IDLE)
-            self.talk.talk.setFocus()
-        else:
-            self.talk.set_state(OFF)
-            self._set_actions(again=False, next_=True)
-        self.speak(prompt.text)
+        self.talk.set_state(IDLE)
+        self.talk.talk.setFocus()
+        if prompt.speaker != "reader":
+            self.speak(prompt.text)
 
     def toggle_talk(self) -> None:
         if self.listen_job is not None:
@@ -202,7 +216,7 @@ class RunView(QWidget):
 
     def listen(self, source_factory, silence_s: float, imported: bool = False) -> None:
         self.stop_speaking()
-        wav_path = self.ctx.store().recording_path(self.session.run_id, self.prompt.index)
+        wav_path = self.session.store.recording_path(self.session.run_id, self.prompt.answer_index)
         job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s)
         job.partial.connect(self.talk.set_partial)
         job.level.connect(self.talk.set_level)
@@ -250,8 +264,9 @@ class RunView(QWidget):
         self.feedback.show_feedback(feedback, self.answer_text)
         self.feedback.show()
         self.next_button.setText("See how it &went" if result.done else "&Continue")
-        self._set_actions(again=True, next_=True)
+        self._set_actions(again=self.session.mode != "pitch", next_=True)
         self.next_button.setFocus()
+        self.answers.append((answer_title(self.prompt), feedback.get("score")))
         self.on_turn_result(result)
         self.feedback_shown.emit(feedback)
         self.scroll.ensureWidgetVisible(self.feedback)
@@ -259,16 +274,16 @@ class RunView(QWidget):
     def again(self) -> None:
         if self.session is None or self.prompt is None:
             return
-        prompt = self.prompt
         self._set_actions(again=False, next_=False)
-        self.ctx.host.call(self.session.again, lambda again: self._prompted(again or prompt), self.fail)
+        session = self.session
+        self.ctx.host.call(lambda: (session.again(), session.next_prompt())[1], self._prompted, self.fail)
 
     def _finished(self, summary) -> None:
         self.summary = as_dict(summary) if not isinstance(summary, dict) else summary
         self.prompt = None
         self.talk.set_state(OFF, "This run is over.")
         self._set_actions(again=False, next_=False)
-        self.summary_panel.show_summary(self.summary)
+        self.summary_panel.show_summary(self.summary, self.answers)
         self.summary_panel.show()
         self.run_finished.emit(self.summary)
         self.scroll.ensureWidgetVisible(self.summary_panel)
@@ -323,7 +338,7 @@ class RunView(QWidget):
             log.error("session step failed", exc_info=err)
             text = f"Something went wrong: {type(err).__name__}: {err}"
         self.show_message(text, "error")
-        if self.prompt is not None and self.prompt.expects:
+        if self.prompt is not None:
             self.talk.set_state(IDLE)
         self.failed.emit(text)
 

@@ -66,8 +66,15 @@ class ManagerCard(QFrame):
         self.replay.setEnabled(can_replay)
 
 
+OUTCOMES = {
+    "yes": "Your manager said yes.",
+    "not_yet": "Your manager said: not yet.",
+    "ambiguous": "Your manager did not decide yet.",
+}
+
+
 class SummaryPanel(QFrame):
-    """The end of a run: the outcome and the score of every answer."""
+    """The end of a run: the outcome, the overall score and the score of every answer."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -83,27 +90,29 @@ class SummaryPanel(QFrame):
         box.addWidget(self.details)
         self.summary: dict | None = None
 
-    def show_summary(self, summary: dict) -> None:
+    def show_summary(self, summary: dict, answers: list[tuple[str, float | None]]) -> None:
+        """``answers``: (what it answered, score) for every answer given, in order."""
         self.summary = summary
         self.outcome.setText(outcome_text(summary))
-        rows = []
-        for turn in summary.get("turns", []):
-            score = turn.get("score")
-            title = turn.get("title") or turn.get("part") or turn.get("objection") or f"Answer {turn.get('index', '')}"
-            rows.append(f"<li>{html.escape(str(title))}: <b>{'–' if score is None else round(score)}</b></li>")
-        extra = []
+        parts = []
         if summary.get("score") is not None:
-            extra.append(f"Overall score <b>{round(summary['score'])}</b> of 100.")
-        if summary.get("tip"):
-            extra.append(f"Next time: {html.escape(summary['tip'])}")
-        text = " ".join(extra)
-        if rows:
-            text += "<ul>" + "".join(rows) + "</ul>"
-        self.details.setText(text)
+            parts.append(f"Average score <b>{round(summary['score'])}</b> of 100 over "
+                         f"{len(answers)} answer{'s' if len(answers) != 1 else ''}.")
+        if summary.get("practice"):
+            parts.append("Words to practise: " + html.escape(", ".join(summary["practice"])) + ".")
+        if answers:
+            rows = "".join(f"<li>{html.escape(what)}: <b>{'–' if score is None else round(score)}</b></li>"
+                           for what, score in answers)
+            parts.append(f"<ul>{rows}</ul>")
+        self.details.setText(" ".join(parts))
 
 
 def outcome_text(summary: dict) -> str:
     outcome = summary.get("outcome")
-    if isinstance(outcome, dict):
-        return str(outcome.get("message") or outcome.get("text") or outcome.get("kind") or "")
-    return str(outcome or "Run finished.")
+    if outcome:
+        return OUTCOMES.get(outcome, str(outcome))
+    if summary.get("mode") == "drill":
+        return "Drill done. The objections come back when they are due."
+    if summary.get("mode") == "read":
+        return "Reading done."
+    return "The run ended before a decision."

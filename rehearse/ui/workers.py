@@ -30,10 +30,10 @@ class EngineState:
 class EngineLoader(Job):
     """Loads the recognizer's model (once per process) and checks the voice, reporting an :class:`EngineState`."""
 
-    def __init__(self, engine: str = "auto", check_voice: bool = True):
+    def __init__(self, engine: str = "auto", speaker_provider: Callable[[], object] | None = None):
         super().__init__()
         self.engine = engine
-        self.check_voice = check_voice
+        self.speaker_provider = speaker_provider  # None: the voice is off, do not check it
 
     def work(self) -> EngineState:
         started = time.perf_counter()
@@ -48,14 +48,12 @@ class EngineLoader(Job):
             state.recognizer_ok = True
         except Exception as err:  # noqa: BLE001 - shown in the window
             state.recognizer_error = str(err) or type(err).__name__
-        if self.check_voice:
+        if self.speaker_provider is not None:
             try:
-                from rehearse.speech.tts import Speaker
-
-                speaker = Speaker()
-                if hasattr(speaker, "check"):
-                    speaker.check()
-                state.voice_ok = True
+                speaker = self.speaker_provider()
+                state.voice_ok = bool(speaker.available())
+                if not state.voice_ok:
+                    state.voice_error = speaker.last_problem or "no speech backend"
             except Exception as err:  # noqa: BLE001
                 state.voice_error = str(err) or type(err).__name__
         state.load_seconds = time.perf_counter() - started

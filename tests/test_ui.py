@@ -1,0 +1,156 @@
+"""The desktop app without speech models: window, scenario file handling, settings, typed answers, panels."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+from rehearse.paths import SCENARIOS
+from rehearse.ui.app import make_app
+from rehearse.ui.context import AppContext
+from rehearse.ui.feedback_panel import FeedbackPanel, highlighted_transcript
+from rehearse.ui.main_window import MainWindow
+from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, TalkPanel
+from rehearse.ui.tasks import running_threads
+
+EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
+
+
+@pytest.fixture
+def open_window(qtbot):
+    made = []
+
+    def make(**kwargs):
+        make_app()
+        ctx = AppContext(voice=False, **kwargs.pop("ctx", {}))
+        window = MainWindow(ctx, load_engine=kwargs.pop("load_engine", False), **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+
+
+def test_window_appears_quickly_with_the_example_scenario(open_window, rehearse_home):
+    started = time.perf_counter()
+    window = open_window()
+    assert time.perf_counter() - started < 1.0
+    assert window.windowTitle() == "Rehearse"
+    assert window.scenario_file.path == EXAMPLE.resolve()
+    assert window.scenario_bar.title.text() == "Asking Dana for a promotion to Senior Engineer"
+    assert window.rehearse_view.start_button.isEnabled()
+    assert "Loading the speech recognizer" in window.engine_banner.text()
+    # no voice: a clear banner, and the manager's lines stay on screen
+    assert window.voice_banner.isVisible()
+    assert "Read the manager's line" in window.voice_banner.text()
+
+
+def test_geometry_and_tab_are_remembered_under_rehearse_home(open_window, rehearse_home, qtbot):
+    window = open_window()
+    window.resize(760, 540)
+    window.tabs.setCurrentIndex(1)
+    window.close()
+    assert (rehearse_home / "settings.ini").is_file()
+    again = open_window()
+    assert (again.width(), again.height()) == (760, 540)
+    assert again.tabs.currentIndex() == 1
+
+
+def test_closing_stops_every_thread(open_window):
+    window = open_window()
+    window.close()
+    assert window.closed_cleanly
+    assert not running_threads()
+
+
+def test_invalid_scenario_shows_problems_and_reloads_when_fixed(open_window, tmp_path, qtbot):
+    path = tmp_path / "mine.toml"
+    good = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(good.replace('persona = "skeptical"', 'persona = "grumpy"'), encoding="utf-8")
+    window = open_window(scenario_path=path)
+    problems = window.scenario_bar.problems
+    assert problems.isVisible()
+    assert f"{path}:" in problems.text() and "persona" in problems.text()
+    assert not window.rehearse_view.start_button.isEnabled() or window.rehearse_view.scenario is None
+    # fixing the file on disk (as an editor would: write a new file and move it over) reloads it
+    fixed = tmp_path / "mine.toml.new"
+    fixed.write_text(good.replace("Asking Dana", "Asking Robin"), encoding="utf-8")
+    shutil.move(fixed, path)
+    qtbot.waitUntil(lambda: not problems.isVisible(), timeout=5000)
+    assert window.scenario_bar.title.text() == "Asking Robin for a promotion to Senior Engineer"
+    assert window.rehearse_view.scenario.title.startswith("Asking Robin")
+    # breaking it again keeps the last good version in use and says so
+    path.write_text(good + "\n[who\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: problems.isVisible(), timeout=5000)
+    assert "last good version stays in use" in problems.text()
+    assert window.rehearse_view.scenario.title.startswith("Asking Robin")
+
+
+def test_talk_panel_states_and_timer():
+    make_app()
+    panel = TalkPanel()
+    panel.set_state(IDLE)
+    assert panel.talk.isEnabled() and panel.text.isEnabled()
+    panel.set_target(45)
+    assert panel.timer.text() == "0:00 / 0:45"
+    panel.set_state(LISTENING)
+    assert panel.talk.text() == "Stop" and panel.talk.isChecked() and not panel.text.isEnabled()
+    panel.set_level(-30.0)
+    assert panel.level.value() == 50
+    panel.set_state(OFF)
+    assert not panel.talk.isEnabled() and panel.level.value() == 0
+
+
+def test_feedback_panel_shows_chips_flags_and_tip():
+    make_app()
+    panel = FeedbackPanel()
+    feedback = {
+        "score": 64.4,
+        "components": [{"name": "key_phrases", "weight": 0.5, "score": 50, "detail": "1 of 2 key phrases"}],
+        "key_phrases": [
+            {"phrase": "this cycle", "hit": True, "score": 100, "heard": "this cycle", "start_word": 5, "end_word": 6},
+            {"phrase": "62%", "hit": False, "score": 40, "heard": "sixty", "start_word": None, "end_word": None},
+        ],
+        "flags": [{"kind": "hedge", "severity": "warning", "message": "Hedge", "text": "I think maybe",
+                   "start_word": 0, "end_word": 2, "start": 0.1, "end": 0.9}],
+        "tip": "Say the number.",
+        "delivery": {"duration": 12.0, "target_seconds": 30, "wpm_speaking": 140},
+    }
+    panel.show_feedback(feedback, "I think maybe I want it this cycle")
+    assert panel.score.text() == "64"
+    assert panel.chip_texts() == ["✓  this cycle", "✗  62%  —  heard “sixty”"]
+    assert "Hedge — “I think maybe”" in panel.flags.text()
+    assert "Say the number." in panel.tip.text()
+    assert "12 s of 30 s" in panel.delivery.text()
+    marked = highlighted_transcript("I think maybe I want it", feedback["flags"])
+    assert marked.count("<span") == 3 and marked.endswith("I want it")
+
+
+def test_a_typed_pitch_answer_goes_through_the_session(open_window, qtbot, rehearse_home):
+    """Without microphone or voice: read the line, type the answer, get feedback stored in the history."""
+    window = open_window()
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=10000):
+        qtbot.mouseClick(view.start_button, pytest.importorskip("PySide6.QtCore").Qt.MouseButton.LeftButton)
+    assert view.card.line.text() == view.prompt.text and view.card.name.text() == "Dana"
+    assert view.talk.state == IDLE
+    view.talk.text.setText("I'd like to talk about my promotion to Senior Engineer this cycle.")
+    with qtbot.waitSignal(view.feedback_shown, timeout=10000) as got:
+        qtbot.keyClick(view.talk.text, pytest.importorskip("PySide6.QtCore").Qt.Key.Key_Return)
+    feedback = got.args[0]
+    assert view.feedback.isVisible()
+    assert view.feedback.score.text() == str(round(feedback["score"]))
+    assert any(text.startswith("✓  promotion to Senior Engineer") for text in view.feedback.chip_texts())
+    assert view.next_button.isVisible() and not view.again_button.isVisible()  # pitch moves on
+    # the turn is in the history
+    from rehearse.store.db import Store
+
+    with Store() as store:
+        run = store.run(view.session.run_id)
+    user_turns = [t for t in run["turns"] if t["role"] == "user"]
+    assert user_turns[0]["text"].startswith("I'd like to talk about my promotion")
