@@ -1,7 +1,78 @@
-"""Subcommands: (to be filled in)."""
+"""Subcommands: ``rehearse say TEXT [-o OUT.wav] [--voice ID] [--rate WPM]`` and ``rehearse voices``."""
 
 from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from rehearse.errors import UserError
 
 
 def register(sub) -> None:
     """Add this module's subcommands to the rehearse parser."""
+    p = sub.add_parser("say", help="speak a line with the manager's voice (or write it to a WAV file)")
+    p.add_argument("text", nargs="+", help="what to say")
+    p.add_argument("-o", "--output", metavar="OUT.wav", help="write the speech to this WAV file instead of playing")
+    p.add_argument("--voice", metavar="ID", help="a voice id, name or language code (see `rehearse voices`)")
+    p.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute (espeak default 200)")
+    p.add_argument("--device", help="sound output device (name or number) for playing")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_say)
+
+    p = sub.add_parser("voices", help="list the text-to-speech voices")
+    p.add_argument("--lang", help="only voices for this language (e.g. en)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_voices)
+
+
+def cmd_say(args) -> int:
+    from rehearse.cli import print_json
+    from rehearse.speech.tts import Speaker, check_wav
+
+    text = " ".join(args.text)
+    speaker = Speaker()
+    out = Path(args.output).expanduser() if args.output else None
+    if out is not None and not out.parent.is_dir():
+        raise UserError(f"{out}: the folder {out.parent} does not exist")
+    cached = speaker.cached_path(text, args.voice, args.rate).is_file()
+    started = time.monotonic()
+    wav = speaker.synthesize(text, voice=args.voice, rate=args.rate)
+    seconds = time.monotonic() - started
+    info = check_wav(wav)
+    if out is not None:
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            shutil.copyfile(wav, tmp)
+            os.replace(tmp, out)
+        except OSError as err:
+            tmp.unlink(missing_ok=True)
+            raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
+    else:
+        device = int(args.device) if args.device and args.device.isdigit() else args.device
+        speaker.play(wav, device=device)
+    report = {"text": text, "path": str(out or wav), "cached": cached, "synthesis_seconds": round(seconds, 3),
+              "duration": round(info["frames"] / info["sample_rate"], 3), **info}
+    if args.json:
+        print_json(report)
+    elif out is not None:
+        print(f"Wrote {out} ({report['duration']:.1f} s of speech)")
+    return 0
+
+
+def cmd_voices(args) -> int:
+    from rehearse.cli import print_json
+    from rehearse.speech.tts import Speaker
+
+    voices = Speaker().voices()
+    if args.lang:
+        want = args.lang.lower()
+        voices = [v for v in voices if any(lang.lower() == want or lang.lower().startswith(want + "-")
+                                           for lang in v.languages)]
+    if args.json:
+        print_json([v.to_dict() for v in voices])
+        return 0
+    for voice in voices:
+        print(f"{voice.id:24} {voice.name:32} {', '.join(voice.languages)}")
+    return 0

@@ -1,0 +1,96 @@
+"""The text-to-speech worker: one pyttsx3 job per process (its run loop hangs inside GUI processes and threads).
+
+Run as ``python tts_worker.py`` (or ``python -m rehearse.speech.tts_worker``) with one JSON request on stdin:
+
+- ``{"action": "synth", "text": ..., "out": PATH, "voice": ID|null, "rate": WPM|null}`` writes a WAV to PATH;
+- ``{"action": "voices"}`` lists the voices;
+- ``{"action": "probe"}`` only starts the engine.
+
+It answers with one JSON line on stdout: ``{"ok": true, ...}`` or ``{"ok": false, "kind": "unavailable" |
+"bad_input", "error": MESSAGE}``. The environment variable ``REHEARSE_TTS_DRIVER`` picks a pyttsx3 driver
+(default: the platform's). This file imports nothing from Rehearse, so the worker starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+
+
+class BadInput(Exception):
+    pass
+
+
+def start_engine():
+    """Start pyttsx3; any failure here means there is no usable speech backend."""
+    import pyttsx3
+
+    return pyttsx3.init(os.environ.get("REHEARSE_TTS_DRIVER") or None)
+
+
+def list_voices(engine) -> list[dict]:
+    voices = []
+    for voice in engine.getProperty("voices") or []:
+        languages = []
+        for lang in getattr(voice, "languages", None) or []:
+            languages.append(lang.decode("utf-8", "replace") if isinstance(lang, bytes) else str(lang))
+        voices.append({"id": str(voice.id), "name": str(voice.name or voice.id), "languages": languages})
+    return voices
+
+
+def pick_voice(voices: list[dict], wanted: str) -> str:
+    """Accept a voice id, a voice name or a language code (first voice for it)."""
+    low = wanted.lower()
+    for test in (lambda v: v["id"].lower() == low, lambda v: v["name"].lower() == low,
+                 lambda v: low in (lang.lower() for lang in v["languages"])):
+        for voice in voices:
+            if test(voice):
+                return voice["id"]
+    raise BadInput(f"unknown voice {wanted!r}; `rehearse voices` lists them")
+
+
+def synth(engine, request: dict) -> dict:
+    text = str(request.get("text") or "").strip()
+    if not text:
+        raise BadInput("nothing to say: the text is empty")
+    if request.get("voice"):
+        engine.setProperty("voice", pick_voice(list_voices(engine), str(request["voice"])))
+    if request.get("rate"):
+        engine.setProperty("rate", int(request["rate"]))
+    out = request["out"]
+    engine.save_to_file(text, out)
+    engine.runAndWait()
+    return {"out": out}
+
+
+def handle(request: dict) -> dict:
+    action = request.get("action")
+    if action not in ("synth", "voices", "probe"):
+        raise BadInput(f"unknown action {action!r}")
+    engine = start_engine()
+    if action == "voices":
+        return {"voices": list_voices(engine)}
+    if action == "probe":
+        return {"voices": len(list_voices(engine))}
+    return synth(engine, request)
+
+
+def main() -> int:
+    real_stdout = sys.stdout
+    try:
+        request = json.loads(sys.stdin.read() or "{}")
+        with contextlib.redirect_stdout(sys.stderr):  # pyttsx3 prints chatter ("Audio saved to ...")
+            answer = {"ok": True, **handle(request)}
+    except BadInput as err:
+        answer = {"ok": False, "kind": "bad_input", "error": str(err)}
+    except Exception as err:  # noqa: BLE001 - any engine failure means "no backend"; report it, do not crash
+        answer = {"ok": False, "kind": "unavailable", "error": f"{type(err).__name__}: {err}"}
+    real_stdout.write(json.dumps(answer) + "\n")
+    real_stdout.flush()
+    return 0 if answer["ok"] else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
