@@ -6,7 +6,7 @@ Pure and seeded: the same signals, persona and ``random.Random(seed)`` give the 
    no explicit ask -> ``no_ask``; evidence without numbers -> ``no_numbers`` ("can you quantify that?");
    gaps not named -> ``gaps_not_named`` ("what about <gap>?"); no timeline asked -> ``no_timeline`` (vague
    encouragement). Then, with nothing of that missing: intent buried late -> ``intent_buried``; "I've earned
-   it" reasoning -> ``earned_it``; an apologetic tone -> ``apologetic``.
+   it" reasoning -> ``earned_it``; an apologetic tone -> ``apologetic``; impressions instead of facts -> ``vague``.
 2. When nothing is missing, a skeptical manager (always) or a busy one (sometimes) raises one of the scenario's
    objections before deciding.
 3. Then the outcome: a strong pitch (ask, numbers, gaps and timeline all heard) gets ``yes`` with a
@@ -55,6 +55,7 @@ MANNER_RULES = (
     ("intent_early", False, "intent_buried", "intent"),
     ("earned_it", True, "earned_it", "evidence"),
     ("apologetic", True, "apologetic", "intent"),
+    ("vague", True, "vague", "evidence"),
 )
 REACTION_PART = ({key: part for _signal, key, part in MISSING_RULES}
                  | {key: part for _signal, _bad, key, part in MANNER_RULES})
@@ -83,7 +84,9 @@ class PitchState:
 
     def hear(self, signals: dict | None) -> None:
         for name, value in (signals or {}).items():
-            if name in ("apologetic", "earned_it"):
+            if not isinstance(value, bool):
+                continue  # counts and positions (e.g. intent_word) are details, not signals
+            if name in ("apologetic", "earned_it", "vague"):
                 # Manner is about the latest answer: a better answer replaces it.
                 self.signals[name] = bool(value)
             else:
@@ -178,3 +181,37 @@ def pick(variants, rng: random.Random) -> str:
     if not variants:
         return ""
     return variants[0] if len(variants) == 1 else rng.choice(variants)
+
+
+# --- lines and tips the scenario file does not carry -----------------------------------------------------------
+
+# The manager's prompt for each part when the user gives the pitch part by part.
+PART_PROMPTS = {
+    "evidence": "Go on. What have you done that shows it?",
+    "gaps": "And where do you think you still need to grow?",
+    "ask": "So what exactly are you asking me for?",
+}
+
+# A reaction or outcome that is, in substance, one of the usual objections: when the scenario has an objection
+# with this id, the user's answer to it is scored with that objection's strong-response phrases.
+REACTION_OBJECTIONS = {
+    "no_timeline": "vague_encouragement",
+    "gaps_not_named": "what_about_gap",
+    "not_yet": "not_yet",
+    "ambiguous": "timing",
+}
+
+# What a good answer to each outcome does.
+OUTCOME_TIPS = {
+    "yes": "Confirm the title ({target_role}), when it takes effect, and the compensation.",
+    "not_yet": "Ask what specifically is missing, and agree a date to review it together.",
+    "ambiguous": "Don't leave it open: ask for a decision date and what it depends on.",
+}
+
+
+def answer_expects(move: Move, objection_ids) -> str:
+    """What the user's answer to ``move`` is scored as: its objection when the scenario has a matching one."""
+    oid = REACTION_OBJECTIONS.get(move.key) if move.kind in ("reaction", "outcome") else None
+    if oid and oid in objection_ids:
+        return f"objection:{oid}"
+    return move.expects or "ask"
