@@ -14,11 +14,15 @@ from rehearse.store import marks
 
 MONTHS = ("January February March April May June July August September October November December "
           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
-_MONTH = "(?:" + "|".join(MONTHS) + r")\.?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_MONTH = r"\b(?:" + "|".join(MONTHS) + r")\b\.?"
+_DAY = r"\b\d{1,2}(?:st|nd|rd|th)?\b"
+_YEAR = r"(?:,? \d{4})?"
 _COUNT = r"(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve|a few|a couple of)"
 DATE_PATTERNS = [
-    rf"(?:{_DAY} (?:of )?)?{_MONTH}(?: {_DAY})?(?:,? \d{{4}})?",
+    # a month needs a day, or a word before it that makes it a date ("may" and "march" are also verbs)
+    rf"{_DAY} (?:of )?{_MONTH}{_YEAR}",
+    rf"{_MONTH} {_DAY}{_YEAR}",
+    rf"\b(?:in|by|before|until|from|after|early|late|mid-?) ?{_MONTH}(?: {_DAY})?{_YEAR}",
     r"\d{4}-\d{2}-\d{2}",
     r"\bQ[1-4](?: \d{4})?",
     rf"\bin {_COUNT} (?:weeks?|months?)(?: time)?",
@@ -156,8 +160,11 @@ def date_as_heard(run: dict, cue: re.Pattern = REVIEW_CUE, summary_key: str = "r
     summary = run.get("summary") or {}
     if summary.get(summary_key):
         return str(summary[summary_key])
-    sentences = _all_sentences(_after_outcome(run))
-    ranked = [s for s in sentences if cue.search(s)] + sentences
+    after = _after_outcome(run)
+    sentences = _all_sentences(after)
+    # a date counts when it is said about reviewing/starting, or else by the user (the manager's "not this
+    # cycle" is not a date anyone agreed to)
+    ranked = [s for s in sentences if cue.search(s)] + _all_sentences([t for t in after if t.get("role") == "user"])
     for sentence in ranked:
         match = DATE_RE.search(sentence)
         if match:
@@ -178,7 +185,8 @@ def compensation_as_heard(run: dict) -> str | None:
 def date_phrase(when: str) -> str:
     """``March 15th`` -> ``on March 15th``; ``March`` -> ``in March``; ``next quarter`` stays; blanks stay."""
     lower = when.lower()
-    if when.startswith("[") or lower.startswith(("in ", "by ", "before ", "next ", "this ", "on ", "at ", "mid")):
+    if when.startswith("[") or lower.startswith(("in ", "by ", "before ", "next ", "this ", "on ", "at ", "mid",
+                                                     "from ", "after ", "until ", "early ", "late ")):
         return when
     if lower.startswith(("the end", "the start", "the beginning", "the middle", "end", "start", "beginning",
                          "middle")):

@@ -1,0 +1,124 @@
+"""The follow-up email draft: the ask, the evidence as heard, and where the run landed."""
+
+import pytest
+from test_store_samples import SCENARIO, store_pitch_run
+
+from rehearse.core.loader import load_scenario
+from rehearse.store import Store
+from rehearse.store.email import DATE_RE, date_phrase, draft_email, email_text
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "h.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(SCENARIO)
+
+
+def body_section(body: str, title: str) -> list[str]:
+    lines = body.splitlines()
+    start = lines.index(title) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
+    return lines[start:end]
+
+
+def test_not_yet_run_lists_criteria_and_review_date(store, scenario):
+    draft = draft_email(store.run(store_pitch_run(store, "not_yet")), scenario)
+    assert draft["subject"] == "Promotion to Senior Engineer: agreed criteria and review date"
+    body = draft["body"]
+    assert body.startswith("Hi Dana,\n") and body.rstrip().endswith("Best regards,\nAlex")
+    assert "I asked to be promoted from Software Engineer to Senior Engineer." in body
+    assert body_section(body, "The evidence I shared") == [
+        "- I led the authentication migration to OAuth across all three products, and login related support "
+        "tickets dropped by 62%.",
+        # the hedge ("I think") is left out of the email
+        "- I designed the caching layer for the checkout service, which brought peak response time down from 900 "
+        "to 350 milliseconds.",
+    ]
+    assert body_section(body, "Where we landed") == [
+        "You felt I am not quite ready yet, and we agreed on what would get me there:",
+        "- Lead the design review with the payments team and present the OAuth migration at the all-hands.",
+        "We agreed to review my progress against these on March 15th.",
+    ]
+    assert "um" not in body.split() and "[" not in body and draft["blanks"] == []
+    assert email_text(draft).startswith("Subject: Promotion to Senior Engineer: agreed criteria and review date\n\n")
+
+
+def test_yes_run_confirms_title_date_and_money_as_heard(store, scenario):
+    draft = draft_email(store.run(store_pitch_run(store, "yes")), scenario)
+    assert draft["subject"] == "Promotion to Senior Engineer: summary and next steps"
+    assert body_section(draft["body"], "Where we landed") == [
+        "You agreed to support my promotion to Senior Engineer. To confirm the details:",
+        "- Title: Senior Engineer",
+        "- Effective date: the start of the next quarter",
+        "- Compensation: We will discuss the salary band with HR next week.",
+    ]
+    assert draft["blanks"] == []
+
+
+def test_unknown_facts_become_marked_blanks_with_reasons(store):
+    run = store.run(store_pitch_run(store, "not_yet", final_answer="Okay, thank you for your time.",
+                                    pitch="Um, I would like a promotion. I work very hard."))
+    draft = draft_email(run, scenario=None)  # the scenario file is gone: no names
+    body = draft["body"]
+    assert body.startswith("Hi [manager's name],")
+    assert "- [your evidence]" in body and "- [agreed criteria]" in body
+    assert "We agreed to review my progress against these [review date]." in body
+    assert body.rstrip().endswith("[your name]")
+    blanks = {b["blank"]: b["why"] for b in draft["blanks"]}
+    assert set(blanks) == {"[manager's name]", "[your name]", "[your evidence]", "[agreed criteria]",
+                           "[review date]"}
+    assert all(blanks.values())
+    # every bracket in the text is explained
+    import re
+
+    assert set(re.findall(r"\[[^\]]+\]", body)) == set(blanks)
+
+
+def test_yes_without_date_or_money_marks_them(store, scenario):
+    run = store.run(store_pitch_run(store, "yes", final_answer="Thank you so much, I appreciate it."))
+    run["turns"][2]["text"] = "You're ready. I'll put you forward."  # no date in the manager's line either
+    draft = draft_email(run, scenario)
+    assert "- Effective date: [effective date]" in draft["body"]
+    assert "- Compensation: [compensation]" in draft["body"]
+
+
+def test_no_decision_asks_for_a_date(store, scenario):
+    draft = draft_email(store.run(store_pitch_run(store, "ambiguous")), scenario)
+    assert draft["subject"] == "Promotion to Senior Engineer: following up on our conversation"
+    assert "We did not reach a decision yet. Could we agree on a date to come back to it, ideally on March 15th?" \
+        in draft["body"]
+
+
+def test_summary_criteria_from_the_session_take_precedence(store, scenario):
+    run = store.run(store_pitch_run(store, "not_yet"))
+    run["summary"] = {"criteria": ["lead one cross-team project", "present at the all-hands"],
+                      "review_date": "1 March 2027"}
+    lines = body_section(draft_email(run, scenario)["body"], "Where we landed")
+    assert lines[1:] == ["- Lead one cross-team project.", "- Present at the all-hands.",
+                         "We agreed to review my progress against these on 1 March 2027."]
+
+
+@pytest.mark.parametrize("text, found, phrase", [
+    ("can we review this on March 15th, before", "March 15th", "on March 15th"),
+    ("let's check in by the end of the quarter", "the end of the quarter", "at the end of the quarter"),
+    ("review it in three months", "in three months", "in three months"),
+    ("decide in Q3 2027 please", "Q3 2027", "in Q3 2027"),
+    ("meet again next quarter", "next quarter", "next quarter"),
+    ("before 2027-03-01 ok", "2027-03-01", "on 2027-03-01"),
+    ("sometime in March", "in March", "in March"),
+    ("starting from March 1st, 2027", "from March 1st, 2027", "from March 1st, 2027"),
+    ("by mid-March", "mid-March", "mid-March"),
+])
+def test_dates_are_found_and_phrased(text, found, phrase):
+    assert DATE_RE.search(text).group(0) == found
+    assert date_phrase(found) == phrase
+
+
+@pytest.mark.parametrize("text", ["I may need to march on and mentor two engineers",
+                                  "I mentored two engineers who shipped features", "we decided it together"])
+def test_no_date_in_plain_talk(text):
+    assert DATE_RE.search(text) is None

@@ -1,0 +1,132 @@
+"""Export of a stored run: Markdown, HTML and PDF with hits, misses, fillers and hedges marked."""
+
+import html.parser
+import shutil
+import subprocess
+
+import pytest
+from test_store_samples import PITCH, store_pitch_run
+
+from rehearse.errors import UserError
+from rehearse.store import Store
+from rehearse.store.export import export_run, to_html, to_markdown
+
+
+@pytest.fixture
+def run(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    return store.run(store_pitch_run(store, "not_yet"))
+
+
+def test_markdown_marks_hits_fillers_hedges_and_lists_misses(run):
+    text = to_markdown(run)
+    assert text.startswith("# Rehearsal: Asking Dana for a promotion to Senior Engineer\n")
+    assert "- **Outcome:** not yet" in text and "- **Overall score:** 70/100" in text
+    assert "**Manager:** Not this cycle, but let's agree what would get you there by the next one." in text
+    said = next(line for line in text.splitlines() if line.startswith("> So,"))
+    assert "~~um,~~" in said  # filler struck through
+    assert "_I think_" in said  # hedge in italics
+    assert "**migration to OAuth**" in said and "**62%.**" in said  # hits in bold
+    assert "designed the **caching layer** for" in said
+    assert "- Missed: “agree a date”" in text
+    assert "### Your answer to the whole pitch — score" in text and "### Your answer to the ask — score" in text
+    assert "fillers: 1 (1.5 a minute); hedges: 1; pace: 114 words a minute; length: 40 s (target 60 s)" in text
+    assert "started after 1.4 s" in text
+    assert "- key phrases: 100/100 (weight 0.60) — 8 of 8 heard" in text
+    assert "- Note: Hedge: “I think” weakens it" in text and "- Tip: Lead with the number." in text
+    assert f"- Recording: `{run['turns'][1]['audio']}`" in text
+
+
+def test_markdown_escapes_what_the_user_said(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="T *x*", target_role="Lead", mode="pitch",
+                              persona="busy", seed=None, engine=None)
+    store.add_turn(run_id, index=0, role="user", text="we cut *costs* by [half] <b>", feedback={"score": 10})
+    text = to_markdown(store.run(run_id))
+    assert r"we cut \*costs\* by \[half\] \<b\>" in text and r"# Rehearsal: T \*x\*" in text
+
+
+class _Collect(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.marked = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.stack.append(dict(attrs).get("class", ""))
+
+    def handle_endtag(self, tag):
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] in ("hit", "filler", "hedge") and data.strip():
+            self.marked.append((self.stack[-1], data))
+
+
+def test_html_is_well_formed_and_marks_the_words(run):
+    page = to_html(run)
+    parser = _Collect()
+    parser.feed(page)
+    marked = parser.marked
+    assert ("filler", "um,") in marked and ("hedge", "I think") in marked
+    assert ("hit", "migration to OAuth") in marked and ("hit", "350 milliseconds.") in marked
+    legend = [m for m in marked if m[1] in ("key phrase you said", "filler", "hedge")]
+    assert len(legend) == 3
+    assert "Missed:</span> “agree a date”" in page
+    assert "<title>Rehearsal: Asking Dana for a promotion to Senior Engineer</title>" in page
+
+
+def test_html_escapes_text(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="<script>", target_role="Lead",
+                              mode="pitch", persona="busy", seed=None, engine=None)
+    store.add_turn(run_id, index=0, role="manager", text="a < b & c")
+    page = to_html(store.run(run_id))
+    assert "<script>" not in page and "&lt;script&gt;" in page and "a &lt; b &amp; c" in page
+
+
+def pdf_text(path) -> str:
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    pypdf = pytest.importorskip("pypdf")
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+
+
+def test_pdf_export_has_the_text(run, tmp_path):
+    out = export_run(run, "pdf", tmp_path / "report.pdf")
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2000
+    words = " ".join(pdf_text(out).split())
+    assert "Rehearsal: Asking Dana for a promotion to Senior Engineer" in words
+    assert "migration to OAuth" in words and "agree a date" in words
+    assert "Overall score: 70/100" in words
+
+
+def test_md_and_html_files_and_bad_destinations(run, tmp_path):
+    assert export_run(run, "md", tmp_path / "r.md").read_text(encoding="utf-8") == to_markdown(run)
+    assert export_run(run, "html", tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(UserError, match="does not exist"):
+        export_run(run, "md", tmp_path / "missing" / "r.md")
+    with pytest.raises(UserError, match="unknown export format"):
+        export_run(run, "docx", tmp_path / "r.docx")
+
+
+def test_interrupted_run_shows_the_unfinished_answer(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="Cut short", target_role="Lead", mode="pitch",
+                              persona="busy", seed=None, engine=None)
+    store.add_turn(run_id, index=0, role="manager", text="Go ahead.")
+    store.recording_path(run_id, 1).write_bytes(b"RIFF\x00\x00\x00\x00WAVE")
+    text = to_markdown(store.run(run_id))
+    assert "- **Status:** interrupted" in text and "## Unfinished answer" in text and "turn-01.wav" in text
+
+
+def test_old_runs_without_feedback_keys_still_export(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="Old", target_role="", mode="drill",
+                              persona="", seed=None, engine=None)
+    store.add_turn(run_id, index=0, role="user", text=PITCH, feedback={"flags": [{"start_word": 500}, "junk"],
+                                                                         "key_phrases": [{"phrase": "x"}]})
+    store.add_turn(run_id, index=1, role="user", text="", transcript={"text": "only in transcript"})
+    text = to_markdown(store.run(run_id))
+    assert "- Missed: “x”" in text and "> only in transcript" in text
+    assert "<p" in to_html(store.run(run_id))
