@@ -4,6 +4,7 @@ Answers here are text transcripts (what a recognizer would hand over); the audio
 test_e2e.py.
 """
 
+import copy
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -191,3 +192,7 @@ def test_bad_arguments_are_user_errors(scenario, store):
         Session(scenario, "pitch", store=store, persona="grumpy")
     with pytest.raises(UserError, match="again"):
         Session(scenario, "pitch", store=store).again()
+    bare = copy.deepcopy(scenario)
+    bare.objections = []
+    with pytest.raises(UserError, match="no objections to drill"):
+        Session(bare, "drill", store=store)

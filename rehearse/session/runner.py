@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from rehearse.errors import UserError
 from rehearse.session.conversation import Answer, Session
 from rehearse.session.events import Event, EventHandler, ignore
 
@@ -73,13 +74,13 @@ class Runner:
     def _say(self, text: str) -> None:
         if not self.speak:
             return
-        from rehearse.speech.tts import Speaker, TTSUnavailable
+        from rehearse.speech.tts import Speaker
 
         try:
             if self.speaker is None:
                 self.speaker = Speaker()
-            self.speaker.play(self.speaker.synthesize(text))
-        except TTSUnavailable as err:
+            self.speaker.play(self.speaker.synthesize(text), stop_event=self.stop_event)
+        except UserError as err:  # TTSUnavailable, or a voice that failed: the line is printed, the run goes on
             self.speak = False
             self.emit("tts_unavailable", message=str(err))
 
