@@ -1,0 +1,95 @@
+"""What was heard, prepared once for every analyser: words, normalised tokens, timings, and flags pointing at words."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cached_property
+
+from rehearse.core.normalize import Token, tokenize
+from rehearse.core.transcript import Transcript
+
+ESTIMATE_WPM = 140.0  # used to estimate length when there are no timings (typed answers)
+
+
+@dataclass
+class Flag:
+    kind: str  # e.g. filler, hedge, vague_claim, earned_it, apologetic, already_doing, intent_buried, long_pause
+    severity: str  # "good" | "info" | "warning" | "problem"
+    message: str
+    text: str | None = None  # the words it came from, as heard
+    start_word: int | None = None  # index into text.split(); inclusive
+    end_word: int | None = None
+    start: float | None = None  # seconds, when the transcript has word timings
+    end: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Heard:
+    """A transcript with its whitespace words, tokens and (when they line up) per-word timings."""
+
+    def __init__(self, transcript: Transcript):
+        self.transcript = transcript
+        self.text = transcript.text or ""
+        self.words = self.text.split()
+        timed = transcript.words
+        self.timings = list(timed) if timed and len(timed) == len(self.words) else None
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokenize(self.text)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds of audio: the transcript's duration, else the end of the last timed word."""
+        if self.transcript.duration:
+            return float(self.transcript.duration)
+        if self.transcript.words:
+            return float(self.transcript.words[-1].end)
+        return None
+
+    @property
+    def seconds(self) -> float:
+        """Duration when known, otherwise estimated from the word count at a typical pace."""
+        known = self.duration
+        return known if known is not None else self.word_count / ESTIMATE_WPM * 60.0
+
+    def time_of_word(self, index: int) -> float | None:
+        return self.timings[index].start if self.timings and 0 <= index < len(self.timings) else None
+
+    def quote(self, first: int | None, last: int | None) -> str | None:
+        if first is None or last is None:
+            return None
+        return " ".join(self.words[first : last + 1])
+
+    def flag(self, kind: str, severity: str, message: str, first: int | None = None, last: int | None = None) -> Flag:
+        """A flag pointing at words ``first..last`` (inclusive), with their times when known."""
+        start = end = None
+        if self.timings and first is not None and last is not None:
+            start, end = self.timings[first].start, self.timings[last].end
+        return Flag(kind, severity, message, self.quote(first, last), first, last, start, end)
+
+    def token_span(self, a: int, b: int) -> tuple[int, int]:
+        """Original word indexes covered by tokens ``a..b``."""
+        return self.tokens[a].first, self.tokens[b].last
+
+
+@dataclass
+class Component:
+    """One scored part of the feedback. ``tip`` is what would raise this score most (None at 100)."""
+
+    name: str
+    weight: float
+    score: float  # 0..100
+    detail: str
+    tip: str | None = None
+    priority: int = 0  # 1 when the tip is about something that hurts the conversation (e.g. "I deserve")
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "weight": self.weight, "score": round(self.score, 1), "detail": self.detail,
+                "tip": self.tip}
