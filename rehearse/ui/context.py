@@ -32,8 +32,10 @@ class AppContext(QObject):
         self.source_factory = source_factory or microphone_source
         self.engine = engine
         self.silence_s = silence_s
-        self.voice_enabled = voice
-        self.voice_error = "" if voice else "The manager's voice is off."
+        self.voice_enabled = voice  # False: no usable voice here (a banner says why)
+        self.voice_error = "" if voice else "no sound output"
+        self.muted = False  # the user turned the voice off (no banner)
+        self.seed: int | None = None  # fixed seed for repeatable runs (the screenshot tour)
         self.engine_state: EngineState | None = None
         self._store = None
         self._speaker = None
@@ -56,6 +58,9 @@ class AppContext(QObject):
 
                 self._speaker = Speaker()
             return self._speaker
+
+    def speaking(self) -> bool:
+        return self.voice_enabled and not self.muted
 
     def set_engine_state(self, state: EngineState) -> None:
         self.engine_state = state

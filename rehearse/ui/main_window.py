@@ -98,6 +98,13 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
             view.addAction(action)
+        self.mute_action = QAction("&Mute the manager's voice", self)
+        self.mute_action.setCheckable(True)
+        self.mute_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.mute_action.setChecked(self.settings.value("voice/muted", False, type=bool))
+        self.mute_action.toggled.connect(self.set_muted)
+        self.set_muted(self.mute_action.isChecked())
+        view.addAction(self.mute_action)
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -143,6 +150,13 @@ class MainWindow(QMainWindow):
             self.voice_banner.show_message("")
         else:
             self.voice_banner.show_message(NO_VOICE.format(why=why.rstrip(".") or "turned off"), "warning")
+
+    def set_muted(self, muted: bool) -> None:
+        self.ctx.muted = muted
+        self.settings.setValue("voice/muted", muted)
+        if muted:
+            for view in (self.rehearse_view, self.drill_view):
+                view.stop_speaking()
 
     def install_model(self) -> None:
         from rehearse.ui.model_dialog import ModelDialog

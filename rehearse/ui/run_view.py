@@ -156,7 +156,7 @@ class RunView(QWidget):
         def make():
             from rehearse.session.conversation import Session
 
-            return Session(scenario, store=ctx.store(), engine=ctx.engine,
+            return Session(scenario, store=ctx.store(), engine=ctx.engine, seed=ctx.seed,
                            scenario_path=getattr(scenario, "path", None) or None, **options)
 
         ctx.host.call(make, self._started, self.fail)
@@ -189,7 +189,7 @@ class RunView(QWidget):
         else:
             speaker = manager
         self.card.show_line(speaker, f"· {persona}" if persona else "", prompt.text, prompt.tip or "",
-                            can_replay=self.ctx.voice_enabled)
+                            can_replay=self.ctx.speaking())
         self.answer_text = ""
         self.feedback.hide()
         self.talk.set_target(prompt.target_seconds)
@@ -291,7 +291,7 @@ class RunView(QWidget):
     # ---- the voice -------------------------------------------------------------------------------------------------
     def speak(self, text: str) -> None:
         self.stop_speaking()
-        if not self.ctx.voice_enabled or not text:
+        if not self.ctx.speaking() or not text:
             return
         try:
             speaker = self.ctx.speaker()
