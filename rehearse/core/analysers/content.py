@@ -26,6 +26,8 @@ class PhraseBook:
         self.heard = heard
         self.matcher = Matcher(heard.text)
         self.cache: dict[str, PhraseMatch] = {}
+        self._plain_words: list[str] | None = None
+        self._window_cache: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
 
     def match(self, phrase: str) -> PhraseMatch:
         if phrase not in self.cache:
@@ -38,20 +40,30 @@ class PhraseBook:
 
     def closest(self, phrase: str) -> dict | None:
         """The words of the answer most like ``phrase`` (what was heard instead)."""
-        words = self.heard.words
         size = len(phrase.split())
-        if not words or not size:
+        if not self.heard.words or not size:
             return None
         windows, spans = [], []
-        for width in {max(1, size - 1), size, size + 1}:
-            for i in range(0, max(1, len(words) - width + 1)):
-                spans.append((i, min(len(words), i + width) - 1))
-                windows.append(" ".join(words[spans[-1][0] : spans[-1][1] + 1]))
-        best = process.extractOne(phrase, windows, scorer=fuzz.ratio, processor=_plain)
+        for width in sorted({max(1, size - 1), size, size + 1}):
+            more_windows, more_spans = self._windows(width)
+            windows += more_windows
+            spans += more_spans
+        best = process.extractOne(_plain(phrase), windows, scorer=fuzz.ratio, processor=None)
         if not best:
             return None
         first, last = spans[best[2]]
-        return {"text": best[0], "start_word": first, "end_word": last, "similarity": round(best[1], 1)}
+        return {"text": self.heard.quote(first, last), "start_word": first, "end_word": last,
+                "similarity": round(best[1], 1)}
+
+    def _windows(self, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """Every run of ``width`` words, simplified for comparison (computed once per width)."""
+        if width not in self._window_cache:
+            if self._plain_words is None:
+                self._plain_words = [_plain(w) for w in self.heard.words]
+            words = self._plain_words
+            spans = [(i, min(len(words), i + width) - 1) for i in range(max(1, len(words) - width + 1))]
+            self._window_cache[width] = ([" ".join(words[a : b + 1]) for a, b in spans], spans)
+        return self._window_cache[width]
 
 
 def key_phrases(book: PhraseBook, phrases: list[str], weight: float,

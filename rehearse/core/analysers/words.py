@@ -68,10 +68,13 @@ def find(tokens: list[Token], patterns, taken: set[int] | None = None) -> list[F
     ``taken`` (token indexes already claimed by another list) is respected and updated.
     """
     texts = [t.text for t in tokens]
+    starts: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        starts.setdefault(text, []).append(i)
     taken = set() if taken is None else taken
     found: list[Found] = []
     for pattern in sorted(patterns, key=lambda p: -p.size):
-        for start in range(len(texts)):
+        for start in starts.get(pattern.parts[0][0], ()):
             end = _match_at(texts, start, pattern.parts)
             if end is None or any(i in taken for i in range(start, end + 1)):
                 continue
