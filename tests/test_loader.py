@@ -3,6 +3,8 @@
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rehearse.core.loader import ScenarioError, load_scenario, loads_scenario, validate_file, validate_text
 from rehearse.paths import SCENARIOS
@@ -180,3 +182,13 @@ def test_dotted_keys_and_inline_tables_get_lines():
         'manager = "Dana"', 'who.manager = "Dana"').replace('persona = "grumpy"', 'who.persona = "grumpy"')
     [message] = errors_of(text)
     assert message.startswith(f"s.toml:{line_of(text, 'who.persona')}: who.persona: unknown persona")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(st.text(max_size=400), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+                 st.integers(0, len(GOOD)).map(lambda n: GOOD[:n])))
+def test_any_text_gives_a_report_never_a_crash(text):
+    report = validate_text(text, "f.toml")
+    assert report.ok == (report.scenario is not None)
+    for problem in report.errors:
+        assert str(problem).startswith("f.toml")
