@@ -171,7 +171,7 @@ def test_play_stops_when_asked(speaker):
 
 
 def test_play_without_a_device_is_a_clear_error(speaker):
-    with pytest.raises(UserError, match="no usable audio output device"):
+    with pytest.raises(TTSUnavailable, match="no usable audio output device"):
         speaker.play(speaker.synthesize(LINE), sd=FakeSd(fail=True))
 
 

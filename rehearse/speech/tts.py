@@ -29,7 +29,8 @@ INSTALL_HINT = "Install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng
 
 
 class TTSUnavailable(UserError):
-    """No speech backend (espeak-ng missing, pyttsx3 cannot start, the worker failed or timed out)."""
+    """The manager cannot be heard: no speech backend (espeak-ng missing, pyttsx3 cannot start, the worker failed
+    or timed out) or no sound output. Callers show the line as text and go on."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ class Speaker:
     def play(self, path, sd=None, stop_event=None, device=None) -> bool:
         """Play a WAV through sounddevice and block until it ends; returns False if ``stop_event`` stopped it.
 
-        ``sd`` is the sounddevice module (imported lazily when not given; tests pass a fake one).
+        ``sd`` is the sounddevice module (imported lazily when not given; tests pass a fake one). No output
+        device raises TTSUnavailable.
         """
         import numpy as np
 
@@ -185,7 +187,7 @@ class Speaker:
         try:
             sd.play(data, rate, device=device)
         except audio_errors as err:
-            raise UserError(f"cannot play sound: no usable audio output device ({err})") from None
+            raise TTSUnavailable(f"cannot play sound: no usable audio output device ({err})") from None
         end = time.monotonic() + len(data) / rate
         while stop_event is not None and (left := end - time.monotonic()) > 0:
             if stop_event.wait(min(0.02, left)):
@@ -194,7 +196,7 @@ class Speaker:
         try:
             sd.wait()
         except audio_errors as err:
-            raise UserError(f"sound playback failed ({err})") from None
+            raise TTSUnavailable(f"sound playback failed ({err})") from None
         return True
 
     def say(self, text: str, voice: str | None = None, rate: int | None = None, sd=None, stop_event=None) -> bool:
@@ -205,5 +207,5 @@ def _import_sounddevice():
     try:
         import sounddevice
     except OSError as err:  # no PortAudio library
-        raise UserError(f"cannot play sound: PortAudio is missing ({err}); install libportaudio2") from None
+        raise TTSUnavailable(f"cannot play sound: PortAudio is missing ({err}); install libportaudio2") from None
     return sounddevice

@@ -17,6 +17,9 @@ import contextlib
 import json
 import os
 import sys
+import threading
+
+FINISH_TIMEOUT_S = 120  # the caller's own timeout is usually shorter
 
 
 class BadInput(Exception):
@@ -60,8 +63,14 @@ def synth(engine, request: dict) -> dict:
     if request.get("rate"):
         engine.setProperty("rate", int(request["rate"]))
     out = request["out"]
+    finished = threading.Event()
+    # espeak-ng's retrieval mode synthesises on a thread of its own, so runAndWait can return before the file is
+    # written; the driver reports "finished-utterance" only after writing it.
+    engine.connect("finished-utterance", lambda **_: finished.set())
     engine.save_to_file(text, out)
     engine.runAndWait()
+    if not finished.wait(FINISH_TIMEOUT_S) and not os.path.exists(out):
+        raise RuntimeError(f"the speech engine did not finish within {FINISH_TIMEOUT_S} s")
     return {"out": out}
 
 
