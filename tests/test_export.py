@@ -130,3 +130,17 @@ def test_old_runs_without_feedback_keys_still_export(tmp_path):
     text = to_markdown(store.run(run_id))
     assert "- Missed: “x”" in text and "> only in transcript" in text
     assert "<p" in to_html(store.run(run_id))
+
+
+def test_summary_facts_from_the_session(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="Read", target_role="Lead", mode="read",
+                              persona="busy", seed=4, engine="whisper")
+    store.add_turn(run_id, index=0, role="user", text="we shipped it", expects="read:2", feedback={"score": 90})
+    store.finish_run(run_id, complete=True, outcome=None,
+                     summary={"score": 90, "persona": "busy", "seed": 4, "mean_latency": 0.8, "complete": True,
+                              "practice": ["authentication", "OAuth"], "signals": {"x": True}})
+    text = to_markdown(store.run(run_id))
+    assert "- **Words to practise:** authentication, OAuth" in text and "- **Seed:** 4" in text
+    assert "- **Average time to start answering (s):** 0.8" in text and "Signals" not in text
+    assert text.count("busy") == 1 and "### Your answer to reading sentence 3 — score 90/100" in text

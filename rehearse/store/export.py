@@ -33,7 +33,9 @@ def _num(value, digits: int = 0) -> str | None:
     return f"{value:.{digits}f}"
 
 
-SUMMARY_SHOWN = {"score", "outcome", "complete", "mode", "run_id", "status"}
+SUMMARY_SHOWN = {"score", "outcome", "complete", "mode", "run_id", "status", "persona", "raised"}
+SUMMARY_LABELS = {"mean_latency": "Average time to start answering (s)", "answers": "Answers",
+                  "practice": "Words to practise", "turns": "Turns"}
 
 
 def run_facts(run: dict) -> list[tuple[str, str]]:
@@ -50,8 +52,13 @@ def run_facts(run: dict) -> list[tuple[str, str]]:
     score = _num(run.get("score"))
     facts.append(("Overall score", f"{score}/100" if score is not None else "not scored"))
     for key, value in (run.get("summary") or {}).items():
-        if key not in SUMMARY_SHOWN and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            facts.append((key.replace("_", " ").capitalize(), str(value)))
+        label = SUMMARY_LABELS.get(key, key.replace("_", " ").capitalize())
+        if key in SUMMARY_SHOWN or value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, (str, int, float)):
+            facts.append((label, str(value)))
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            facts.append((label, ", ".join(value)))
     return [(label, value) for label, value in facts if value]
 
 

@@ -141,6 +141,8 @@ def expects_label(expects: str | None) -> str:
         return "an answer"
     if expects.startswith("objection:"):
         return f'the "{expects.split(":", 1)[1].replace("_", " ")}" objection'
+    if expects.startswith("read:") and expects[5:].isdigit():
+        return f"reading sentence {int(expects[5:]) + 1}"
     if expects.startswith("read"):
         return "reading aloud"
     return PART_LABELS.get(expects, expects.replace("_", " "))
