@@ -294,3 +294,23 @@ def test_timings_that_do_not_line_up_are_ignored(scenario):
     fb = analyse_part(scenario, "intent", t)
     assert all(f.start is None for f in fb.flags)
     assert fb.delivery["wpm_speaking"] is None and fb.delivery["duration"] == t.duration
+
+
+def test_earned_it_is_flagged_in_any_part_and_leads_the_tip(scenario):
+    fb = analyse_part(scenario, "ask", typed(
+        "I deserve it. Do you see me as ready for Senior Engineer? Can we agree a date this cycle?"))
+    assert [f.text for f in flags_of(fb, "earned_it")] == ["I deserve"]
+    assert fb.signals["earned_it"]
+    assert "framing" not in {c.name for c in fb.components}  # not part of the ask score …
+    assert fb.tip.startswith('Drop "I deserve"')  # … but the most useful thing to fix
+
+
+def test_every_answer_reports_what_it_contained(scenario):
+    # an objection answer that names the gap and asks for a date updates those signals for the rules
+    fb = analyse_objection(scenario, "what_about_gap", typed(
+        "You're right about cross-team influence; my plan is to lead the design review. Can we check in by March?"))
+    assert fb.signals["named_gaps"] and fb.signals["asked_timeline"]
+    assert not flags_of(fb, "gap_not_named")  # flags only for what this kind of answer is scored on
+    evidence = analyse_part(scenario, "evidence", typed("The OAuth migration cut tickets 62%. When can we decide?"))
+    assert evidence.signals["asked_timeline"] and evidence.signals["evidence_with_numbers"]
+    assert not flags_of(evidence, "timeline")

@@ -96,34 +96,11 @@ def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedb
     if part not in PITCH_PARTS:
         valid = ", ".join(list(PITCH_PARTS) + [f"objection:{i}" for i in scenario.objection_ids])
         raise UserError(f"unknown part {part!r}; use one of: {valid}")
-    weights = WEIGHTS[part]
     heard = Heard(transcript)
     book = content.PhraseBook(heard)
-    key_phrases, comp, flags = content.key_phrases(book, scenario.part_key_phrases(part), weights["key_phrases"])
-    components: list[Component] = [comp]
-    signals: dict = {}
-    evidence_items: list[dict] = []
-
-    def add(comp, more_flags, more_signals):
-        components.append(comp)
-        flags.extend(more_flags)
-        signals.update(more_signals)
-
-    if "intent_early" in weights:
-        add(*content.intent(book, scenario, weights["intent_early"]))
-    if "evidence" in weights:
-        comp, f, s, evidence_items = content.evidence(book, scenario, weights["evidence"])
-        add(comp, f, s)
-    if "specificity" in weights:
-        add(*content.specificity(heard, weights["specificity"]))
-    if "gaps" in weights:
-        add(*content.gaps(book, scenario, weights["gaps"]))
-    if "ask" in weights:
-        add(*content.ask(book, scenario, weights["ask"]))
-    if "framing" in weights:
-        add(*content.framing(heard, weights["framing"], reward_level=part in ("intent", "pitch")))
-    return _finish(part, scenario.target_seconds(part), heard, book, components, flags, signals, key_phrases,
-                   evidence_items, weights)  # fmt: skip
+    phrases = scenario.part_key_phrases(part)
+    key_phrases, comp, flags = content.key_phrases(book, phrases, WEIGHTS[part]["key_phrases"])
+    return _finish(part, scenario, heard, book, comp, flags, key_phrases)
 
 
 def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcript) -> Feedback:
@@ -133,35 +110,52 @@ def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcr
         raise UserError(
             f"unknown objection {objection_id!r}; this scenario has: {', '.join(scenario.objection_ids)}"
         ) from None
-    part = f"objection:{objection_id}"
-    weights = WEIGHTS["objection"]
     heard = Heard(transcript)
     book = content.PhraseBook(heard)
-    key_phrases, comp, flags = content.key_phrases(book, objection.key_phrases, weights["key_phrases"])
+    weight = WEIGHTS["objection"]["key_phrases"]
+    key_phrases, comp, flags = content.key_phrases(book, objection.key_phrases, weight)
     if comp.tip:
         comp.tip = f"{objection.tip} {comp.tip}"
-    components = [comp]
-    signals: dict = {}
-    for comp, more_flags, more_signals in (content.specificity(heard, weights["specificity"]),
-                                           content.framing(heard, weights["framing"], reward_level=False)):
-        components.append(comp)
-        flags.extend(more_flags)
-        signals.update(more_signals)
-    # the ask-related signals still matter to the rules after an objection (e.g. "did they ask for a date?")
-    _, _, ask_signals = content.ask(book, scenario, 0)
-    signals.setdefault("asked_timeline", ask_signals["asked_timeline"])
-    return _finish(part, scenario.target_seconds(part), heard, book, components, flags, signals, key_phrases, [],
-                   weights)  # fmt: skip
+    return _finish(f"objection:{objection_id}", scenario, heard, book, comp, flags, key_phrases)
 
 
-def _finish(part, target, heard, book, components, flags, signals, key_phrases, evidence_items, weights) -> Feedback:
+def _finish(part, scenario, heard, book, key_comp, flags, key_phrases) -> Feedback:
+    """Run every analyser. Weighted ones make the score; the others still report their signals, and framing and
+    specificity (what was said, whatever the part) their flags and — for "I deserve"-style framing — the tip."""
+    kind = "objection" if part.startswith("objection:") else part
+    weights = WEIGHTS[kind]
+    components, hidden, signals = [key_comp], [], {}
+    evidence_items: list[dict] = []
+    results = {
+        "evidence": content.evidence(book, scenario, weights.get("evidence", 0)),
+        "specificity": content.specificity(heard, weights.get("specificity", 0)),
+        "gaps": content.gaps(book, scenario, weights.get("gaps", 0)),
+        "ask": content.ask(book, scenario, weights.get("ask", 0)),
+        "framing": content.framing(heard, weights.get("framing", 0), reward_level=kind in ("intent", "pitch")),
+    }
+    if "intent_early" in weights:
+        results["intent_early"] = content.intent(book, scenario, weights["intent_early"])
+    for name in ("intent_early", "evidence", "specificity", "gaps", "ask", "framing"):
+        if name not in results:
+            continue
+        comp, more_flags, more_signals, *rest = results[name]
+        if name == "evidence" and name in weights:
+            evidence_items = rest[0]
+        signals.update({k: v for k, v in more_signals.items() if name in weights or k not in signals})
+        if name in weights:
+            components.append(comp)
+            flags = flags + more_flags
+        elif name in ("framing", "specificity"):
+            hidden.append(comp)
+            flags = flags + [f for f in more_flags if f.severity != "good"]
+    target = scenario.target_seconds(part)
     delivery, comp, f = analyse_delivery(heard, target, weights["delivery"])
     components.append(comp)
     flags = flags + f
     flags.sort(key=lambda fl: (fl.start_word is None, fl.start_word if fl.start_word is not None else 0))
     total = sum(c.weight for c in components)
     score = round(sum(c.weight * c.score for c in components) / total) if total else 0
-    losers = [c for c in components if c.tip]
+    losers = [c for c in components if c.tip] + [c for c in hidden if c.tip and c.priority]
     tip = max(losers, key=lambda c: (c.priority, c.weight * (100 - c.score))).tip if losers else None
     if not heard.word_count:
         score, tip = 0, "Nothing was heard: check the microphone, then answer out loud."
