@@ -44,6 +44,7 @@ class DrillView(RunView):
         row = QHBoxLayout()
         row.addWidget(label("Practise the objections that are due, weakest first.", "Muted"), 1)
         self.start_button = QPushButton("&Start drill")
+        self.start_button.setObjectName("Primary")
         self.start_button.clicked.connect(self.start)
         self.start_button.setEnabled(False)
         row.addWidget(self.start_button)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
 from rehearse.ui.flow_layout import FlowLayout
-from rehearse.ui.style import FLAG, rgba
+from rehearse.ui.style import FLAG, HIT, MISS, rgba
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
@@ -23,44 +23,98 @@ def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
 def chip_text(phrase: dict) -> str:
     if phrase.get("hit"):
         return f"✓  {phrase.get('phrase', '')}"
-    heard = phrase.get("heard")
+    closest = phrase.get("closest") or {}
+    heard = closest.get("text") if closest.get("similarity", 0) >= 75 else None
     if heard:
         return f"✗  {phrase.get('phrase', '')}  —  heard “{heard}”"
     return f"✗  {phrase.get('phrase', '')}"
 
 
+QUIET = ("filler", "hedge")          # shown together on one line, marked amber in the answer
+SKIPPED = ("near_miss",)             # the chips already say what was heard instead
+
+
+def _whole(flag: dict, n_words: int) -> bool:
+    start, end = flag.get("start_word"), flag.get("end_word")
+    return start is None or n_words == 0 or (end if end is not None else start) - start + 1 > 0.6 * n_words
+
+
+def _colour(flag: dict) -> str:
+    if flag.get("kind") in QUIET:
+        return rgba(MISS, 0.30)
+    if flag.get("severity") == "good":
+        return rgba(HIT, 0.25)
+    return rgba(FLAG, 0.22)
+
+
 def highlighted_transcript(text: str, flags: list[dict]) -> str:
-    """The answer as rich text with every flagged span marked, using the flags' word indexes into text.split()."""
+    """The answer as rich text with flagged spans marked (word indexes into text.split()); flags that cover most
+    of the answer (length, pace) are not marked."""
     words = text.split()
-    marks: dict[int, str] = {}
+    marks: dict[int, tuple[str, str]] = {}
     for flag in flags:
-        start, end = flag.get("start_word"), flag.get("end_word")
-        if start is None:
+        if flag.get("kind") in SKIPPED or _whole(flag, len(words)):
             continue
-        end = start if end is None else end
+        start = flag["start_word"]
+        end = start if flag.get("end_word") is None else flag["end_word"]
         for i in range(start, min(end, len(words) - 1) + 1):
-            marks.setdefault(i, flag.get("message", flag.get("kind", "")))
-    out = []
-    for i, word in enumerate(words):
-        escaped = html.escape(word)
-        if i in marks:
-            escaped = (f'<span style="background:{rgba(FLAG, 0.22)}; text-decoration: underline;" '
-                       f'title="{html.escape(marks[i])}">{escaped}</span>')
-        out.append(escaped)
+            marks.setdefault(i, (_colour(flag), flag.get("message") or flag.get("kind", "")))
+    out, i = [], 0
+    while i < len(words):
+        if i not in marks:
+            out.append(html.escape(words[i]))
+            i += 1
+            continue
+        colour, message = marks[i]
+        j = i
+        while j + 1 < len(words) and marks.get(j + 1) == (colour, message):
+            j += 1
+        span = html.escape(" ".join(words[i:j + 1]))
+        out.append(f'<span style="background:{colour};" title="{html.escape(message)}">{span}</span>')
+        i = j + 1
     return " ".join(out)
 
 
-def flag_line(flag: dict, words: list[str]) -> str:
+def quote(flag: dict, words: list[str]) -> str:
     quoted = flag.get("text")
     if not quoted and flag.get("start_word") is not None:
         start = flag["start_word"]
-        end = flag.get("end_word", start)
-        quoted = " ".join(words[start:end + 1])
-    where = ""
-    if flag.get("start") is not None:
-        where = f"  (at {flag['start']:.1f} s)"
-    message = flag.get("message") or flag.get("kind", "")
-    return f"• {message}" + (f" — “{quoted}”" if quoted else "") + where
+        quoted = " ".join(words[start:(flag.get("end_word") or start) + 1])
+    if quoted and len(quoted) > 60:
+        quoted = quoted[:57].rstrip() + "…"
+    return quoted or ""
+
+
+def flag_line(flag: dict, words: list[str]) -> str:
+    message = html.escape(flag.get("message") or flag.get("kind", ""))
+    quoted = quote(flag, words) if not _whole(flag, len(words)) else ""
+    line = message + (f" — “{html.escape(quoted)}”" if quoted else "")
+    if flag.get("start") is not None and quoted:
+        line += f" <span style='color:palette(placeholder-text)'>at {flag['start']:.1f} s</span>"
+    return line
+
+
+def flags_html(flags: list[dict], words: list[str]) -> str:
+    """What worked, what to work on, and the fillers and hedges on one line."""
+    good = [f for f in flags if f.get("severity") == "good"]
+    quiet = [f for f in flags if f.get("kind") in QUIET]
+    work = [f for f in flags if f not in good and f not in quiet and f.get("kind") not in SKIPPED]
+    work.sort(key=lambda f: {"problem": 0, "warning": 1}.get(f.get("severity"), 2))
+    parts = []
+    if work:
+        parts.append("<b>To work on</b><ul style='margin-top:2px'>"
+                     + "".join(f"<li>{flag_line(f, words)}</li>" for f in work) + "</ul>")
+    if quiet:
+        said = ", ".join(f"“{html.escape(quote(f, words))}”" for f in quiet[:12])
+        parts.append(f"<p><b>Fillers and hedges</b>: {said}</p>")
+    if good:
+        parts.append("<b>What worked</b><ul style='margin-top:2px'>"
+                     + "".join(f"<li>{flag_line(f, words)}</li>" for f in good) + "</ul>")
+    return "".join(parts)
+
+
+def elide(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;") + "…"
 
 
 class FeedbackPanel(QFrame):
@@ -80,6 +134,7 @@ class FeedbackPanel(QFrame):
         self.score = label("–", "Score", wrap=False)
         score_box.addWidget(label("Score", "Muted"))
         score_box.addWidget(self.score)
+        score_box.addWidget(label("of 100", "Muted", wrap=False))
         score_box.addStretch(1)
         top.addLayout(score_box)
         self.components = QGridLayout()
@@ -98,6 +153,7 @@ class FeedbackPanel(QFrame):
         self.transcript.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.transcript)
         self.flags = label()
+        self.flags.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.flags)
         self.delivery = label("", "Muted")
         outer.addWidget(self.delivery)
@@ -128,14 +184,16 @@ class FeedbackPanel(QFrame):
             bar.setFixedHeight(14)
             bar.setTextVisible(False)
             bar.setAccessibleName(f"{name.text()}: {round(comp.get('score', 0))} of 100")
-            detail = label(f"{round(comp.get('score', 0))}  ·  {comp.get('detail', '')}", "Muted")
+            detail = label(f"{round(comp.get('score', 0))}  ·  {elide(str(comp.get('detail', '')))}", "Muted")
+            detail.setToolTip(str(comp.get("detail", "")))
             self.components.addWidget(name, row, 0)
             self.components.addWidget(bar, row, 1)
             self.components.addWidget(detail, row, 2)
         self.components.setColumnStretch(1, 1)
         self.components.setColumnStretch(2, 2)
 
-        for phrase in feedback.get("key_phrases", []):
+        phrases = sorted(feedback.get("key_phrases", []), key=lambda p: not p.get("hit"))  # said ones first
+        for phrase in phrases:
             chip = QLabel(chip_text(phrase))
             chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
             chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
@@ -145,9 +203,8 @@ class FeedbackPanel(QFrame):
         flags = feedback.get("flags", [])
         text = transcript_text.strip()
         self.transcript.setText(highlighted_transcript(text, flags) if text else "<i>(nothing was heard)</i>")
-        words = text.split()
-        self.flags.setText("\n".join(flag_line(f, words) for f in flags))
-        self.flags.setVisible(bool(flags))
+        self.flags.setText(flags_html(flags, text.split()))
+        self.flags.setVisible(bool(self.flags.text()))
         self.delivery.setText(delivery_line(feedback.get("delivery") or {}))
         tip = feedback.get("tip")
         self.tip.setText(f"<b>Next time:</b> {html.escape(tip)}" if tip else "")

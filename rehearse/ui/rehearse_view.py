@@ -30,6 +30,7 @@ class RehearseView(RunView):
         self.by_part.setToolTip("Answer intent, evidence, gaps and ask one by one instead of the whole pitch")
         self.start_button = QPushButton("&Start")
         self.start_button.setToolTip("Start a new run (Ctrl+Enter)")
+        self.start_button.setObjectName("Primary")
         self.start_button.clicked.connect(self.start)
         self.start_button.setEnabled(False)
         for widget in (mode_label, self.mode_box, persona_label, self.persona_box, self.by_part):

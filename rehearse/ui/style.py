@@ -62,6 +62,12 @@ QLabel#ChipMiss {{
     padding: 4px 12px;
 }}
 QPushButton {{ padding: 7px 16px; border-radius: 6px; }}
+QPushButton#Primary {{
+    background: palette(highlight); color: palette(highlighted-text); border: none; font-weight: 600;
+    padding: 8px 22px;
+}}
+QPushButton#Primary:disabled {{ background: palette(mid); color: palette(window); }}
+QPushButton#Primary:focus {{ border: 2px solid palette(text); }}
 QPushButton#Talk {{
     font-size: 15pt; font-weight: 600;
     padding: 14px 28px;
