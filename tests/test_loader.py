@@ -152,7 +152,7 @@ def test_type_and_value_errors():
         .replace('  "Let me think about it and get back to you.",\n', '  "Let me {think} about {it.",\n')
     )
     text = "\n".join(errors_of(bad))
-    assert "pitch.intent.target_seconds: should be a positive number of seconds, not -5" in text
+    assert "pitch.intent.target_seconds: should be a positive number of seconds, not a number (-5)" in text
     assert "pitch.evidence.items[0].number: should be text in quotes, not a number (62)" in text
     assert "objections[6].id: 'Why Now' is not a plain id" in text
     assert "manager.outcomes.yes: should be a list like" in text
@@ -192,3 +192,16 @@ def test_any_text_gives_a_report_never_a_crash(text):
     assert report.ok == (report.scenario is not None)
     for problem in report.errors:
         assert str(problem).startswith("f.toml")
+
+
+def test_wrong_shapes_are_explained_not_crashed_on():
+    text = "\n".join(errors_of(
+        'title = "t"\npitch = 5\nwho = []\nmanager = "x"\nobjections = {}\nread_aloud = "x"\n', "x.toml"))
+    assert "x.toml:2: pitch: should be a table ([pitch]), not a number (5)" in text
+    assert "x.toml:3: who: should be a table ([who]), not a list" in text
+    assert "x.toml:5: objections: should be a list of [[objections]] tables, not a table" in text
+    assert 'x.toml:6: read_aloud: should be a list like ["…", "…"], not text' in text
+    text = "\n".join(errors_of('title = "t"\n[pitch.evidence]\nitems = [{what = "a"}, 3]\ntarget_seconds = true\n'))
+    assert "pitch.evidence.items[1]: should be a table" in text and "not a number (3)" in text
+    assert "pitch.evidence.items[0].number: missing" in text
+    assert "pitch.evidence.target_seconds: should be a positive number of seconds, not true/false" in text

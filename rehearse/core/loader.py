@@ -201,7 +201,7 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            self.error(here, f"should be a positive number of seconds, not {value!r}")
+            self.error(here, f"should be a positive number of seconds, not {_kind(value)}")
             return None
         return float(value)
 
@@ -213,13 +213,17 @@ class _Checker:
         if value is None:
             self.error(here, f"missing (add one or more [[{_dotted(here)}]] tables)")
             return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        if not isinstance(value, list):
             self.error(here, f"should be a list of [[{_dotted(here)}]] tables, not {_kind(value)}")
             return []
         if not value:
             self.error(here, "is an empty list; give at least one")
         out = []
         for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                block = f"[[{_dotted(here)}]]"
+                self.error(here + (i,), f"should be a table ({{…}} or a {block} block), not {_kind(item)}")
+                continue
             self.unknown(item, here + (i,), known)
             out.append((here + (i,), item))
         return out
