@@ -205,3 +205,33 @@ def test_wrong_shapes_are_explained_not_crashed_on():
     assert "pitch.evidence.items[1]: should be a table" in text and "not a number (3)" in text
     assert "pitch.evidence.items[0].number: missing" in text
     assert "pitch.evidence.target_seconds: should be a positive number of seconds, not true/false" in text
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, path + (i,))
+    else:
+        yield path, value
+
+
+@pytest.mark.parametrize("source", [EXAMPLE, TEMPLATE])
+def test_every_value_is_found_on_its_own_line(source):
+    import tomllib
+
+    from rehearse.core.toml_lines import key_lines
+
+    text = source.read_text()
+    lines = key_lines(text)
+    source_lines = text.splitlines()
+    for path, value in _leaves(tomllib.loads(text)):
+        assert path in lines, path
+        line = source_lines[lines[path] - 1]
+        if isinstance(value, str):
+            assert value.split("\n")[0] in line.replace('\\"', '"'), (path, line)
+        key = next(p for p in reversed(path) if isinstance(p, str))
+        if not isinstance(path[-1], int):
+            assert line.lstrip().startswith(key), (path, line)

@@ -154,7 +154,7 @@ class Scenario:
     def placeholder_values(self, gap: str | None = None) -> dict[str, str]:
         return {
             "manager": self.who.manager,
-            "name": self.who.name or "you",
+            "name": self.who.name or "there",  # "Hi {name}," reads "Hi there," without a name
             "current_role": self.who.current_role,
             "target_role": self.who.target_role,
             "gap": gap if gap is not None else self.pitch.gaps.items[0].gap,
