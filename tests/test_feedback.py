@@ -314,3 +314,30 @@ def test_every_answer_reports_what_it_contained(scenario):
     evidence = analyse_part(scenario, "evidence", typed("The OAuth migration cut tickets 62%. When can we decide?"))
     assert evidence.signals["asked_timeline"] and evidence.signals["evidence_with_numbers"]
     assert not flags_of(evidence, "timeline")
+
+
+def _vosk_style(text: str) -> str:
+    """How Vosk prints the same words: lower case, no punctuation, numbers as words."""
+    import re
+
+    from num2words import num2words
+
+    text = re.sub(r"(\d+)%", lambda m: num2words(int(m.group(1))).replace("-", " ") + " percent", text)
+    text = re.sub(r"\d+", lambda m: num2words(int(m.group(0))).replace("-", " "), text)
+    return " ".join(re.sub(r"[^\w' ]", " ", text.lower()).split())
+
+
+@pytest.mark.parametrize("part,text", [
+    ("intent", "Sorry to bother you. I've been here 5 years and I deserve a promotion to Senior Engineer."),
+    ("evidence", "I led the migration to OAuth and support tickets fell 62%. I worked really hard on checkout."),
+    ("gaps", "I'm still growing my cross-team influence, so I'll lead the design review next quarter."),
+    ("ask", "Do you see me as ready for Senior Engineer? Can we agree a date before the promotion cycle?"),
+    ("objection:not_yet", "What specifically is missing? Can we set a review date?"),
+])
+def test_both_recognizer_styles_give_the_same_verdict(scenario, part, text):
+    whisper = analyse(scenario, part, typed(text))
+    vosk = analyse(scenario, part, typed(_vosk_style(text)))
+    assert vosk.signals == whisper.signals
+    assert [kp["hit"] for kp in vosk.key_phrases] == [kp["hit"] for kp in whisper.key_phrases]
+    assert sorted(f.kind for f in vosk.flags) == sorted(f.kind for f in whisper.flags)
+    assert abs(vosk.score - whisper.score) <= 2
