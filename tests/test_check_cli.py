@@ -70,6 +70,8 @@ def test_new_copies_template_and_refuses_to_overwrite(tmp_path, capsys):
     example = tmp_path / "ex.toml"
     assert run(capsys, "scenario", "new", str(example), "--example")[0] == 0
     assert run(capsys, "scenario", "validate", str(example))[0] == 0
+    code, out, _ = run(capsys, "scenario", "new", str(tmp_path / "j.toml"), "--json")
+    assert code == 0 and json.loads(out) == {"path": str(tmp_path / "j.toml"), "source": str(TEMPLATE)}
 
 
 def test_check_human_output(capsys):

@@ -34,6 +34,7 @@ def register(sub) -> None:
     )
     new.add_argument("out", metavar="OUT.toml")
     new.add_argument("--example", action="store_true", help="copy the filled-in Senior Engineer example instead")
+    new.add_argument("--json", action="store_true", help='print {"path", "source"}')
     new.set_defaults(func=cmd_new)
 
     check = sub.add_parser(
@@ -80,6 +81,11 @@ def cmd_new(args) -> int:
     if not out.parent.exists():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
     shutil.copyfile(source, out)
+    if args.json:
+        from rehearse.cli import print_json
+
+        print_json({"path": str(out), "source": str(source)})
+        return 0
     what = "the filled-in example" if args.example else "the template"
     print(f"Wrote {out} from {what}. Fill in the <blanks>, then run: rehearse scenario validate {out}")
     return 0
