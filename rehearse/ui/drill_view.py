@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from rehearse.ui.feedback_panel import label
 from rehearse.ui.run_view import RunView
@@ -37,6 +38,39 @@ def objection_title(scenario, objection_id: str) -> str:
     return text if len(text) <= 70 else text[:67].rstrip() + "…"
 
 
+class QueueRow(QWidget):
+    """One objection in the queue: its wording, how well it is known, and a thin mastery bar."""
+
+    def __init__(self, title: str, mastery: str, score: float | None):
+        super().__init__()
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 6, 6, 8)
+        box.setSpacing(3)
+        self.title = QLabel(title)
+        self.title.setWordWrap(True)
+        self.mastery = QLabel(mastery)
+        self.mastery.setObjectName("Small")
+        self.mastery.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setValue(0 if score is None else round(score))
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(5)
+        box.addWidget(self.title)
+        box.addWidget(self.mastery)
+        box.addWidget(self.bar)
+
+    def text(self) -> str:
+        return f"{self.title.text()}\n{self.mastery.text()}"
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        margins = self.layout().contentsMargins()
+        inner = width - margins.left() - margins.right() - 12  # the list's item padding and selection edge
+        spacing = self.layout().spacing()
+        return (margins.top() + margins.bottom() + self.title.heightForWidth(inner) + spacing
+                + self.mastery.heightForWidth(inner) + spacing + self.bar.height() + 10)
+
+
 class DrillView(RunView):
     mode = "drill"
 
@@ -55,7 +89,8 @@ class DrillView(RunView):
         super().__init__(ctx, parent)
         self.again_button.setText("&Again")
         self.again_button.setToolTip("Answer this objection once more (Ctrl+Backspace)")
-        self.next_button.setText("&Next")
+        self.next_text = "&Next"
+        self.next_button.setText(self.next_text)
         self.next_button.setToolTip("The next objection (Ctrl+Return)")
         side = QFrame()
         side.setObjectName("Card")
@@ -67,6 +102,7 @@ class DrillView(RunView):
         self.queue = QListWidget()
         self.queue.setAccessibleName("Objections, due first")
         self.queue.setWordWrap(True)
+        self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         box.addWidget(self.queue, 1)
         self.content.insertWidget(0, side, 1)
@@ -96,14 +132,25 @@ class DrillView(RunView):
         self.queue_items = rows
         current = self.prompt.expects.split(":", 1)[1] if self._on_objection() else None
         self.queue.clear()
+        width = self.queue.viewport().width() - 8
         for item, attempts in rows:
             title = objection_title(self.scenario, item.objection_id)
-            entry = QListWidgetItem(f"{title}\n{mastery_text(item, attempts)}")
+            mastery = mastery_text(item, attempts)
+            entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, item.objection_id)
+            entry.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {mastery}")
             entry.setToolTip(item.objection_id)
+            row = QueueRow(title, mastery, item.last_score)
+            row.setFixedWidth(max(width, 200))
+            entry.setSizeHint(QSize(max(width, 200), row.heightForWidth(max(width, 200))))
             self.queue.addItem(entry)
+            self.queue.setItemWidget(entry, row)
             if item.objection_id == current:
                 self.queue.setCurrentItem(entry)
+
+    def item_texts(self) -> list[str]:
+        """Each queue row as "title\nmastery" (for tests and screen readers)."""
+        return [self.queue.itemWidget(self.queue.item(i)).text() for i in range(self.queue.count())]
 
     def _on_objection(self) -> bool:
         return bool(self.prompt is not None and str(self.prompt.expects or "").startswith("objection:"))

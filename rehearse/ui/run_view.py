@@ -51,6 +51,7 @@ class RunView(QWidget):
     failed = Signal(str)
 
     mode = "pitch"
+    next_text = "&Continue"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -151,6 +152,7 @@ class RunView(QWidget):
         self.answers = []
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
+        self.talk.show()
         scenario, options, ctx = self.scenario, self.session_options(), self.ctx
 
         def make():
@@ -195,6 +197,7 @@ class RunView(QWidget):
         self.talk.set_target(prompt.target_seconds)
         self.talk.set_partial("")
         self.talk.set_state(IDLE)
+        self.talk.show()
         self.talk.talk.setFocus()
         if prompt.speaker != "reader":
             self.speak(prompt.text)
@@ -262,8 +265,9 @@ class RunView(QWidget):
         self.talk.set_state(OFF, "")
         self.talk.set_partial("")
         self.feedback.show_feedback(feedback, self.answer_text)
+        self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
         self.feedback.show()
-        self.next_button.setText("See how it &went" if result.done else "&Continue")
+        self.next_button.setText("See how it &went" if result.done else self.next_text)
         self._set_actions(again=self.session.mode != "pitch", next_=True)
         self.next_button.setFocus()
         self.answers.append((answer_title(self.prompt), feedback.get("score")))
@@ -282,6 +286,7 @@ class RunView(QWidget):
         self.summary = as_dict(summary) if not isinstance(summary, dict) else summary
         self.prompt = None
         self.talk.set_state(OFF, "This run is over.")
+        self.feedback.hide()
         self._set_actions(again=False, next_=False)
         self.summary_panel.show_summary(self.summary, self.answers)
         self.summary_panel.show()

@@ -6,7 +6,7 @@ and "missed" (amber) — drawn as translucent fills with a solid edge, which rea
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 HIT = QColor(46, 160, 67)
@@ -61,7 +61,12 @@ QLabel#ChipMiss {{
     border-radius: 13px;
     padding: 4px 12px;
 }}
-QPushButton {{ padding: 7px 16px; border-radius: 6px; }}
+QPushButton {{
+    padding: 7px 16px; border-radius: 6px; border: 1px solid palette(mid); background: palette(button);
+}}
+QPushButton:hover {{ border-color: palette(highlight); }}
+QPushButton:focus {{ border: 2px solid palette(highlight); }}
+QPushButton:disabled {{ color: palette(placeholder-text); }}
 QPushButton#Primary {{
     background: palette(highlight); color: palette(highlighted-text); border: none; font-weight: 600;
     padding: 8px 22px;
@@ -83,9 +88,18 @@ QProgressBar {{ border: 1px solid palette(mid); border-radius: 4px; background: 
 QProgressBar::chunk {{ background: palette(highlight); border-radius: 3px; }}
 QProgressBar#Level::chunk {{ background: {rgba(HIT, 0.85)}; }}
 QListWidget {{ border: 1px solid palette(mid); border-radius: 8px; padding: 4px; }}
-QListWidget::item {{ padding: 8px; }}
+QListWidget {{ background: palette(base); }}
+QListWidget::item {{ padding: 2px; border-bottom: 1px solid palette(midlight); }}
+QListWidget::item:selected {{
+    background: palette(alternate-base); color: palette(text); border-left: 4px solid palette(highlight);
+}}
 QTabWidget::pane {{ border: none; }}
-QTabBar::tab {{ padding: 8px 22px; font-size: 11pt; }}
+QTabBar::tab {{
+    padding: 8px 22px; font-size: 11pt; background: transparent; border: none;
+    border-bottom: 3px solid transparent; color: palette(placeholder-text);
+}}
+QTabBar::tab:selected {{ border-bottom: 3px solid palette(highlight); color: palette(text); font-weight: 600; }}
+QTabBar::tab:focus {{ text-decoration: underline; }}
 """
 
 
@@ -95,6 +109,18 @@ def apply_style(app: QApplication) -> None:
         font.setPointSizeF(10.5)
         app.setFont(font)
     app.setStyleSheet(STYLESHEET)
+    # palette(...) in a style sheet is resolved when it is applied: re-apply it when the desktop turns light/dark
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: refresh_style(app))
+
+
+def refresh_style(app: QApplication) -> None:
+    app.setStyleSheet("")
+    app.setStyleSheet(STYLESHEET)
+
+
+def set_palette(app: QApplication, palette: QPalette) -> None:
+    app.setPalette(palette)
+    refresh_style(app)
 
 
 def dark_palette() -> QPalette:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from rehearse.ui.context import AppContext
 from rehearse.ui.main_window import MainWindow
-from rehearse.ui.style import dark_palette
+from rehearse.ui.style import dark_palette, set_palette
 from rehearse.ui.talk_panel import IDLE
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class Tour(QObject):
         yield 600  # the queue refreshes with the new mastery
         self.grab("05-drill")
 
-        self.app.setPalette(dark_palette())
+        set_palette(self.app, dark_palette())
         yield 300
         self.grab("06-drill-dark")
 
