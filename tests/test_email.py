@@ -86,6 +86,11 @@ def test_yes_without_date_or_money_marks_them(store, scenario):
     assert "- Compensation: [compensation]" in draft["body"]
 
 
+def test_compensation_clause_drops_the_run_up(store, scenario):
+    run = store.run(store_pitch_run(store, "yes", final_answer="Okay. So to confirm, the new salary band applies."))
+    assert "- Compensation: The new salary band applies." in draft_email(run, scenario)["body"]
+
+
 def test_no_decision_asks_for_a_date(store, scenario):
     draft = draft_email(store.run(store_pitch_run(store, "ambiguous")), scenario)
     assert draft["subject"] == "Promotion to Senior Engineer: following up on our conversation"
@@ -112,6 +117,7 @@ def test_summary_criteria_from_the_session_take_precedence(store, scenario):
     ("sometime in March", "in March", "in March"),
     ("starting from March 1st, 2027", "from March 1st, 2027", "from March 1st, 2027"),
     ("by mid-March", "mid-March", "mid-March"),
+    ("let's look at it at the next cycle", "the next cycle", "in the next cycle"),
 ])
 def test_dates_are_found_and_phrased(text, found, phrase):
     assert DATE_RE.search(text).group(0) == found

@@ -32,7 +32,7 @@ def test_markdown_marks_hits_fillers_hedges_and_lists_misses(run):
     assert "### Your answer to the whole pitch — score" in text and "### Your answer to the ask — score" in text
     assert "fillers: 1 (1.5 a minute); hedges: 1; pace: 114 words a minute; length: 40 s (target 60 s)" in text
     assert "started after 1.4 s" in text
-    assert "- key phrases: 100/100 (weight 0.60) — 8 of 8 heard" in text
+    assert "- key phrases: 100/100 (weight 60%) — 8 of 8 heard" in text
     assert "- Note: Hedge: “I think” weakens it" in text and "- Tip: Lead with the number." in text
     assert f"- Recording: `{run['turns'][1]['audio']}`" in text
 

@@ -41,6 +41,7 @@ CRITERIA_RES = [
                r"I(?:'ll| will) make sure (?:to|that I)?) ([^,.?!;]{6,})", re.IGNORECASE),
     re.compile(r"\b(?:show|demonstrate|deliver|prove) (?:that )?([^,.?!;]{6,})", re.IGNORECASE),
 ]
+DISCOURSE = re.compile(r"^\s*(?:(?:so|and|okay|ok|well|right|then)\b[,\s]*)+(?:to confirm,?\s*)?", re.IGNORECASE)
 COMP_RE = re.compile(r"\b(salary|compensation|pay|raise|band|money|bonus|equity)\b", re.IGNORECASE)
 GROWTH_RE = re.compile(r"\b(still growing|grow|improve|get better|working on|still learning|gap|stretch)\b",
                        re.IGNORECASE)
@@ -178,7 +179,7 @@ def compensation_as_heard(run: dict) -> str | None:
         if COMP_RE.search(sentence):
             for clause in re.split(r",\s*(?:and\s+|but\s+)?|;\s*", sentence):
                 if COMP_RE.search(clause):
-                    return marks.tidy(clause)
+                    return marks.tidy(DISCOURSE.sub("", clause))
     return None
 
 
@@ -192,7 +193,7 @@ def date_phrase(when: str) -> str:
                          "middle")):
         return "at " + (when if lower.startswith("the ") else "the " + when)
     if lower.startswith(("the next", "the following")):
-        return when
+        return "in " + when
     if re.fullmatch(rf"{_MONTH}(?:,? \d{{4}})?|Q[1-4](?: \d{{4}})?", when, re.IGNORECASE):
         return "in " + when
     return "on " + when

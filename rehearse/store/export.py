@@ -86,9 +86,11 @@ def components(turn: dict) -> list[str]:
     for comp in marks.feedback_of(turn).get("components") or []:
         if not isinstance(comp, dict):
             continue
-        line = f"{comp.get('name', '?')}: {_num(comp.get('score')) or '?'}/100"
-        if _num(comp.get("weight"), 2):
-            line += f" (weight {_num(comp['weight'], 2)})"
+        name = str(comp.get("name") or "?").replace("_", " ")
+        line = f"{name}: {_num(comp.get('score')) or '?'}/100"
+        weight = comp.get("weight")
+        if isinstance(weight, (int, float)) and weight > 0:
+            line += f" (weight {weight * 100 if weight <= 1 else weight:.0f}%)"
         if comp.get("detail"):
             line += f" — {comp['detail']}"
         out.append(line)
