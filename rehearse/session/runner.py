@@ -16,8 +16,6 @@ from rehearse.errors import UserError
 from rehearse.session.conversation import Answer, Session
 from rehearse.session.events import Event, EventHandler, ignore
 
-FILE_SILENCE_S = 1e9  # a file answer ends where the file ends, whatever pauses it has
-
 
 class Runner:
     def __init__(self, session: Session, *, answers: list[str | Path] | None = None, engine: str = "auto",
@@ -34,8 +32,8 @@ class Runner:
         self.stop_event = stop_event or threading.Event()
         self.timings: list[dict] = []  # per answer: listen, score and next-prompt seconds
 
-    def emit(self, kind: str, **data) -> None:
-        self.on_event(Event(kind, data))
+    def emit(self, event: str, /, **data) -> None:
+        self.on_event(Event(event, data))
 
     def run(self) -> dict:
         """Run the conversation to its end (or until the answers run out); returns the stored summary."""
@@ -102,13 +100,15 @@ class Runner:
         self.emit("listening", turn_index=turn_index, source="file" if from_file else "microphone")
         t0 = time.perf_counter()
         try:
-            heard = listen(source, recognizer, wav_path, silence_s=FILE_SILENCE_S if from_file else self.silence_s,
+            # a file answer ends where the file ends, whatever pauses it has
+            heard = listen(source, recognizer, wav_path, silence_s=self.silence_s, until_silence=not from_file,
                            stop_event=self.stop_event, on_partial=lambda text: self.emit("partial", text=text),
                            on_level=None)
         finally:
             recognizer.close()
         elapsed = time.perf_counter() - t0
-        self.timings.append({"turn_index": turn_index, "listen_s": round(elapsed, 3), "duration": heard.duration})
+        self.timings.append({"turn_index": turn_index, "listen_s": round(elapsed, 3), "duration": heard.duration,
+                             "finish_s": round(heard.finish_s, 3)})
         self.emit("heard", turn_index=turn_index, text=heard.transcript.text, duration=heard.duration,
                   latency=heard.latency, audio=str(heard.audio_path))
         return heard
