@@ -33,7 +33,7 @@ def test_markdown_marks_hits_fillers_hedges_and_lists_misses(run):
     assert "fillers: 1 (1.5 a minute); hedges: 1; pace: 114 words a minute; length: 40 s (target 60 s)" in text
     assert "started after 1.4 s" in text
     assert "- key phrases: 100/100 (weight 60%) — 8 of 8 heard" in text
-    assert "- Note: Hedge: “I think” weakens it" in text and "- Tip: Lead with the number." in text
+    assert "- Note: Hedge: “I think” weakens it (“I think”)" in text and "- Tip: Lead with the number." in text
     assert f"- Recording: `{run['turns'][1]['audio']}`" in text
 
 
@@ -144,3 +144,22 @@ def test_summary_facts_from_the_session(tmp_path):
     assert "- **Words to practise:** authentication, OAuth" in text and "- **Seed:** 4" in text
     assert "- **Average time to start answering (s):** 0.8" in text and "Signals" not in text
     assert text.count("busy") == 1 and "### Your answer to reading sentence 3 — score 90/100" in text
+
+
+def test_only_pointed_problem_flags_mark_words(tmp_path):
+    from rehearse.store.marks import word_marks
+
+    text = "I would like a promotion to senior engine by the promotion sycle and here is why"
+    turn = {"text": text, "feedback": {"flags": [
+        {"kind": "pace", "severity": "warning", "start_word": 0, "end_word": 16, "message": "pace 180 wpm"},
+        {"kind": "explicit_ask", "severity": "good", "start_word": 1, "end_word": 2, "message": "explicit ask"},
+        {"kind": "near_miss", "severity": "info", "start_word": 10, "end_word": 11,
+         "message": 'heard this instead of "promotion cycle"'},
+    ]}}
+    words, marks = word_marks(turn)
+    assert [w for w, m in zip(words, marks) if m] == ["promotion", "sycle"]
+    page = to_html({"scenario": "x", "turns": [{"role": "user", **turn}]})
+    assert '<span class="flag" title="flagged">promotion sycle</span>' in page
+    md = to_markdown({"scenario": "x", "turns": [{"role": "user", **turn}]})
+    assert '- Note: heard this instead of "promotion cycle" (“promotion sycle”)' in md
+    assert "- Good: explicit ask (“would like”)" in md and "- Note: pace 180 wpm\n" in md

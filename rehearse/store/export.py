@@ -98,12 +98,19 @@ def components(turn: dict) -> list[str]:
 
 
 def notes(turn: dict) -> list[str]:
-    """The feedback's flag messages (each once)."""
+    """The feedback's flag messages (each once), "Good:" or "Note:" first, with the words they point at."""
+    words = marks.turn_text(turn).split()
     seen: list[str] = []
     for flag in marks.feedback_of(turn).get("flags") or []:
-        message = isinstance(flag, dict) and flag.get("message")
-        if message and message not in seen:
-            seen.append(str(message))
+        if not isinstance(flag, dict) or not flag.get("message"):
+            continue
+        kind = "Good" if flag.get("severity") == "good" else "Note"
+        line = f"{kind}: {flag['message']}"
+        start, end = flag.get("start_word"), flag.get("end_word")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end < len(words) and end - start < 8:
+            line += f" (“{' '.join(words[start:end + 1]).strip('.,;:!?')}”)"
+        if line not in seen:
+            seen.append(line)
     return seen
 
 
@@ -152,7 +159,7 @@ def to_markdown(run: dict) -> str:
         if delivery_line(turn):
             lines.append("- Delivery: " + _md(delivery_line(turn)))
         lines += [f"- {_md(c)}" for c in components(turn)]
-        lines += [f"- Note: {_md(n)}" for n in notes(turn)]
+        lines += [f"- {_md(n)}" for n in notes(turn)]
         tip = marks.feedback_of(turn).get("tip")
         if tip:
             lines.append(f"- Tip: {_md(str(tip))}")
@@ -205,7 +212,8 @@ def to_html(run: dict) -> str:
     body = [f"<h1>{esc(title)}</h1>", "<ul>"]
     body += [f"<li><b>{esc(label)}:</b> {esc(value)}</li>" for label, value in run_facts(run)]
     body += ["</ul>", '<p class="legend">In your answers: <mark class="hit">key phrase you said</mark>, '
-             '<span class="filler">filler</span>, <span class="hedge">hedge</span>.</p>', "<h2>Conversation</h2>"]
+             '<span class="filler">filler</span>, <span class="hedge">hedge</span>, '
+             '<span class="flag">worth a look (see the notes)</span>.</p>', "<h2>Conversation</h2>"]
     for turn in run.get("turns") or []:
         if turn.get("role") == "manager":
             body.append(f'<p class="manager"><b>Manager:</b> {esc(turn.get("text") or "")}</p>')
@@ -221,7 +229,7 @@ def to_html(run: dict) -> str:
         if delivery_line(turn):
             items.append("Delivery: " + esc(delivery_line(turn)))
         items += [esc(c) for c in components(turn)]
-        items += ["Note: " + esc(n) for n in notes(turn)]
+        items += [esc(n) for n in notes(turn)]
         tip = marks.feedback_of(turn).get("tip")
         if tip:
             items.append("<b>Tip:</b> " + esc(str(tip)))

@@ -58,7 +58,12 @@ def word_marks(turn: dict) -> tuple[list[str], list[set[str]]]:
             continue
         kind = str(flag.get("kind") or "")
         mark = kind if kind in ("filler", "hedge") else "flag"
-        for i in _span(flag, len(words)) or ():
+        span = _span(flag, len(words)) or range(0)
+        # Other flags mark words only when they point at a few of them (not "too fast" over the whole answer)
+        # and are a problem, not praise.
+        if mark == "flag" and (flag.get("severity") == "good" or len(span) > max(8, len(words) // 3)):
+            continue
+        for i in span:
             marks[i].add(mark)
     return words, marks
 
