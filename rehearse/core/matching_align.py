@@ -15,10 +15,13 @@ costs 1.5 and makes the alignment a miss, but it still scores partial credit so 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
+from rapidfuzz.process import extractOne
 
 from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS, Token, stem, tokenize
 
@@ -51,12 +54,19 @@ class _Tok:
     last: int
 
 
+@lru_cache(maxsize=65536)
+def _word_traits(text: str, number: bool) -> tuple[str, bool, bool, bool]:
+    """(comparison key, soft, strict, negation) of a normalised word."""
+    neg = text in NEGATIONS
+    return (text if number else stem(text), text in FILLERS or text in ARTICLES,
+            number or neg or text in STRICT_WORDS, neg)
+
+
 def _prepare(tokens: list[Token]) -> list[_Tok]:
     out = []
     for t in tokens:
-        neg = t.text in NEGATIONS
-        out.append(_Tok(t.text, t.text if t.number else stem(t.text), t.number, t.text in FILLERS or
-                        t.text in ARTICLES, t.number or neg or t.text in STRICT_WORDS, neg, t.first, t.last))
+        key, soft, strict, neg = _word_traits(t.text, t.number)
+        out.append(_Tok(t.text, key, t.number, soft, strict, neg, t.first, t.last))
     return out
 
 
@@ -64,21 +74,30 @@ class TextIndex:
     """The text's tokens, with an index from comparison key (and from two-token joins) to positions."""
 
     def __init__(self, text: str):
-        self.toks = _prepare(tokenize(text))
-        self.positions: dict[str, list[int]] = defaultdict(list)
-        self.joins: list[str | None] = []
-        self.raw_joins: list[str | None] = []
-        for i, t in enumerate(self.toks):
-            self.positions[t.key].append(i)
-        for i in range(len(self.toks) - 1):
-            a, b = self.toks[i], self.toks[i + 1]
-            joined = None if (a.number or b.number) else stem(a.text + b.text)
-            self.joins.append(joined)
-            self.raw_joins.append(None if joined is None else a.text + b.text)
-            if joined is not None:
-                self.positions[joined].append(i)
-        self.joins.append(None)
-        self.raw_joins.append(None)
+        toks = self.toks = _prepare(tokenize(text))
+        positions: dict[str, list[int]] = defaultdict(list)
+        self.positions = positions
+        joins: list[str | None] = []
+        raw_joins: list[str | None] = []
+        for i, t in enumerate(toks):
+            positions[t.key].append(i)
+        for i in range(len(toks) - 1):
+            a, b = toks[i], toks[i + 1]
+            if a.number or b.number:
+                joins.append(None)
+                raw_joins.append(None)
+                continue
+            raw = a.text + b.text
+            joined = stem(raw)
+            joins.append(joined)
+            raw_joins.append(raw)
+            positions[joined].append(i)
+        joins.append(None)
+        raw_joins.append(None)
+        self.joins, self.raw_joins = joins, raw_joins
+        self.insert_costs = [0.05 if t.soft else (STRICT_COST if t.negation or (t.strict and not t.number) else 0.3)
+                             for t in toks]
+        self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
 
 
 class PhraseTokens:
@@ -94,6 +113,14 @@ class PhraseTokens:
         self.size = sum(1 for t in toks if not t.soft)  # content words
         self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
         self.joins.append(None)
+        self.key_positions: dict[str, set[int]] = defaultdict(set)
+        for j, t in enumerate(toks):
+            if not t.soft:
+                self.key_positions[t.key].add(j)
+                if self.joins[j] is not None:
+                    self.key_positions[self.joins[j]].update((j, j + 1))
+        self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
+        self.content = [j for j, t in enumerate(toks) if not t.soft]
         c = self.size
         self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions
         self.max_subs = c // 5
@@ -113,18 +140,20 @@ class Alignment:
 
 def _substitute(p: _Tok, t: _Tok, cache: dict) -> tuple[float, str, float]:
     """(cost, op, credit) for aligning phrase token p with text token t."""
+    key = (p.text, t.text)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     if p.text == t.text:
-        return 0.0, EXACT, 1.0
-    if p.key == t.key and not p.number:
-        return 0.03, STEM, 0.97
-    if p.strict or t.strict:
-        if p.strict and t.strict or p.number or t.number or p.negation or t.negation:
-            return STRICT_COST, "strict", 0.0
-    cached = cache.get((p.text, t.text))
-    if cached is None:
+        cached = (0.0, EXACT, 1.0)
+    elif p.key == t.key and not p.number:
+        cached = (0.03, STEM, 0.97)
+    elif (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
+        cached = (STRICT_COST, "strict", 0.0)
+    else:
         sim = Indel.normalized_similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
         cached = (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
-        cache[(p.text, t.text)] = cached
+    cache[key] = cached
     return cached
 
 
@@ -157,42 +186,48 @@ def _delete_cost(p: _Tok) -> float:
 
 def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dict) -> Alignment | None:
     """Best local alignment of the whole phrase inside text tokens [lo, hi)."""
-    P, T = ph.toks, text.toks
+    P, W = ph.toks, text.toks[lo:hi]
+    joins = text.joins
     m, w = len(P), hi - lo
     inf = float("inf")
+    ins = text.insert_costs[lo:hi]
     cost = [[inf] * (w + 1) for _ in range(m + 1)]
     back: list[list[tuple | None]] = [[None] * (w + 1) for _ in range(m + 1)]
-    for k in range(w + 1):
-        cost[0][k] = 0.0
+    cost[0] = [0.0] * (w + 1)
     for j in range(m + 1):
         row = cost[j]
+        brow = back[j]
+        if j < m:
+            p = P[j]
+            nxt, bnxt = cost[j + 1], back[j + 1]
+            dcost = _delete_cost(p)
+            subs = [_substitute(p, t, cache) for t in W]
+            pjoin = ph.joins[j] if j + 1 < m else None
         for k in range(w + 1):
             here = row[k]
             if here == inf:
                 continue
             if j < m:
-                p = P[j]
-                c = here + _delete_cost(p)
-                if c < cost[j + 1][k]:
-                    cost[j + 1][k], back[j + 1][k] = c, (j, k, DEL)
+                c = here + dcost
+                if c < nxt[k]:
+                    nxt[k], bnxt[k] = c, (j, k, DEL)
                 if k < w:
-                    t = T[lo + k]
-                    sc, op, _ = _substitute(p, t, cache)
-                    if here + sc < cost[j + 1][k + 1]:
-                        cost[j + 1][k + 1], back[j + 1][k + 1] = here + sc, (j, k, op)
-                    if k + 1 < w and text.joins[lo + k] is not None:
+                    sc = here + subs[k][0]
+                    if sc < nxt[k + 1]:
+                        nxt[k + 1], bnxt[k + 1] = sc, (j, k, subs[k][1])
+                    if k + 1 < w and joins[lo + k] is not None:
                         jc = _join_cost(p, text, lo + k, cache)
-                        if jc is not None and here + jc < cost[j + 1][k + 2]:
-                            cost[j + 1][k + 2], back[j + 1][k + 2] = here + jc, (j, k, JOIN)
-                    if j + 1 < m and ph.joins[j] is not None and ph.joins[j] == t.key:
-                        if here + 0.03 < cost[j + 2][k + 1]:
-                            cost[j + 2][k + 1], back[j + 2][k + 1] = here + 0.03, (j, k, PJOIN)
-            if 0 < j and k < w:  # extra text word inside the match (not before it: the start is free)
-                c = here + _insert_cost(T[lo + k])
+                        if jc is not None and here + jc < nxt[k + 2]:
+                            nxt[k + 2], bnxt[k + 2] = here + jc, (j, k, JOIN)
+                    if pjoin is not None and pjoin == W[k].key and here + 0.03 < cost[j + 2][k + 1]:
+                        cost[j + 2][k + 1], back[j + 2][k + 1] = here + 0.03, (j, k, PJOIN)
+            if j and k < w:  # extra text word inside the match (not before it: the start is free)
+                c = here + ins[k]
                 if c < row[k + 1]:
-                    row[k + 1], back[j][k + 1] = c, (j, k, INS)
-    end = min(range(w + 1), key=lambda k: cost[m][k])
-    if cost[m][end] == inf:
+                    row[k + 1], brow[k + 1] = c, (j, k, INS)
+    last = cost[m]
+    end = min(range(w + 1), key=last.__getitem__)
+    if last[end] == inf:
         return None
     ops: list[tuple[str, int, int]] = []
     j, k = m, end
@@ -201,7 +236,7 @@ def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: di
         ops.append((op, pj, lo + pk))
         j, k = pj, pk
     ops.reverse()
-    return _judge(text, ph, ops, cost[m][end], cache)
+    return _judge(text, ph, ops, last[end], cache)
 
 
 def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], total: float,
@@ -289,48 +324,136 @@ def _negated_before(T: list[_Tok], first: int, ph: PhraseTokens) -> str | None:
     return None
 
 
-def _anchor_positions(text: TextIndex, ph: PhraseTokens) -> list[tuple[int, int]]:
-    """(text position, phrase position) of exact hits of the phrase's rarer words (enough to catch any hit)."""
-    P = ph.toks
-    cands = []
-    for j, p in enumerate(P):
-        if p.soft and ph.size:
-            continue
-        keys = [p.key]
-        if ph.joins[j] is not None:
-            keys.append(ph.joins[j])
-        pos = [(k, j) for key in keys for k in text.positions.get(key, ())]
-        cands.append((len(pos), j, pos))
-    cands.sort()
-    need = ph.max_errors + 1
-    out: list[tuple[int, int]] = []
-    for _, _, pos in cands[:need]:
-        out.extend(pos)
-    if not out:  # partial credit for misses: any word of the phrase
-        for _, _, pos in cands[need:]:
-            out.extend(pos)
+def _exact_positions(text: TextIndex, ph: PhraseTokens) -> list[list[int]]:
+    """For each content word of the phrase: the text positions where it (or its join) occurs exactly."""
+    out: list[list[int]] = []
+    empty: list[int] = []
+    get = text.positions.get
+    for j, p in enumerate(ph.toks):
+        if p.soft:
+            out.append(empty)
+        elif ph.joins[j] is not None and ph.joins[j] in text.positions:
+            out.append(get(p.key, empty) + text.positions[ph.joins[j]])
+        else:
+            out.append(get(p.key, empty))
     return out
 
 
+def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
+    """Positions any hit must overlap: every hit contains each strict word (numbers, roles, negations) exactly, and
+    at least one of any ``max_errors + 1`` content words exactly."""
+    strict = [j for j in ph.content if ph.toks[j].strict]
+    if strict:
+        j = min(strict, key=lambda j: len(exact[j]))
+        return [(k, j) for k in exact[j]]
+    rarest = sorted(ph.content, key=lambda j: len(exact[j]))[: ph.max_errors + 1]
+    return [(k, j) for j in rarest for k in exact[j]]
+
+
+def _windows(anchors: list[tuple[int, int]], m: int, slack: int, n: int) -> list[tuple[int, int]]:
+    spans = sorted({(max(0, k - j - slack), min(n, k + (m - j) + slack + 1)) for k, j in anchors})
+    out: list[list[int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][0] + slack:  # nearly the same place: one window
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _potential(hit_k: list[int], hit_j: list[int], lo: int, hi: int) -> set[int]:
+    """The content words of the phrase found exactly in text tokens [lo, hi) (``hit_k`` sorted, ``hit_j`` alike)."""
+    return set(hit_j[bisect_left(hit_k, lo):bisect_left(hit_k, hi)])
+
+
+def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tuple[int, int]]:
+    """The ``top`` starts (count, position) where most distinct phrase words occur within ``span`` tokens."""
+    best: list[tuple[int, int]] = []
+    right = 0
+    n = len(hit_k)
+    for left in range(n):
+        if left and hit_k[left] == hit_k[left - 1]:
+            continue
+        right = max(right, left)
+        while right < n and hit_k[right] < hit_k[left] + span:
+            right += 1
+        best.append((-len(set(hit_j[left:right])), hit_k[left]))
+    best.sort()
+    return best[:top]
+
+
+def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
+    """Cheap necessary conditions for a hit in [lo, hi): every strict word is there, and the words that are not
+    there exactly are few enough, or have a similar-looking word nearby (a misheard word)."""
+    if not ph.strict_set <= found:
+        return False
+    missing = [j for j in ph.content if j not in found]
+    if len(missing) > ph.max_errors:
+        return False
+    if len(missing) <= ph.max_subs + ph.max_drops:
+        return True
+    words = [t.text for t in text.toks[lo:hi]] + [w for w in text.raw_joins[lo:hi] if w]
+    unexplained = 0
+    for j in missing:
+        if extractOne(ph.toks[j].text, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None:
+            unexplained += 1
+    return unexplained <= ph.max_subs + ph.max_drops
+
+
+def _verbatim(text: TextIndex, ph: PhraseTokens, exact: list[list[int]], cache: dict) -> Alignment | None:
+    """Fast path: the phrase's words, in order, word for word (up to plural/possessive), with nothing between."""
+    if not ph.content:
+        return None
+    j = min(ph.content, key=lambda j: len(exact[j]))
+    P, T, m = ph.toks, text.toks, len(ph.toks)
+    keys = [p.key for p in P]
+    for k in exact[j]:
+        start = k - j
+        if start < 0 or start + m > len(T) or T[k].key != keys[j]:
+            continue
+        if all(T[start + i].key == keys[i] for i in range(m)):
+            found = _judge(text, ph, [(_substitute(P[i], T[start + i], cache)[1], i, start + i) for i in range(m)],
+                           0.0, cache)
+            if found is not None and found.hit:
+                return found
+    return None
+
+
 def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
-    """The best alignment of the phrase in the text: a hit if there is one, else the closest miss (or None)."""
+    """The best alignment of the phrase in the text: a hit if there is one, else the closest miss (or None).
+
+    Only windows around anchors are aligned, and only those that hold enough of the phrase's words to be a hit;
+    the first (best-placed) perfect hit ends the search.
+    """
     if not ph.toks or not text.toks:
         return None
-    m = len(ph.toks)
+    m, n = len(ph.toks), len(text.toks)
     slack = 2 + ph.max_errors
-    windows: list[list[int]] = []
-    for k, j in sorted(_anchor_positions(text, ph)):
-        lo, hi = max(0, k - j - slack), min(len(text.toks), k + (m - j) + slack + 1)
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], hi)
-        else:
-            windows.append([lo, hi])
-    cache: dict = {}
+    exact = _exact_positions(text, ph)
+    cache = text.cache
+    quick = _verbatim(text, ph, exact, cache)
+    if quick is not None:
+        return quick
+    hits = sorted((k, j) for j, pos in enumerate(exact) for k in pos)
+    hit_k, hit_j = [k for k, _ in hits], [j for _, j in hits]
+    scored = []
+    for lo, hi in _windows(_anchors(ph, exact), m, slack, n):
+        found = _potential(hit_k, hit_j, lo, hi)
+        if len(found) >= ph.size - ph.max_errors and _could_hit(text, ph, found, lo, hi):
+            scored.append((-len(found), lo, hi))
+    scored.sort()
     best: Alignment | None = None
-    for lo, hi in windows:
+    for _, lo, hi in scored:
         found = _align_window(text, ph, lo, hi, cache)
-        if found is None:
-            continue
-        if best is None or (found.hit, found.score) > (best.hit, best.score):
+        if found is not None and (best is None or (found.hit, found.score) > (best.hit, best.score)):
+            best = found
+            if best.hit:
+                break
+    if best is not None:
+        return best
+    # no place could hold a hit: align the places with most of its words, for partial credit and "heard instead"
+    for _, start in _densest(hit_k, hit_j, m + slack, 2):
+        found = _align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
+        if found is not None and (best is None or found.score > best.score):
             best = found
     return best

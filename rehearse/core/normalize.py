@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
 from text_to_num import text2num
@@ -19,8 +20,7 @@ from text_to_num import text2num
 __all__ = ["Token", "tokenize", "canonical_number", "stem", "FILLERS", "ARTICLES", "NEGATIONS"]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One normalised word. ``first``/``last`` index the original ``text.split()`` words (inclusive)."""
 
     text: str
@@ -74,6 +74,7 @@ def canonical_number(value: str) -> str:
     return format(d.normalize(), "f")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light plural/possessive stem used as a comparison key ("tickets" -> "ticket")."""
     if len(word) > 3 and word.endswith("ies"):
@@ -98,7 +99,8 @@ def _expand(piece: str) -> list[str]:
     return [p for p in piece.split("'") if p] if "'" in piece else [piece]
 
 
-def _raw_pieces(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _raw_pieces(word: str) -> tuple[str, ...]:
     """Split one original word into lower-case pieces, spelling out symbols."""
     word = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).lower()
     word = _ONE_ON_ONE_RE.sub("1 on 1", word)
@@ -121,7 +123,7 @@ def _raw_pieces(word: str) -> list[str]:
                     out.extend(trailing)
                     trailing = []
         out.extend(trailing)
-    return out
+    return tuple(out)
 
 
 def _digits_piece(piece: str) -> tuple[str, list[str]] | None:
@@ -139,7 +141,8 @@ def _digits_piece(piece: str) -> tuple[str, list[str]] | None:
     return canonical_number(value), []
 
 
-def _read_number_run(words: list[str]) -> tuple[str, int] | None:
+@lru_cache(maxsize=4096)
+def _read_number_run(words: tuple[str, ...]) -> tuple[str, int] | None:
     """Read the longest number at the start of ``words`` (number words). Returns (canonical, words used)."""
     best = None
     for end in range(min(len(words), 12), 0, -1):
@@ -211,7 +214,7 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token(f"{_ORDINALS[run[0]]}th", index, index, True))
                 i += 1
                 continue
-            read = _read_number_run(run)
+            read = _read_number_run(tuple(run))
             if read is not None:
                 value, used = read
                 last_i = i + used - 1
