@@ -151,6 +151,17 @@ def test_recording_paths_are_stored_relative_and_returned_absolute(tmp_path):
     assert store.run(run_id)["recordings"][0]["in_turn"] is True
 
 
+def test_relative_recording_outside_the_store_is_kept_absolute(tmp_path, monkeypatch):
+    store = Store(tmp_path / "store" / "h.sqlite3")
+    run_id = store.create_run(**RUN)
+    (tmp_path / "answers").mkdir()
+    write_wav(tmp_path / "answers" / "a.wav", seconds=0.1)
+    monkeypatch.chdir(tmp_path)
+    store.add_turn(run_id, index=0, role="user", text="x", audio_path="answers/a.wav")
+    turn = store.run(run_id)["turns"][0]
+    assert turn["audio"] == str(tmp_path / "answers" / "a.wav") and turn["audio_exists"]
+
+
 def write_wav(path, seconds):
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)

@@ -181,11 +181,11 @@ class Store:
     def _stored_audio(self, audio_path) -> str | None:
         if audio_path is None:
             return None
-        path = Path(audio_path)
+        path = Path(audio_path).resolve()
         try:
-            return path.resolve().relative_to(self.dir.resolve()).as_posix()
+            return path.relative_to(self.dir.resolve()).as_posix()
         except ValueError:
-            return str(path)
+            return str(path)  # elsewhere: kept absolute, so it does not depend on the working folder
 
     def add_turn(
         self,
