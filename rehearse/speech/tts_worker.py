@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 
+DEFAULT_RATE = 200  # words per minute (pyttsx3's default)
 FINISH_TIMEOUT_S = 120  # the caller's own timeout is usually shorter
 
 
@@ -60,8 +61,9 @@ def synth(engine, request: dict) -> dict:
         raise BadInput("nothing to say: the text is empty")
     if request.get("voice"):
         engine.setProperty("voice", pick_voice(list_voices(engine), str(request["voice"])))
-    if request.get("rate"):
-        engine.setProperty("rate", int(request["rate"]))
+    # Always set the rate: left alone, espeak-ng now and then speaks at its own default (175) instead of
+    # pyttsx3's (200) when the machine is busy, and the cached line would change speed from run to run.
+    engine.setProperty("rate", int(request.get("rate") or DEFAULT_RATE))
     out = request["out"]
     finished = threading.Event()
     # espeak-ng's retrieval mode synthesises on a thread of its own, so runAndWait can return before the file is
