@@ -1,0 +1,151 @@
+"""Listen to one answer: record it to a WAV file, feed the recognizer, and stop when the user is done.
+
+``listen(source, recognizer, wav_path, ...)`` is half-duplex: pass ``wait_for_playback`` (a callable that blocks
+until the manager's line has finished playing, or a ``threading.Event`` set when it has) and the source is only
+started after that, so the manager's voice is never taken for the user's. Every chunk is written to the WAV file
+before anything else is done with it; if the source fails mid-answer the file is finished and the error is raised
+with ``audio_path`` (and ``duration``) set, so callers keep the recording.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from rehearse.core.transcript import Transcript
+from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs
+from rehearse.speech.sinks import WavWriter
+
+LEVEL_STEP_S = 0.04  # on_level is called for every 40 ms of audio: 25 values a second
+READ_TIMEOUT_S = 0.05
+
+
+@dataclass
+class Heard:
+    transcript: Transcript
+    audio_path: Path
+    duration: float  # seconds recorded
+    latency: float | None  # seconds from start() until the user started speaking; None if no speech was heard
+    reason: str = "end"  # "silence" | "stop" | "max" | "end" (the source ran out)
+    finish_s: float = 0.0  # seconds from the end of recording until the final transcript was ready
+
+    def to_dict(self) -> dict:
+        return {
+            "transcript": self.transcript.to_dict(),
+            "audio_path": str(self.audio_path),
+            "duration": round(self.duration, 3),
+            "latency": None if self.latency is None else round(self.latency, 3),
+            "reason": self.reason,
+            "finish_s": round(self.finish_s, 3),
+        }
+
+
+def wait_for(playback) -> None:
+    """Block until the manager's playback is over: ``playback`` is None, an Event-like object or a callable."""
+    if playback is None:
+        return
+    if hasattr(playback, "wait"):
+        playback.wait()
+    else:
+        playback()
+
+
+def listen(
+    source,
+    recognizer,
+    wav_path,
+    *,
+    silence_s: float = 1.5,
+    max_s: float | None = None,
+    stop_event: threading.Event | None = None,
+    on_partial: Callable[[str], None] | None = None,
+    on_level: Callable[[float], None] | None = None,
+    wait_for_playback=None,
+    threshold_db: float | None = None,
+    until_silence: bool = True,
+) -> Heard:
+    """Record one answer from ``source`` (an AudioSource) into ``wav_path`` and return what was heard.
+
+    ``recognizer`` may be None (recording only; the transcript is then empty). ``until_silence=False`` ignores
+    pauses and records until ``stop_event``, ``max_s`` or the end of the source.
+    """
+    wait_for(wait_for_playback)
+    wav_path = Path(wav_path)
+    rate = getattr(source, "rate", 16000)
+    detector = EndOfAnswerDetector(silence_s=silence_s, max_s=max_s, rate=rate, threshold_db=threshold_db)
+    step = 2 * max(1, int(round(LEVEL_STEP_S * rate)))
+    writer = WavWriter(wav_path, rate)
+    if recognizer is not None:
+        recognizer.reset()
+    level_buf = b""
+    last_partial = ""
+    reason = "end"
+    try:
+        source.start()
+        while True:
+            if stop_event is not None and stop_event.is_set():
+                reason = "stop"
+                break
+            chunk = source.read(READ_TIMEOUT_S)
+            if chunk is None:
+                break
+            if not chunk:
+                continue
+            writer.write(chunk)
+            if on_level is not None:
+                level_buf += chunk
+                while len(level_buf) >= step:
+                    on_level(dbfs(level_buf[:step]))
+                    level_buf = level_buf[step:]
+            if recognizer is not None:
+                recognizer.accept(chunk)
+                if on_partial is not None:
+                    text = recognizer.partial()
+                    if text != last_partial:
+                        last_partial = text
+                        on_partial(text)
+            ended = detector.feed(chunk)
+            if ended and (until_silence or detector.reason == "max"):
+                reason = detector.reason
+                break
+    except BaseException as err:
+        _stop_quietly(source)
+        writer.close()
+        _attach(err, wav_path, writer.duration)
+        raise
+    _stop_quietly(source)
+    writer.close()
+    stopped_at = time.monotonic()
+    if recognizer is not None:
+        transcript = recognizer.finish()
+    else:
+        transcript = Transcript(text="", words=[], duration=writer.duration)
+    if transcript.duration is None:
+        transcript.duration = writer.duration
+    return Heard(
+        transcript=transcript,
+        audio_path=wav_path,
+        duration=writer.duration,
+        latency=detector.speech_start,
+        reason=reason,
+        finish_s=time.monotonic() - stopped_at,
+    )
+
+
+def _stop_quietly(source) -> None:
+    try:
+        source.stop()
+    except Exception:
+        pass
+
+
+def _attach(err: BaseException, path: Path, duration: float) -> None:
+    """Tell the caller where the partial recording is (the error keeps its own message)."""
+    try:
+        err.audio_path = path
+        err.duration = duration
+    except (AttributeError, TypeError):
+        pass
