@@ -1,7 +1,58 @@
-"""Subcommands: (to be filled in)."""
+"""Subcommands: ``rehearse transcribe`` — a WAV file through the same streaming recognizer the app uses."""
 
 from __future__ import annotations
+
+from rehearse.speech.audio import load_pcm16
+
+CHUNK_BYTES = 3200  # 0.1 s of 16 kHz s16le, as the microphone delivers it
 
 
 def register(sub) -> None:
     """Add this module's subcommands to the rehearse parser."""
+    p = sub.add_parser("transcribe", help="transcribe a WAV file offline (Vosk or the built-in Whisper)",
+                       description="Transcribe an audio file with the recognizer the app uses, fed in 0.1 s chunks "
+                                   "through its streaming interface. Any common WAV: 8-48 kHz, mono or stereo, "
+                                   "8/16/24/32-bit integer or float.")
+    p.add_argument("audio", metavar="AUDIO", help="the WAV file")
+    p.add_argument("--engine", choices=["auto", "vosk", "whisper"], default="auto",
+                   help="auto (default): Vosk if an English Vosk model is installed, else the built-in Whisper")
+    p.add_argument("--model", metavar="PATH", help="a Vosk model folder (implies Vosk unless --engine whisper)")
+    p.add_argument("--final-engine", choices=["vosk", "whisper"],
+                   help="with Vosk: which engine writes the final transcript (auto: whisper; vosk: vosk)")
+    p.add_argument("--json", action="store_true", help="print JSON: engine, model, text, words, duration")
+    p.set_defaults(func=run_transcribe)
+
+
+def transcribe_pcm(recognizer, pcm: bytes):
+    """Feed PCM through ``recognizer`` in microphone-sized chunks and return its Transcript."""
+    recognizer.reset()
+    for i in range(0, len(pcm), CHUNK_BYTES):
+        recognizer.accept(pcm[i:i + CHUNK_BYTES])
+    return recognizer.finish()
+
+
+def run_transcribe(args) -> int:
+    from rehearse.cli import print_json
+    from rehearse.errors import UserError
+    from rehearse.speech.recognizer import create_recognizer
+
+    if args.model and args.engine == "whisper":
+        raise UserError("--model names a Vosk model folder; the built-in Whisper model needs none")
+
+    pcm = load_pcm16(args.audio)  # reads and checks the file before any model is loaded
+    engine = args.engine
+    if args.model and engine == "auto":
+        engine = "vosk"
+    recognizer = create_recognizer(engine, model_path=args.model,
+                                   final_engine=args.final_engine)
+    try:
+        transcript = transcribe_pcm(recognizer, pcm)
+    finally:
+        recognizer.close()
+    if args.json:
+        data = transcript.to_dict()
+        print_json({"engine": recognizer.name, "model": recognizer.model, "text": data["text"],
+                    "words": data["words"], "duration": data["duration"]})
+    else:
+        print(transcript.text)
+    return 0

@@ -8,6 +8,8 @@ reported as a UserError before Vosk sees it (Vosk may abort the process on a bad
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from rehearse.core.transcript import Transcript, Word
@@ -53,11 +55,22 @@ def load_vosk_model(path):
         import vosk
 
         vosk.SetLogLevel(-1)
-        try:
-            return vosk.Model(str(folder))
-        except Exception as err:  # vosk raises a bare Exception("Failed to create a model")
-            raise UserError(f"{folder}: Vosk could not load this model ({err}); it may be corrupt — "
-                            "reinstall it with `rehearse models install`") from None
+        # Kaldi writes a page of usage text to stderr (fd 2, past SetLogLevel) when a config file is broken:
+        # keep it out of the user's terminal and quote its error line instead.
+        with tempfile.TemporaryFile() as captured:
+            saved = os.dup(2)
+            os.dup2(captured.fileno(), 2)
+            try:
+                return vosk.Model(str(folder))
+            except Exception as err:  # vosk raises a bare Exception("Failed to create a model")
+                captured.seek(0)
+                lines = captured.read().decode("utf-8", "replace").splitlines()
+                detail = next((ln for ln in reversed(lines) if "ERROR" in ln), str(err))
+                raise UserError(f"{folder}: Vosk could not load this model ({detail.strip()}); it may be "
+                                "corrupt — reinstall it with `rehearse models install`") from None
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
 
     return shared_model("vosk", folder.resolve(), load)
 
