@@ -301,3 +301,12 @@ def test_store_is_usable_from_another_thread(tmp_path):
         t.join()
     assert not errors and len(store.run(run_id)["turns"]) == 60
     assert time.perf_counter() - started < 30
+
+
+def test_processes_creating_the_database_at_once_agree_on_the_schema(tmp_path):
+    code = "import sys; from rehearse.store import Store; s = Store(sys.argv[1]); print(s.schema_version)"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "h.sqlite3")], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err for _out, err in results]
+    assert {out.strip() for out, _err in results} == {str(SCHEMA_VERSION)}

@@ -256,8 +256,9 @@ def draft_email(run: dict, scenario=None) -> dict:
         review = when or blank("review date", "no review date was said after the not-yet")
         lines.append(f"We agreed to review my progress against these {date_phrase(review)}.")
     else:
+        proposed = date_phrase(when) if when else blank("proposed date", "no date was agreed in the run")
         lines.append("We did not reach a decision yet. Could we agree on a date to come back to it, "
-                     f"ideally {date_phrase(when) if when else blank('proposed date', 'no date was agreed in the run')}?")
+                     f"ideally {proposed}?")
     lines += ["", "Please let me know if I have missed or misread anything.", "", "Best regards,", me]
     body = "\n".join(lines) + "\n"
     return {"run_id": run.get("run_id"), "outcome": outcome, "subject": subject, "body": body, "blanks": blanks}

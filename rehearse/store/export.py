@@ -225,7 +225,8 @@ def to_html(run: dict) -> str:
         if heard:
             items.append("Key phrases heard: " + ", ".join(f"“{esc(str(h))}”" for h in heard))
         if marks.misses(turn):
-            items.append('<span class="miss">Missed:</span> ' + ", ".join(f"“{esc(m)}”" for m in marks.misses(turn)))
+            missed = ", ".join(f"“{esc(m)}”" for m in marks.misses(turn))
+            items.append(f'<span class="miss">Missed:</span> {missed}')
         if delivery_line(turn):
             items.append("Delivery: " + esc(delivery_line(turn)))
         items += [esc(c) for c in components(turn)]
