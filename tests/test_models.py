@@ -216,6 +216,8 @@ def test_cli_install_from_zip_list_path_remove(tmp_path, capsys):
 
     code, out, _ = run_cli(["models"], capsys)
     assert code == 0 and "* vosk-model-small-en-us-0.15" in out
+    code, out, _ = run_cli(["models", "--json"], capsys)
+    assert json.loads(out) == listed
 
     code, out, _ = run_cli(["models", "path", "--json"], capsys)
     assert json.loads(out) == {"models_dir": str(models_dir()), "active": installed["path"], "active_problem": None}

@@ -11,7 +11,8 @@ from rehearse.errors import UserError
 def register(sub) -> None:
     """Add this module's subcommands to the rehearse parser."""
     models = sub.add_parser("models", help="list, install and remove Vosk speech models")
-    models.set_defaults(func=cmd_list, json=False)
+    models.add_argument("--json", action="store_true", help="print JSON (with no ACTION: the list)")
+    models.set_defaults(func=cmd_list)
     actions = models.add_subparsers(dest="action", metavar="ACTION")
 
     p = actions.add_parser("list", help="known and installed models (the default action)")
