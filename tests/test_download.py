@@ -244,3 +244,11 @@ def test_cli_install_by_name(server, tmp_path):
                          capture_output=True, text=True, env=env)
     assert out.returncode == 2 and "--from vosk-model-en-us-0.22-lgraph.zip" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_two_installs_of_one_model_do_not_mix(server, tmp_path):
+    publish(server, tmp_path)
+    with models.install_lock(NAME):
+        with pytest.raises(UserError, match="already being installed by another Rehearse process"):
+            models.install(NAME, base_url=server.base)
+    assert models.install(NAME, base_url=server.base) == models_dir() / NAME

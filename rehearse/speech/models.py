@@ -12,6 +12,7 @@ Public API: :func:`find_vosk_model`, :func:`list_models`, :func:`install`, :func
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rehearse.errors import UserError
-from rehearse.paths import models_dir
+from rehearse.paths import cache_dir, models_dir
 from rehearse.speech.download import (
     DownloadFailed,
     NoNetwork,
@@ -278,6 +279,32 @@ def install(name: str | None = None, progress: Progress | None = None, cancel=No
         except UserError:
             pass
     base = resolve_base_url(base_url)
+    with install_lock(name):
+        return _download_and_install(name, base, progress, cancel)
+
+
+@contextlib.contextmanager
+def install_lock(name: str):
+    """Hold an exclusive lock on installing ``name`` (two processes must not write one ``.part`` file)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; the checks after download still catch a mixed file
+        yield
+        return
+    locks = cache_dir() / "locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / f"model-{name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(f"{name} is already being installed by another Rehearse process") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _download_and_install(name: str, base: str, progress: Progress | None, cancel) -> Path:
     url = f"{base}/{name}.zip"
     offline_hint = (
         f" Without a network: download {DEFAULT_BASE_URL}/{name}.zip on another computer, copy it here and run "
