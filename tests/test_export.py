@@ -116,7 +116,9 @@ def test_interrupted_run_shows_the_unfinished_answer(tmp_path):
                               persona="busy", seed=None, engine=None)
     store.add_turn(run_id, index=0, role="manager", text="Go ahead.")
     store.recording_path(run_id, 1).write_bytes(b"RIFF\x00\x00\x00\x00WAVE")
-    text = to_markdown(store.run(run_id))
+    assert "- **Status:** running" in to_markdown(store.run(run_id))
+    store.close()
+    text = to_markdown(Store(tmp_path / "h.sqlite3").run(run_id))
     assert "- **Status:** interrupted" in text and "## Unfinished answer" in text and "turn-01.wav" in text
 
 

@@ -118,7 +118,12 @@ def test_runs_listing_and_status(tmp_path):
     by_id = {r["run_id"]: r for r in runs}
     assert (by_id[done]["status"], by_id[done]["complete"], by_id[done]["score"]) == ("complete", True, 81)
     assert (by_id[short]["status"], by_id[short]["score"]) == ("incomplete", 50)  # mean of its turns
-    assert (by_id[killed]["status"], by_id[killed]["score"], by_id[killed]["turn_count"]) == ("interrupted", None, 0)
+    # still open in this process: running; once the store is closed without finishing it: interrupted
+    assert (by_id[killed]["status"], by_id[killed]["score"], by_id[killed]["turn_count"]) == ("running", None, 0)
+    assert store.run(killed)["complete"] is False
+    store.close()
+    store = Store(tmp_path / "h.sqlite3")
+    assert store.run(killed)["status"] == "interrupted"
     assert store.run(done)["summary"] == {"score": 81, "turns": 1}
     assert store.last_run_id() == killed
     with pytest.raises(UserError, match="no run 999"):
@@ -199,6 +204,7 @@ KILLED_RUN = textwrap.dedent(
 def test_run_killed_mid_answer_keeps_finished_turns_and_partial_recording(rehearse_home):
     proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN], stdout=subprocess.PIPE, text=True)
     run_id = int(proc.stdout.readline())
+    assert Store().run(run_id)["status"] == "running"  # the other process is alive and holds the run
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL

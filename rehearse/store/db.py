@@ -6,7 +6,8 @@ keeps its finished turns. A damaged file is copied aside and reported (``UserErr
 connection may be used from several threads (calls are serialised).
 
 Run status: ``"complete"`` (finished and reached an outcome), ``"incomplete"`` (finished early, e.g. the answers
-ran out), ``"interrupted"`` (``finish_run`` was never called: killed, crashed — or still running).
+ran out), ``"running"`` (not finished, and the process that started it is still alive and holds the run's lock),
+``"interrupted"`` (never finished: killed or crashed, or closed without ``finish_run``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Store:
         self.dir = self.path.parent
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._live: dict[int, int | None] = {}  # run_id -> lock fd, for runs this Store started and not finished
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening, damage, migrations
@@ -129,7 +131,11 @@ class Store:
             return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        """Close the database. Runs started here and not finished stay unfinished (shown as interrupted)."""
         with self._lock:
+            for run_id, fd in self._live.items():
+                recordings.release_run_lock(self.dir, run_id, fd)
+            self._live.clear()
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -172,7 +178,9 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (now_iso(), str(scenario_path), scenario_title, target_role or "", mode, persona or "", seed, engine),
         )
-        return int(cur.lastrowid)
+        run_id = int(cur.lastrowid)
+        self._live[run_id] = recordings.hold_run_lock(self.dir, run_id)
+        return run_id
 
     def recording_path(self, run_id: int, turn_index: int) -> Path:
         """``<dir>/recordings/<run_id>/turn-<NN>.wav`` (folder created)."""
@@ -225,6 +233,9 @@ class Store:
             "UPDATE runs SET finished_at = ?, complete = ?, outcome = ?, score = ?, summary = ? WHERE id = ?",
             (now_iso(), 1 if complete else 0, outcome, score, _dumps(summary), int(run_id)),
         )
+        with self._lock:
+            if int(run_id) in self._live:
+                recordings.release_run_lock(self.dir, int(run_id), self._live.pop(int(run_id)))
 
     # ----------------------------------------------------------------- reading
     _RUN_LIST = (
@@ -234,8 +245,7 @@ class Store:
         " FROM runs r"
     )
 
-    @staticmethod
-    def _run_row(row: sqlite3.Row) -> dict:
+    def _run_row(self, row: sqlite3.Row) -> dict:
         finished = row["finished_at"] is not None
         complete = bool(row["complete"])
         score = row["score"] if row["score"] is not None else row["mean_turn_score"]
@@ -253,7 +263,8 @@ class Store:
             "score": None if score is None else round(float(score), 1),
             "complete": complete,
             "outcome": row["outcome"],
-            "status": "complete" if complete else ("incomplete" if finished else "interrupted"),
+            "status": "complete" if complete else "incomplete" if finished else (
+                "running" if recordings.run_is_live(self.dir, row["id"]) else "interrupted"),
             "turn_count": row["n_turns"],
             "user_turn_count": row["n_user"],
         }

@@ -7,6 +7,7 @@ on disk and :func:`repair_header` rewrites the sizes so that any player opens th
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 from pathlib import Path
@@ -127,3 +128,61 @@ def run_recordings(store_dir: Path, run_id: int) -> list[dict]:
                 }
             )
     return found
+
+
+# ----------------------------------------------------------------------------------- "this run is still going"
+# A process running a rehearsal holds an advisory lock on <run folder>/.running until finish_run. The system drops
+# the lock when the process dies, so an unfinished run whose lock is free was interrupted (no stale pids to trust).
+LOCK_NAME = ".running"
+
+
+def _lock_path(store_dir: Path, run_id: int) -> Path:
+    return recordings_root(store_dir) / str(int(run_id)) / LOCK_NAME
+
+
+def hold_run_lock(store_dir: Path, run_id: int) -> int | None:
+    """Take the run's lock; returns the file descriptor to keep open (None where locks are not available)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: unfinished runs are simply shown as interrupted
+        return None
+    path = _lock_path(store_dir, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def release_run_lock(store_dir: Path, run_id: int, fd: int | None) -> None:
+    if fd is None:
+        return
+    import fcntl
+
+    _lock_path(store_dir, run_id).unlink(missing_ok=True)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def run_is_live(store_dir: Path, run_id: int) -> bool:
+    """True while some process (this one included) holds the run's lock."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fd = os.open(_lock_path(store_dir, run_id), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing also drops our own shared lock
+    return False
