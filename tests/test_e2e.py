@@ -17,6 +17,8 @@ import pytest
 
 from rehearse.cli import main
 from rehearse.core.loader import load_scenario
+from rehearse.session.conversation import Session
+from rehearse.session.runner import Runner
 from rehearse.store import recordings
 from rehearse.store.db import Store
 
@@ -126,6 +128,22 @@ def test_human_output_shows_the_conversation_with_scores_and_tips(capsys, rehear
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "Manager: " in out and "You: " in out and "score " in out and "tip: " in out and "Done: score" in out
+
+
+def test_an_interrupted_run_is_stored_incomplete_with_its_finished_turns(rehearse_home, scenario):
+    def interrupt_after_first_answer(event):
+        if event.kind == "feedback":
+            raise KeyboardInterrupt
+
+    store = Store()
+    session = Session(scenario, "drill", store=store, max_items=3, engine="whisper")
+    runner = Runner(session, answers=[DATA / "drill_not_yet.wav", DATA / "drill_gap.wav"], engine="whisper",
+                    speak=False, on_event=interrupt_after_first_answer)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run()
+    run = store.run(session.run_id)
+    assert run["status"] == "incomplete" and [t["role"] for t in run["turns"]] == ["manager", "user"]
+    assert run["turns"][1]["audio_exists"] and "specifically" in run["turns"][1]["text"]
 
 
 def test_a_run_killed_mid_answer_keeps_its_finished_turns_and_the_partial_recording(tmp_path):

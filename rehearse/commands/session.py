@@ -64,11 +64,7 @@ def cmd_run(args) -> int:
     printer = ConversationPrinter(sys.stderr if args.json else sys.stdout, quiet=args.json)
     runner = Runner(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
                     realtime=realtime, silence_s=args.silence, on_event=printer)
-    try:
-        summary = runner.run()
-    except KeyboardInterrupt:
-        session.finish(complete=False)
-        raise
+    summary = runner.run()
     if args.json:
         print_json(run_json(session, summary))
     return 0

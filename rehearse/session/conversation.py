@@ -128,6 +128,11 @@ class Session:
         return self._done
 
     @property
+    def finished(self) -> bool:
+        """True once finish() has stored the run."""
+        return self._finished is not None
+
+    @property
     def next_turn_index(self) -> int:
         return len(self.turns)
 

@@ -36,7 +36,19 @@ class Runner:
         self.on_event(Event(event, data))
 
     def run(self) -> dict:
-        """Run the conversation to its end (or until the answers run out); returns the stored summary."""
+        """Run the conversation to its end (or until the answers run out); returns the stored summary.
+
+        If anything stops it (no microphone, Ctrl+C), the run is stored as incomplete before the error goes on:
+        its finished turns and the recording of the answer in progress stay.
+        """
+        try:
+            return self._run()
+        except BaseException:
+            if not self.session.finished:
+                self.session.finish(complete=False)
+            raise
+
+    def _run(self) -> dict:
         s = self.session
         self.emit("started", run_id=s.run_id, mode=s.mode, persona=s.persona, seed=s.seed, engine=self.engine)
         answers = list(self.answers) if self.answers is not None else None
