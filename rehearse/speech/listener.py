@@ -85,6 +85,11 @@ def listen(
     reason = "end"
     try:
         source.start()
+    except BaseException:
+        writer.close()
+        wav_path.unlink(missing_ok=True)  # nothing was recorded: leave no empty file behind
+        raise
+    try:
         while True:
             if stop_event is not None and stop_event.is_set():
                 reason = "stop"
