@@ -95,7 +95,7 @@ ANSWERS: list[tuple[str, list[tuple[str, bool]]]] = [
     ("Thank you for the feedback; I do want to hear what a principal engineer would do differently.",
      [("principal engineer", True), ("staff engineer", False), ("thank you for the feedback", True)]),
     ("I don't think I'm ready for management, but I am ready for the staff engineer role.",
-     [("ready for the staff engineer role", True), ("ready for management", False),
+     [("ready for the staff engineer role", True), ("I think I'm ready for management", False),
       ("staff engineer", True), ("senior engineer", False)]),
     ("Keep doing what you're doing is nice to hear, but what concrete milestones would get me there?",
      [("concrete milestones", True), ("what concrete milestones would get me there", True), ("concrete goals", False)]),

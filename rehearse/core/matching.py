@@ -26,7 +26,9 @@ class PhraseMatch:
 
     ``heard``/``start_word``/``end_word`` are None when there is no hit. For a miss, ``near`` (and
     ``near_start``/``near_end``) give the closest words that were heard instead, if any, and ``reason`` says why
-    they did not count (e.g. "different number: heard 26, expected 62").
+    they did not count (e.g. "different number: heard 26, expected 62"). ``negated`` is set on a hit that follows
+    a negation the phrase does not have ("I haven't led a project" for "led a project"): the words were said, but
+    the speaker may have meant the opposite.
     """
 
     phrase: str
@@ -39,6 +41,7 @@ class PhraseMatch:
     near_start: int | None = None
     near_end: int | None = None
     reason: str | None = None
+    negated: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,7 +78,8 @@ class Matcher:
                                if ptoks.size else "the phrase has no words")
         first, last = best.first_word, best.last_word
         if best.hit:
-            return PhraseMatch(phrase, True, best.score, self._span_text(first, last), first, last)
+            return PhraseMatch(phrase, True, best.score, self._span_text(first, last), first, last,
+                               negated=best.negated_by is not None)
         return PhraseMatch(phrase, False, best.score, None, None, None, near=self._span_text(first, last),
                            near_start=first, near_end=last, reason=best.reason)
 

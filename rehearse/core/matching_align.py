@@ -136,6 +136,7 @@ class Alignment:
     cost: float
     reason: str | None = None
     ops: list[tuple[str, int, int]] = field(default_factory=list)  # (op, phrase index, text index)
+    negated_by: str | None = None  # a negation word just before the match
 
 
 def _substitute(p: _Tok, t: _Tok, cache: dict) -> tuple[float, str, float]:
@@ -152,6 +153,9 @@ def _substitute(p: _Tok, t: _Tok, cache: dict) -> tuple[float, str, float]:
         cached = (STRICT_COST, "strict", 0.0)
     else:
         sim = Indel.normalized_similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
+        if sim < FUZZY_MIN and min(len(p.text), len(t.text)) >= 4 and (p.text.startswith(t.text) or
+                                                                       t.text.startswith(p.text)):
+            sim = FUZZY_MIN  # a shortened word: "tech" for "technical"
         cached = (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
     cache[key] = cached
     return cached
@@ -246,6 +250,8 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
     penalty = 0.0
     errors = subs = drops = 0
     reason = None
+    first_problem = None  # the first tolerated error, to explain a miss when there are too many
+    ends = (ph.content[0], ph.content[-1]) if ph.content else ()
     used: list[int] = []
     for op, j, k in ops:
         if op == DEL:
@@ -254,10 +260,9 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
                 continue
             drops += 1
             errors += 1
-            if P[j].strict and reason is None:
+            if reason is None and (P[j].strict or j in ends):
                 reason = f"not heard: {P[j].text}"
-            elif reason is None:
-                reason = f"missing word: {P[j].text}"
+            first_problem = first_problem or f"missing word: {P[j].text}"
             continue
         used.append(k)
         if op == INS:
@@ -290,34 +295,38 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
                 reason = f"different {kind}: heard {T[k].text}, expected {P[j].text}"
         elif sop == FUZZY:
             errors += 1
+            first_problem = first_problem or f"heard {T[k].text} for {P[j].text}"
         elif sop == SUB:
             subs += 1
             errors += 1
+            if reason is None and j in ends:  # the phrase's first and last words anchor it: no swapping them
+                reason = f"different word: heard {T[k].text}, expected {P[j].text}"
+            first_problem = first_problem or f"heard {T[k].text} for {P[j].text}"
     if not used:
         return None
     size = max(ph.size, 1)
     score = max(0.0, min(100.0, 100.0 * (credit - penalty) / size))
     if reason is None:
         if errors > ph.max_errors or subs > ph.max_subs or drops > ph.max_drops:
-            reason = "too different: too many words missing, extra or misheard"
-    first_tok, last_tok = min(used), max(used)
-    if reason is None:
-        reason = _negated_before(T, first_tok, ph)
+            reason = f"too different: {first_problem or 'extra words'} and more"
+    first_tok = min(used)
     hit = reason is None
     if not hit:
         score = min(score, 69.0)
-    return Alignment(hit, round(score, 1), T[first_tok].first, max(T[k].last for k in used), total, reason, ops)
+    return Alignment(hit, round(score, 1), T[first_tok].first, max(T[k].last for k in used), total, reason, ops,
+                     _negated_before(T, first_tok, ph))
 
 
 def _negated_before(T: list[_Tok], first: int, ph: PhraseTokens) -> str | None:
-    """A negation just before the match ("haven't led …") flips a phrase that has none of its own."""
+    """A negation just before the match ("haven't led …") may flip a phrase that has none of its own. It is reported,
+    not held against the match: the phrase was said word for word, and only the caller knows if it matters."""
     if any(t.negation for t in ph.toks):
         return None
     k, seen = first - 1, 0
     while k >= 0 and seen < 2:
         t = T[k]
         if t.text in _NEG_BEFORE:
-            return f"negated: heard {t.text!r} before it"
+            return t.text
         if t.text not in _NEG_LOOKBACK_SKIP:
             seen += 1
         k -= 1

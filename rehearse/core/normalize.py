@@ -61,6 +61,7 @@ _DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
 _PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z]*|\d+(?:\.\d+)?[a-z]*|[a-z0-9]+(?:'[a-z]+)*|[$€£%&+]")
 _SPLIT_RE = re.compile(r"[-/_:;\"()\[\]{}<>|~^*=#@!?…]+|\.(?!\d)|,(?!\d)|(?<!\d),")
 _ONE_ON_ONE_RE = re.compile(r"\b1:1")
+_STOPS = frozenset(".,;:!?\u2026\u2014\u2013)")
 
 
 def canonical_number(value: str) -> str:
@@ -176,16 +177,25 @@ def _is_run_word(word: str) -> bool:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Normalise ``text`` into tokens; each keeps the span of original whitespace words it came from."""
-    flat: list[tuple[str, int]] = []  # (piece, original word index)
+    """Normalise ``text`` into tokens; each keeps the span of original whitespace words it came from.
+
+    Number words are read in runs ("four hundred thousand" -> 400000) that do not cross punctuation, and two spoken
+    two-digit numbers in a row are read as a year ("twenty twenty three" -> 2023).
+    """
+    flat: list[tuple[str, int, bool]] = []  # (piece, original word index, punctuation after it)
     for index, word in enumerate(text.split()):
-        for piece in _raw_pieces(word):
-            flat.append((piece, index))
+        pieces = _raw_pieces(word)
+        stop = word[-1] in _STOPS
+        for n_piece, piece in enumerate(pieces):
+            flat.append((piece, index, stop and n_piece == len(pieces) - 1))
+        if stop and not pieces and flat:
+            flat[-1] = (flat[-1][0], flat[-1][1], True)
     tokens: list[Token] = []
+    year_start = -1  # index in tokens of a spoken two-digit number that may start a year
     i = 0
     n = len(flat)
     while i < n:
-        piece, index = flat[i]
+        piece, index, stop = flat[i]
         parsed = _digits_piece(piece) if piece[:1].isdigit() else None
         if parsed is not None:
             value, rest = parsed
@@ -193,7 +203,8 @@ def tokenize(text: str) -> list[Token]:
             # "1.2 million", "400 thousand", "$1.2 million" (pieces: 1.2, dollars, million)
             unit = i + 1 < n and flat[i + 1][0] in _CURRENCY.values()
             k = i + 2 if unit else i + 1
-            if k < n and flat[k][0] in ("thousand", "million", "billion", "trillion") and value[:1].isdigit():
+            if (k < n and not flat[k - 1][2] and flat[k][0] in ("thousand", "million", "billion", "trillion")
+                    and value.replace(".", "", 1).isdigit()):
                 value = canonical_number(str(Decimal(value) * _SCALES[flat[k][0]]))
                 last = flat[k][1]
                 if unit:
@@ -201,17 +212,21 @@ def tokenize(text: str) -> list[Token]:
                 i = k
             tokens.append(Token(value, index, last, value[:1].isdigit()))
             tokens.extend(Token(r, index, index) for r in rest)
+            year_start = -1
             i += 1
             continue
-        if piece in _NUMBER_WORDS or piece in _ORDINALS or (piece == "a" and i + 1 < n and flat[i + 1][0] in (
+        if piece in _NUMBER_WORDS or piece in _ORDINALS or (piece == "a" and i + 1 < n and not stop and flat[i + 1][0] in (
                 "hundred", "thousand", "million")):
             j = i
             run = []
             while j < n and (_is_run_word(flat[j][0]) or (j == i and flat[j][0] == "a")):
                 run.append("one" if (j == i and flat[j][0] == "a") else flat[j][0])
                 j += 1
+                if flat[j - 1][2]:
+                    break
             if run and run[0] in _ORDINALS:
                 tokens.append(Token(f"{_ORDINALS[run[0]]}th", index, index, True))
+                year_start = -1
                 i += 1
                 continue
             read = _read_number_run(tuple(run))
@@ -219,26 +234,21 @@ def tokenize(text: str) -> list[Token]:
                 value, used = read
                 last_i = i + used - 1
                 # "1.2 million" spoken: "one point two million"
-                if last_i + 1 < n and flat[last_i + 1][0] in ("thousand", "million", "billion") and "." in value:
+                if (last_i + 1 < n and not flat[last_i][2] and flat[last_i + 1][0] in ("thousand", "million", "billion")
+                        and "." in value):
                     value = canonical_number(str(Decimal(value) * _SCALES[flat[last_i + 1][0]]))
                     last_i += 1
-                tokens.append(Token(value, index, flat[last_i][1], True))
+                if 0 <= year_start == len(tokens) - 1 and len(value) == 2 and value.isdigit() and value[0] != "0":
+                    prev = tokens[-1]  # "twenty" + "twenty three" -> 2023
+                    tokens[-1] = Token(prev.text + value, prev.first, flat[last_i][1], True)
+                    year_start = -1
+                else:
+                    tokens.append(Token(value, index, flat[last_i][1], True))
+                    two_digits = value.isdigit() and 10 <= int(value) <= 29 and used == 1
+                    year_start = len(tokens) - 1 if two_digits and not flat[last_i][2] else -1
                 i = last_i + 1
                 continue
         tokens.append(Token(piece, index, index))
+        year_start = -1
         i += 1
-    return _join_years(tokens)
-
-
-def _join_years(tokens: list[Token]) -> list[Token]:
-    """'twenty twenty three' (read as 20, 23) -> 2023; 'nineteen ninety nine' -> 1999."""
-    out: list[Token] = []
-    for tok in tokens:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.number and tok.number and prev.text.isdigit() and tok.text.isdigit()
-                and len(prev.text) == 2 and len(tok.text) == 2 and prev.text[0] != "0" and tok.text[0] != "0"
-                and prev.last + 1 == tok.first and prev.first != prev.last - 1 and prev.first == prev.last):
-            out[-1] = Token(prev.text + tok.text, prev.first, tok.last, True)
-            continue
-        out.append(tok)
-    return out
+    return tokens
