@@ -165,3 +165,43 @@ def test_only_pointed_problem_flags_mark_words(tmp_path):
     md = to_markdown({"scenario": "x", "turns": [{"role": "user", **turn}]})
     assert '- Note: heard this instead of "promotion cycle" (“promotion sycle”)' in md
     assert "- Good: explicit ask (“would like”)" in md and "- Note: pace 180 wpm\n" in md
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_index = st.one_of(st.none(), st.integers(-5, 60), st.text(max_size=3))
+_item = st.fixed_dictionaries({}, optional={
+    "kind": st.sampled_from(["filler", "hedge", "pace", "near_miss", None, 3]),
+    "severity": st.sampled_from(["good", "info", "warning", None]),
+    "message": st.one_of(st.none(), st.text(max_size=20)),
+    "start_word": _index, "end_word": _index,
+    "phrase": st.text(max_size=10), "hit": st.booleans(), "heard": st.one_of(st.none(), st.text(max_size=10)),
+})
+_feedback = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+    "score": st.one_of(st.none(), st.floats(0, 100), st.text(max_size=3)),
+    "flags": st.one_of(st.none(), st.lists(st.one_of(_item, st.text(max_size=3)), max_size=6)),
+    "key_phrases": st.one_of(st.none(), st.lists(_item, max_size=6)),
+    "components": st.lists(st.fixed_dictionaries({}, optional={"name": st.text(max_size=5),
+                                                               "weight": st.floats(-1, 50), "score": st.integers()})),
+    "delivery": st.fixed_dictionaries({}, optional={"fillers": st.integers(0, 9), "wpm_speaking": st.floats(0, 400),
+                                                    "duration": st.one_of(st.none(), st.floats(0, 99))}),
+    "tip": st.one_of(st.none(), st.text(max_size=10)),
+}))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=120), feedback=_feedback, outcome=st.sampled_from(["yes", "not_yet", "ambiguous", None]))
+def test_any_stored_feedback_renders_without_error(text, feedback, outcome):
+    from rehearse.store.email import draft_email
+    from rehearse.store.progress import attempt_of
+
+    turns = [{"index": 0, "role": "manager", "text": "Go on."},
+             {"index": 1, "role": "user", "text": text, "feedback": feedback, "expects": "pitch"},
+             {"index": 2, "role": "manager", "text": "Not yet."},
+             {"index": 3, "role": "user", "text": text, "feedback": feedback, "expects": "ask"}]
+    run = {"run_id": 1, "scenario": "S", "target_role": "Lead", "outcome": outcome, "turns": turns}
+    assert to_markdown(run).startswith("# Rehearsal: S")
+    assert to_html(run).startswith("<!DOCTYPE html>")
+    assert draft_email(run)["subject"]
+    attempt_of(turns[1])
