@@ -115,3 +115,22 @@ def test_fill_and_pick():
     assert rules.fill("What about {gap}, {name}?", {"gap": "mentoring"}) == "What about mentoring, {name}?"
     assert rules.pick(["a", "b", "c"], random.Random(2)) == rules.pick(["a", "b", "c"], random.Random(2))
     assert rules.pick("only", random.Random(0)) == "only"
+
+
+@pytest.mark.parametrize(
+    "text, confirmed",
+    [
+        ("Great. So Senior Engineer from March, with the new salary band?",
+         {"title": True, "timeline": True, "compensation": True}),
+        ("Thank you, I really appreciate it.", {"title": False, "timeline": False, "compensation": False}),
+        ("So it's senior engineer, and what about the pay?", {"title": True, "timeline": False, "compensation": True}),
+    ],
+)
+def test_confirming_a_yes(text, confirmed):
+    assert rules.confirmation(text, "Senior Engineer") == confirmed
+
+
+def test_confirmation_tip_names_what_is_missing():
+    assert rules.confirmation_tip({"title": True, "timeline": True, "compensation": True}) is None
+    assert rules.confirmation_tip({"title": True, "timeline": False, "compensation": False}) == \
+        "Before you leave the room, confirm when it takes effect and the compensation."

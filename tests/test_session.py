@@ -85,12 +85,15 @@ def test_a_pitch_without_a_timeline_gets_vague_encouragement_then_an_outcome(sce
 
 
 def test_a_strong_pitch_goes_straight_to_an_outcome_with_praise(scenario, store):
-    s = Session(scenario, "pitch", store=store, persona="supportive", seed=1)
+    s = Session(scenario, "pitch", store=store, persona="supportive", seed=2)
     s.next_prompt()
     assert s.submit(say(STRONG)).feedback["signals"]["asked_timeline"] is True
     outcome = s.next_prompt()
     assert outcome.kind == "outcome" and outcome.key in ("yes", "not_yet")
     assert any(outcome.text.startswith(scenario.fill(line)) for line in scenario.manager.reactions["strong"])
+    assert outcome.key == "yes"  # this seed, supportive; the answer to a yes is checked for title, timing and pay
+    fb = s.submit(say("Thank you! So Senior Engineer from the March cycle. Can we talk about the salary?")).feedback
+    assert fb["confirmed"] == {"title": True, "timeline": True, "compensation": True}
 
 
 def test_a_skeptical_manager_pushes_back_before_deciding(scenario, store):

@@ -23,6 +23,9 @@ import random
 import string
 from dataclasses import dataclass, field
 
+from rehearse.core.matching import match_phrase
+from rehearse.core.normalize import tokenize
+
 PERSONAS = ("supportive", "skeptical", "busy")
 DEFAULT_PERSONA = "supportive"
 SIGNALS = ("asked_timeline", "named_gaps", "evidence_with_numbers", "explicit_ask", "intent_early", "earned_it",
@@ -215,3 +218,33 @@ def answer_expects(move: Move, objection_ids) -> str:
     if oid and oid in objection_ids:
         return f"objection:{oid}"
     return move.expects or "ask"
+
+
+# --- after a yes: did the user confirm the details? ---------------------------------------------------------------
+
+TIMELINE_WORDS = frozenset(
+    "when date start starts starting effective from cycle month months quarter week weeks year review deadline "
+    "january february march april may june july august september october november december".split())
+COMPENSATION_WORDS = frozenset(
+    "salary compensation pay raise band money bonus equity increase package comp level".split())
+
+
+def confirmation(text: str, target_role: str) -> dict:
+    """What an answer to a yes confirmed: the title (the target role named), the timing, the compensation."""
+    words = {t.text for t in tokenize(text)}
+    return {
+        "title": bool(target_role) and match_phrase(text, target_role).hit,
+        "timeline": bool(words & TIMELINE_WORDS),
+        "compensation": bool(words & COMPENSATION_WORDS),
+    }
+
+
+def confirmation_tip(confirmed: dict) -> str | None:
+    """A tip naming what a yes still needs confirmed; None when everything was."""
+    missing_items = [name for name in ("title", "timeline", "compensation") if not confirmed.get(name)]
+    if not missing_items:
+        return None
+    names = {"title": "the title", "timeline": "when it takes effect", "compensation": "the compensation"}
+    listed = [names[m] for m in missing_items]
+    joined = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return f"Before you leave the room, confirm {joined}."

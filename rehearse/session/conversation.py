@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rehearse.core import feedback as core_feedback
-from rehearse.core import scheduling
+from rehearse.core import rules, scheduling
 from rehearse.core.matching import match_phrases
 from rehearse.core.pronunciation import analyse_reading
 from rehearse.core.rules import DEFAULT_PERSONA, PERSONAS
@@ -229,7 +229,11 @@ class Session:
             fb = core_feedback.analyse_objection(self.scenario, expects.split(":", 1)[1], transcript)
         else:
             fb = core_feedback.analyse_part(self.scenario, expects, transcript)
-        return fb.to_dict()
+        result = fb.to_dict()
+        if prompt.kind == "outcome" and prompt.key == "yes":
+            result["confirmed"] = rules.confirmation(transcript.text, self.scenario.who.target_role)
+            result["tip"] = rules.confirmation_tip(result["confirmed"]) or result.get("tip")
+        return result
 
     def _review(self, objection_id: str, score: float) -> None:
         cards = self.store.drill_cards(self.scenario_key)
