@@ -32,6 +32,8 @@ def register(sub) -> None:
     p.add_argument("--items", type=int, metavar="N",
                    help="drill/read: how many to serve (default: all due objections, at least 3; all sentences)")
     p.add_argument("--no-speak", action="store_true", help="print the manager's lines instead of speaking them")
+    p.add_argument("--device", metavar="D",
+                   help="microphone: number or (part of) its name (see `rehearse devices`; default: the system's)")
     p.add_argument("--silence", type=float, default=1.5, metavar="S",
                    help="seconds of silence that end a spoken answer (default 1.5)")
     p.add_argument("--json", action="store_true", help="print the run as JSON at the end")
@@ -63,7 +65,7 @@ def cmd_run(args) -> int:
     realtime = args.answers_realtime or os.environ.get(REALTIME_ENV) == "1"
     printer = ConversationPrinter(sys.stderr if args.json else sys.stdout, quiet=args.json)
     runner = Runner(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
-                    realtime=realtime, silence_s=args.silence, on_event=printer)
+                    realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device)
     summary = runner.run()
     if args.json:
         print_json(run_json(session, summary))

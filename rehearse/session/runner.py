@@ -20,7 +20,8 @@ from rehearse.session.events import Event, EventHandler, ignore
 class Runner:
     def __init__(self, session: Session, *, answers: list[str | Path] | None = None, engine: str = "auto",
                  speak: bool = True, realtime: bool = False, silence_s: float = 1.5,
-                 on_event: EventHandler = ignore, speaker=None, stop_event: threading.Event | None = None):
+                 on_event: EventHandler = ignore, speaker=None, stop_event: threading.Event | None = None,
+                 device=None):
         self.session = session
         self.answers = [Path(a) for a in answers] if answers is not None else None
         self.engine = engine
@@ -29,6 +30,7 @@ class Runner:
         self.silence_s = silence_s
         self.on_event = on_event
         self.speaker = speaker
+        self.device = device  # the microphone (None: the system's default)
         self.stop_event = stop_event or threading.Event()
         self.timings: list[dict] = []  # per answer: listen, score and next-prompt seconds
 
@@ -99,7 +101,7 @@ class Runner:
         from rehearse.speech.sources import MicrophoneSource, WavFileSource
 
         if path is None:
-            return MicrophoneSource()
+            return MicrophoneSource(device=self.device)
         return WavFileSource(path, realtime=self.realtime)
 
     def _listen(self, source, turn_index: int):
