@@ -116,8 +116,8 @@ def frame_dbfs(samples: np.ndarray) -> np.ndarray:
 class PhraseSplitter:
     """Finds phrases in a stream of samples: speech followed by a pause. Positions are sample indexes.
 
-    The speech threshold follows the noise floor (the 10th percentile of recent frame energies) plus 12 dB, and is
-    never below -48 dBFS.
+    The speech threshold follows the noise floor (the 10th percentile of recent frame energies) plus 12 dB, stays
+    20 dB under loud speech (the 90th percentile), and is never below -48 dBFS.
     """
 
     def __init__(self, opts: DecodeOptions):
@@ -140,7 +140,9 @@ class PhraseSplitter:
             self.frames += 1
             self.history.append(float(db))
             if self.frames % 25 == 0:
-                self.threshold = max(-48.0, float(np.percentile(self.history, 10)) + 12.0)
+                floor, loud = np.percentile(self.history, [10, 90])
+                # 12 dB over the noise floor, but never within 20 dB of loud speech (no pause for a while)
+                self.threshold = max(-48.0, min(float(floor) + 12.0, float(loud) - 20.0))
             if db > self.threshold:
                 if self.start is None:
                     self.start = max(self.last_cut, begin - self.pad)
@@ -155,7 +157,7 @@ class PhraseSplitter:
             if (pause >= self.opts.pause_s and length >= self.opts.min_phrase_s) or pause >= self.opts.long_pause_s:
                 cuts.append(self._cut(min(self.speech_end + self.pad, self.frames * FRAME)))
         if self.start is not None and (self.frames * FRAME - self.start) / SAMPLE_RATE >= self.opts.max_phrase_s:
-            cuts.append(self._cut(self._quietest_point()))
+            cuts.append(self._quietest_point())
         return cuts
 
     def _cut(self, end: int) -> tuple[int, int]:
