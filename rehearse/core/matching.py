@@ -13,7 +13,7 @@ negations and role/level words must agree exactly.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from rehearse.core.matching_align import Alignment, PhraseTokens, TextIndex, align
 
@@ -58,11 +58,9 @@ class Matcher:
 
     def match(self, phrase: str) -> PhraseMatch:
         cached = self._cache.get(phrase)
-        if cached is not None:
-            return PhraseMatch(**asdict(cached))
-        result = self._match(phrase)
-        self._cache[phrase] = result
-        return PhraseMatch(**asdict(result))
+        if cached is None:
+            cached = self._cache[phrase] = self._match(phrase)
+        return replace(cached)  # a copy: callers may change theirs
 
     def match_all(self, phrases: list[str]) -> list[PhraseMatch]:
         return [self.match(p) for p in phrases]

@@ -42,7 +42,7 @@ FUZZY_MIN = 0.75
 STRICT_COST = 1.5
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Tok:
     text: str
     key: str
@@ -50,31 +50,25 @@ class _Tok:
     soft: bool  # filler or article: may be inserted/dropped for a small penalty
     strict: bool  # number, negation, or role/level word
     negation: bool
-    first: int
-    last: int
 
 
 @lru_cache(maxsize=65536)
-def _word_traits(text: str, number: bool) -> tuple[str, bool, bool, bool]:
-    """(comparison key, soft, strict, negation) of a normalised word."""
+@lru_cache(maxsize=65536)
+def _word(text: str, number: bool) -> _Tok:
+    """The matching traits of a normalised word (shared: one object per distinct word)."""
     neg = text in NEGATIONS
-    return (text if number else stem(text), text in FILLERS or text in ARTICLES,
-            number or neg or text in STRICT_WORDS, neg)
-
-
-def _prepare(tokens: list[Token]) -> list[_Tok]:
-    out = []
-    for t in tokens:
-        key, soft, strict, neg = _word_traits(t.text, t.number)
-        out.append(_Tok(t.text, key, t.number, soft, strict, neg, t.first, t.last))
-    return out
+    return _Tok(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES,
+                number or neg or text in STRICT_WORDS, neg)
 
 
 class TextIndex:
     """The text's tokens, with an index from comparison key (and from two-token joins) to positions."""
 
     def __init__(self, text: str):
-        toks = self.toks = _prepare(tokenize(text))
+        tokens = tokenize(text)
+        toks = self.toks = [_word(t.text, t.number) for t in tokens]
+        self.first = [t.first for t in tokens]  # original word span of each token
+        self.last = [t.last for t in tokens]
         positions: dict[str, list[int]] = defaultdict(list)
         self.positions = positions
         joins: list[str | None] = []
@@ -105,10 +99,9 @@ class PhraseTokens:
 
     def __init__(self, phrase: str):
         self.phrase = phrase
-        toks = _prepare(tokenize(phrase))
-        if toks and all(t.soft for t in toks):
-            for t in toks:  # a phrase made only of fillers/articles needs them all
-                t.soft = False
+        toks = [_word(t.text, t.number) for t in tokenize(phrase)]
+        if toks and all(t.soft for t in toks):  # a phrase made only of fillers/articles needs them all
+            toks = [_Tok(t.text, t.key, t.number, False, t.strict, t.negation) for t in toks]
         self.toks = toks
         self.size = sum(1 for t in toks if not t.soft)  # content words
         self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
@@ -152,10 +145,7 @@ def _substitute(p: _Tok, t: _Tok, cache: dict) -> tuple[float, str, float]:
     elif (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         cached = (STRICT_COST, "strict", 0.0)
     else:
-        sim = Indel.normalized_similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
-        if sim < FUZZY_MIN and min(len(p.text), len(t.text)) >= 4 and (p.text.startswith(t.text) or
-                                                                       t.text.startswith(p.text)):
-            sim = FUZZY_MIN  # a shortened word: "tech" for "technical"
+        sim = _similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
         cached = (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
     cache[key] = cached
     return cached
@@ -207,6 +197,8 @@ def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: di
             dcost = _delete_cost(p)
             subs = [_substitute(p, t, cache) for t in W]
             pjoin = ph.joins[j] if j + 1 < m else None
+            pkey = p.key
+            fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
         for k in range(w + 1):
             here = row[k]
             if here == inf:
@@ -219,8 +211,9 @@ def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: di
                     sc = here + subs[k][0]
                     if sc < nxt[k + 1]:
                         nxt[k + 1], bnxt[k + 1] = sc, (j, k, subs[k][1])
-                    if k + 1 < w and joins[lo + k] is not None:
-                        jc = _join_cost(p, text, lo + k, cache)
+                    jk = joins[lo + k]
+                    if jk is not None and k + 1 < w and (jk == pkey or fuzzy_join):
+                        jc = 0.03 if jk == pkey else _join_cost(p, text, lo + k, cache)
                         if jc is not None and here + jc < nxt[k + 2]:
                             nxt[k + 2], bnxt[k + 2] = here + jc, (j, k, JOIN)
                     if pjoin is not None and pjoin == W[k].key and here + 0.03 < cost[j + 2][k + 1]:
@@ -313,7 +306,7 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
     hit = reason is None
     if not hit:
         score = min(score, 69.0)
-    return Alignment(hit, round(score, 1), T[first_tok].first, max(T[k].last for k in used), total, reason, ops,
+    return Alignment(hit, round(score, 1), text.first[first_tok], max(text.last[k] for k in used), total, reason, ops,
                      _negated_before(T, first_tok, ph))
 
 
@@ -376,17 +369,21 @@ def _potential(hit_k: list[int], hit_j: list[int], lo: int, hi: int) -> set[int]
 
 
 def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tuple[int, int]]:
-    """The ``top`` starts (count, position) where most distinct phrase words occur within ``span`` tokens."""
+    """The ``top`` starts (-count, position) where most distinct phrase words occur within ``span`` tokens."""
     best: list[tuple[int, int]] = []
+    counts: dict[int, int] = {}
     right = 0
     n = len(hit_k)
     for left in range(n):
-        if left and hit_k[left] == hit_k[left - 1]:
-            continue
-        right = max(right, left)
         while right < n and hit_k[right] < hit_k[left] + span:
+            counts[hit_j[right]] = counts.get(hit_j[right], 0) + 1
             right += 1
-        best.append((-len(set(hit_j[left:right])), hit_k[left]))
+        if not left or hit_k[left] != hit_k[left - 1]:
+            best.append((-len(counts), hit_k[left]))
+        j = hit_j[left]
+        counts[j] -= 1
+        if not counts[j]:
+            del counts[j]
     best.sort()
     return best[:top]
 
@@ -399,14 +396,27 @@ def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: 
     missing = [j for j in ph.content if j not in found]
     if len(missing) > ph.max_errors:
         return False
-    if len(missing) <= ph.max_subs + ph.max_drops:
+    ends = (ph.content[0], ph.content[-1])
+    if len(missing) <= ph.max_subs + ph.max_drops and not any(j in ends for j in missing):
         return True
     words = [t.text for t in text.toks[lo:hi]] + [w for w in text.raw_joins[lo:hi] if w]
     unexplained = 0
     for j in missing:
-        if extractOne(ph.toks[j].text, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None:
+        word = ph.toks[j].text
+        if (extractOne(word, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None
+                and not any(_similarity(word, w) >= FUZZY_MIN for w in words if w[:4] == word[:4])):
+            if j in ends:  # the first and last words may be misheard, not dropped or swapped
+                return False
             unexplained += 1
     return unexplained <= ph.max_subs + ph.max_drops
+
+
+def _similarity(a: str, b: str) -> float:
+    """Spelling similarity 0..1 as the matcher uses it (a shortened word counts as similar: "tech"/"technical")."""
+    sim = Indel.normalized_similarity(a, b)
+    if sim < FUZZY_MIN and min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+        return FUZZY_MIN
+    return sim
 
 
 def _verbatim(text: TextIndex, ph: PhraseTokens, exact: list[list[int]], cache: dict) -> Alignment | None:

@@ -55,6 +55,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
              "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000}
 
+_NUMBERISH = _NUMBER_WORDS | frozenset(_ORDINALS) | {"a"}  # words that may start a number
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
                               "\u2212": "-", "\u2010": "-", "\u2011": "-"})
 _DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
@@ -196,6 +197,11 @@ def tokenize(text: str) -> list[Token]:
     n = len(flat)
     while i < n:
         piece, index, stop = flat[i]
+        if piece not in _NUMBERISH and not piece[0].isdigit():  # the common case: a plain word
+            tokens.append(Token(piece, index, index))
+            year_start = -1
+            i += 1
+            continue
         parsed = _digits_piece(piece) if piece[:1].isdigit() else None
         if parsed is not None:
             value, rest = parsed
