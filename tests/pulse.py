@@ -59,6 +59,7 @@ class VirtualMic:
         self._stop = threading.Event()
         self._feeder: threading.Thread | None = None
         self._saved_env: dict[str, str | None] = {}
+        self._paused_until = 0.0
 
     @property
     def env(self) -> dict[str, str]:
@@ -137,9 +138,16 @@ class VirtualMic:
         self.play(pcm)
         return len(pcm) / 2 / RATE
 
-    def wait_played(self, timeout: float = 60) -> bool:
-        """Block until everything queued has been written to the microphone."""
-        return self._idle.wait(timeout)
+    def wait_played(self, timeout: float = 60, settle_s: float = 0.3) -> bool:
+        """Block until everything queued has been written to the microphone and (``settle_s`` later) has passed
+        through PulseAudio, which reads the FIFO with some delay on a busy machine."""
+        done = self._idle.wait(timeout)
+        time.sleep(settle_s)
+        return done
+
+    def pause(self, seconds: float) -> None:
+        """Write nothing for ``seconds``: to recording programs the microphone stops, as an unplugged one does."""
+        self._paused_until = time.monotonic() + seconds
 
     def clear(self) -> None:
         """Drop whatever is still queued (the microphone goes back to silence)."""
@@ -168,6 +176,10 @@ class VirtualMic:
             start = time.monotonic()
             steps = 0
             while not self._stop.is_set():
+                if time.monotonic() < self._paused_until:
+                    time.sleep(STEP_S)
+                    start, steps = time.monotonic(), 0  # resume at real-time pace, no burst
+                    continue
                 os.write(fd, self._next_step())
                 steps += 1
                 delay = start + steps * STEP_S - time.monotonic()

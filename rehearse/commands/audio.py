@@ -62,7 +62,7 @@ class Meter:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
         self.count = 0
-        self.peak = METER_FLOOR_DB
+        self.peak = -100.0
         self.shown_at = 0.0
 
     def level(self, db: float) -> None:
@@ -77,7 +77,7 @@ class Meter:
         filled = int(round(METER_WIDTH * (max(self.peak, METER_FLOOR_DB) - METER_FLOOR_DB) / -METER_FLOOR_DB))
         bar = "#" * filled + "-" * (METER_WIDTH - filled)
         line = f"{seconds:6.1f} s  [{bar}] {self.peak:6.1f} dBFS"
-        self.peak = METER_FLOOR_DB
+        self.peak = -100.0
         if self.tty:
             self.stream.write("\r" + line)
         else:
