@@ -1,7 +1,7 @@
 """Key-phrase matching: did the speaker say a prepared phrase?
 
 The text (what a recognizer heard) is tokenised once (:mod:`rehearse.core.normalize`) and indexed; each phrase is
-then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_align`)
+then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_search`, :mod:`rehearse.core.matching_align`)
 is in order and local — the phrase's words scattered over a sentence never match — and tolerates what recognizers
 do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words. Numbers,
 negations and role/level words must agree exactly.
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from rehearse.core.matching_align import Alignment, PhraseTokens, TextIndex, align
+from rehearse.core.matching_align import Alignment
+from rehearse.core.matching_search import align
+from rehearse.core.matching_text import PhraseTokens, TextIndex
 
 __all__ = ["PhraseMatch", "Matcher", "match_phrase", "match_phrases"]
 

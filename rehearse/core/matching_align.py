@@ -15,109 +15,17 @@ costs 1.5 and makes the alignment a miss, but it still scores partial credit so 
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz.distance import Indel
-from rapidfuzz.process import extractOne
 
-from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS, Token, stem, tokenize
+from rehearse.core.matching_text import FUZZY_MIN, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex, similarity
+from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS
 
-# Words whose near neighbours mean something else: roles, levels, directions, months, comparisons.
-STRICT_WORDS = frozenset("""
-junior senior staff principal lead distinguished associate intern engineer developer manager director architect
-head vp president chief cto ceo executive individual contributor ic management
-increase increased decrease decreased more less fewer higher lower up down before after above below faster slower
-better worse gain loss lost won next last this previous early late earlier later
-january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday
-""".split())
 _NEG_LOOKBACK_SKIP = FILLERS | ARTICLES | frozenset("yet ever even always really actually".split())
 _NEG_BEFORE = NEGATIONS - {"no", "none", "nothing", "nobody"}
 
 EXACT, STEM, JOIN, PJOIN, FUZZY, SUB, INS, DEL = "exact", "stem", "join", "pjoin", "fuzzy", "sub", "ins", "del"
-FUZZY_MIN = 0.75
-STRICT_COST = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    text: str
-    key: str
-    number: bool
-    soft: bool  # filler or article: may be inserted/dropped for a small penalty
-    strict: bool  # number, negation, or role/level word
-    negation: bool
-
-
-@lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
-def _word(text: str, number: bool) -> _Tok:
-    """The matching traits of a normalised word (shared: one object per distinct word)."""
-    neg = text in NEGATIONS
-    return _Tok(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES,
-                number or neg or text in STRICT_WORDS, neg)
-
-
-class TextIndex:
-    """The text's tokens, with an index from comparison key (and from two-token joins) to positions."""
-
-    def __init__(self, text: str):
-        tokens = tokenize(text)
-        toks = self.toks = [_word(t.text, t.number) for t in tokens]
-        self.first = [t.first for t in tokens]  # original word span of each token
-        self.last = [t.last for t in tokens]
-        positions: dict[str, list[int]] = defaultdict(list)
-        self.positions = positions
-        joins: list[str | None] = []
-        raw_joins: list[str | None] = []
-        for i, t in enumerate(toks):
-            positions[t.key].append(i)
-        for i in range(len(toks) - 1):
-            a, b = toks[i], toks[i + 1]
-            if a.number or b.number:
-                joins.append(None)
-                raw_joins.append(None)
-                continue
-            raw = a.text + b.text
-            joined = stem(raw)
-            joins.append(joined)
-            raw_joins.append(raw)
-            positions[joined].append(i)
-        joins.append(None)
-        raw_joins.append(None)
-        self.joins, self.raw_joins = joins, raw_joins
-        self.insert_costs = [0.05 if t.soft else (STRICT_COST if t.negation or (t.strict and not t.number) else 0.3)
-                             for t in toks]
-        self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
-
-
-class PhraseTokens:
-    """A key phrase, tokenised: which words are optional (articles/fillers), strict, and its error budget."""
-
-    def __init__(self, phrase: str):
-        self.phrase = phrase
-        toks = [_word(t.text, t.number) for t in tokenize(phrase)]
-        if toks and all(t.soft for t in toks):  # a phrase made only of fillers/articles needs them all
-            toks = [_Tok(t.text, t.key, t.number, False, t.strict, t.negation) for t in toks]
-        self.toks = toks
-        self.size = sum(1 for t in toks if not t.soft)  # content words
-        self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
-        self.joins.append(None)
-        self.key_positions: dict[str, set[int]] = defaultdict(set)
-        for j, t in enumerate(toks):
-            if not t.soft:
-                self.key_positions[t.key].add(j)
-                if self.joins[j] is not None:
-                    self.key_positions[self.joins[j]].update((j, j + 1))
-        self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
-        self.content = [j for j, t in enumerate(toks) if not t.soft]
-        c = self.size
-        self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions
-        self.max_subs = c // 5
-        self.max_drops = c // 4
 
 
 @dataclass
@@ -132,53 +40,48 @@ class Alignment:
     negated_by: str | None = None  # a negation word just before the match
 
 
-def _substitute(p: _Tok, t: _Tok, cache: dict) -> tuple[float, str, float]:
+def substitute(p: Term, t: Term, cache: dict) -> tuple[float, str, float]:
     """(cost, op, credit) for aligning phrase token p with text token t."""
-    key = (p.text, t.text)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    row = cache.get(p.text)
+    if row is None:
+        row = cache[p.text] = {}
+    found = row.get(t.text)
+    if found is None:
+        found = row[t.text] = _compare(p, t)
+    return found
+
+
+def _compare(p: Term, t: Term) -> tuple[float, str, float]:
     if p.text == t.text:
-        cached = (0.0, EXACT, 1.0)
-    elif p.key == t.key and not p.number:
-        cached = (0.03, STEM, 0.97)
-    elif (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
-        cached = (STRICT_COST, "strict", 0.0)
-    else:
-        sim = _similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
-        cached = (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
-    cache[key] = cached
-    return cached
+        return 0.0, EXACT, 1.0
+    if p.key == t.key and not p.number:
+        return 0.03, STEM, 0.97
+    if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
+        return STRICT_COST, "strict", 0.0
+    sim = similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
+    return (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
 
 
-def _join_cost(p: _Tok, text: TextIndex, k: int, cache: dict) -> float | None:
+def _join_cost(p: Term, text: TextIndex, k: int, cache: dict) -> float | None:
     """Cost of phrase token p against text tokens k, k+1 written as one word ("o auth", "had count")."""
     if text.joins[k] == p.key:
         return 0.03
     if p.strict or p.soft or text.toks[k].strict or text.toks[k + 1].strict:
         return None
-    key = ("+", p.text, text.raw_joins[k])
+    key = (p.text, text.raw_joins[k])
     sim = cache.get(key)
     if sim is None:
         sim = cache[key] = Indel.normalized_similarity(p.text, text.raw_joins[k]) if len(p.text) >= 5 else 0.0
     return 0.1 + (1 - sim) if sim >= 0.8 else None
 
 
-def _insert_cost(t: _Tok) -> float:
-    if t.soft:
-        return 0.05
-    if t.negation or (t.strict and not t.number):
-        return STRICT_COST
-    return 0.3
-
-
-def _delete_cost(p: _Tok) -> float:
+def _delete_cost(p: Term) -> float:
     if p.soft:
         return 0.05
     return STRICT_COST if p.strict else 1.0
 
 
-def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dict) -> Alignment | None:
+def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dict) -> Alignment | None:
     """Best local alignment of the whole phrase inside text tokens [lo, hi)."""
     P, W = ph.toks, text.toks[lo:hi]
     joins = text.joins
@@ -195,7 +98,10 @@ def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: di
             p = P[j]
             nxt, bnxt = cost[j + 1], back[j + 1]
             dcost = _delete_cost(p)
-            subs = [_substitute(p, t, cache) for t in W]
+            row_cache = cache.get(p.text)
+            if row_cache is None:
+                row_cache = cache[p.text] = {}
+            subs = [row_cache.get(t.text) or substitute(p, t, cache) for t in W]
             pjoin = ph.joins[j] if j + 1 < m else None
             pkey = p.key
             fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
@@ -233,10 +139,10 @@ def _align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: di
         ops.append((op, pj, lo + pk))
         j, k = pj, pk
     ops.reverse()
-    return _judge(text, ph, ops, last[end], cache)
+    return judge(text, ph, ops, last[end], cache)
 
 
-def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], total: float,
+def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], total: float,
            cache: dict) -> Alignment | None:
     P, T = ph.toks, text.toks
     credit = 0.0
@@ -265,7 +171,7 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
                 errors += 1
             if t.negation and reason is None:
                 reason = f"negated: heard {t.text!r}"
-            elif t.strict and not t.number and reason is None:
+            elif t.text in ROLE_WORDS and reason is None:
                 reason = f"extra word changes the meaning: {t.text}"
             continue
         if op == PJOIN:  # two phrase words written as one ("followup")
@@ -280,7 +186,7 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
             else:
                 credit += 0.97
             continue
-        _, sop, sc = _substitute(P[j], T[k], cache)
+        _, sop, sc = substitute(P[j], T[k], cache)
         credit += sc if not P[j].soft else 0.0
         if sop == "strict":
             if reason is None:
@@ -310,7 +216,7 @@ def _judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], t
                      _negated_before(T, first_tok, ph))
 
 
-def _negated_before(T: list[_Tok], first: int, ph: PhraseTokens) -> str | None:
+def _negated_before(T: list[Term], first: int, ph: PhraseTokens) -> str | None:
     """A negation just before the match ("haven't led …") may flip a phrase that has none of its own. It is reported,
     not held against the match: the phrase was said word for word, and only the caller knows if it matters."""
     if any(t.negation for t in ph.toks):
@@ -324,155 +230,3 @@ def _negated_before(T: list[_Tok], first: int, ph: PhraseTokens) -> str | None:
             seen += 1
         k -= 1
     return None
-
-
-def _exact_positions(text: TextIndex, ph: PhraseTokens) -> list[list[int]]:
-    """For each content word of the phrase: the text positions where it (or its join) occurs exactly."""
-    out: list[list[int]] = []
-    empty: list[int] = []
-    get = text.positions.get
-    for j, p in enumerate(ph.toks):
-        if p.soft:
-            out.append(empty)
-        elif ph.joins[j] is not None and ph.joins[j] in text.positions:
-            out.append(get(p.key, empty) + text.positions[ph.joins[j]])
-        else:
-            out.append(get(p.key, empty))
-    return out
-
-
-def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
-    """Positions any hit must overlap: every hit contains each strict word (numbers, roles, negations) exactly, and
-    at least one of any ``max_errors + 1`` content words exactly."""
-    strict = [j for j in ph.content if ph.toks[j].strict]
-    if strict:
-        j = min(strict, key=lambda j: len(exact[j]))
-        return [(k, j) for k in exact[j]]
-    rarest = sorted(ph.content, key=lambda j: len(exact[j]))[: ph.max_errors + 1]
-    return [(k, j) for j in rarest for k in exact[j]]
-
-
-def _windows(anchors: list[tuple[int, int]], m: int, slack: int, n: int) -> list[tuple[int, int]]:
-    spans = sorted({(max(0, k - j - slack), min(n, k + (m - j) + slack + 1)) for k, j in anchors})
-    out: list[list[int]] = []
-    for lo, hi in spans:
-        if out and lo <= out[-1][0] + slack:  # nearly the same place: one window
-            out[-1][1] = max(out[-1][1], hi)
-        else:
-            out.append([lo, hi])
-    return [(lo, hi) for lo, hi in out]
-
-
-def _potential(hit_k: list[int], hit_j: list[int], lo: int, hi: int) -> set[int]:
-    """The content words of the phrase found exactly in text tokens [lo, hi) (``hit_k`` sorted, ``hit_j`` alike)."""
-    return set(hit_j[bisect_left(hit_k, lo):bisect_left(hit_k, hi)])
-
-
-def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tuple[int, int]]:
-    """The ``top`` starts (-count, position) where most distinct phrase words occur within ``span`` tokens."""
-    best: list[tuple[int, int]] = []
-    counts: dict[int, int] = {}
-    right = 0
-    n = len(hit_k)
-    for left in range(n):
-        while right < n and hit_k[right] < hit_k[left] + span:
-            counts[hit_j[right]] = counts.get(hit_j[right], 0) + 1
-            right += 1
-        if not left or hit_k[left] != hit_k[left - 1]:
-            best.append((-len(counts), hit_k[left]))
-        j = hit_j[left]
-        counts[j] -= 1
-        if not counts[j]:
-            del counts[j]
-    best.sort()
-    return best[:top]
-
-
-def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
-    """Cheap necessary conditions for a hit in [lo, hi): every strict word is there, and the words that are not
-    there exactly are few enough, or have a similar-looking word nearby (a misheard word)."""
-    if not ph.strict_set <= found:
-        return False
-    missing = [j for j in ph.content if j not in found]
-    if len(missing) > ph.max_errors:
-        return False
-    ends = (ph.content[0], ph.content[-1])
-    if len(missing) <= ph.max_subs + ph.max_drops and not any(j in ends for j in missing):
-        return True
-    words = [t.text for t in text.toks[lo:hi]] + [w for w in text.raw_joins[lo:hi] if w]
-    unexplained = 0
-    for j in missing:
-        word = ph.toks[j].text
-        if (extractOne(word, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None
-                and not any(_similarity(word, w) >= FUZZY_MIN for w in words if w[:4] == word[:4])):
-            if j in ends:  # the first and last words may be misheard, not dropped or swapped
-                return False
-            unexplained += 1
-    return unexplained <= ph.max_subs + ph.max_drops
-
-
-def _similarity(a: str, b: str) -> float:
-    """Spelling similarity 0..1 as the matcher uses it (a shortened word counts as similar: "tech"/"technical")."""
-    sim = Indel.normalized_similarity(a, b)
-    if sim < FUZZY_MIN and min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
-        return FUZZY_MIN
-    return sim
-
-
-def _verbatim(text: TextIndex, ph: PhraseTokens, exact: list[list[int]], cache: dict) -> Alignment | None:
-    """Fast path: the phrase's words, in order, word for word (up to plural/possessive), with nothing between."""
-    if not ph.content:
-        return None
-    j = min(ph.content, key=lambda j: len(exact[j]))
-    P, T, m = ph.toks, text.toks, len(ph.toks)
-    keys = [p.key for p in P]
-    for k in exact[j]:
-        start = k - j
-        if start < 0 or start + m > len(T) or T[k].key != keys[j]:
-            continue
-        if all(T[start + i].key == keys[i] for i in range(m)):
-            found = _judge(text, ph, [(_substitute(P[i], T[start + i], cache)[1], i, start + i) for i in range(m)],
-                           0.0, cache)
-            if found is not None and found.hit:
-                return found
-    return None
-
-
-def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
-    """The best alignment of the phrase in the text: a hit if there is one, else the closest miss (or None).
-
-    Only windows around anchors are aligned, and only those that hold enough of the phrase's words to be a hit;
-    the first (best-placed) perfect hit ends the search.
-    """
-    if not ph.toks or not text.toks:
-        return None
-    m, n = len(ph.toks), len(text.toks)
-    slack = 2 + ph.max_errors
-    exact = _exact_positions(text, ph)
-    cache = text.cache
-    quick = _verbatim(text, ph, exact, cache)
-    if quick is not None:
-        return quick
-    hits = sorted((k, j) for j, pos in enumerate(exact) for k in pos)
-    hit_k, hit_j = [k for k, _ in hits], [j for _, j in hits]
-    scored = []
-    for lo, hi in _windows(_anchors(ph, exact), m, slack, n):
-        found = _potential(hit_k, hit_j, lo, hi)
-        if len(found) >= ph.size - ph.max_errors and _could_hit(text, ph, found, lo, hi):
-            scored.append((-len(found), lo, hi))
-    scored.sort()
-    best: Alignment | None = None
-    for _, lo, hi in scored:
-        found = _align_window(text, ph, lo, hi, cache)
-        if found is not None and (best is None or (found.hit, found.score) > (best.hit, best.score)):
-            best = found
-            if best.hit:
-                break
-    if best is not None:
-        return best
-    # no place could hold a hit: align the places with most of its words, for partial credit and "heard instead"
-    for _, start in _densest(hit_k, hit_j, m + slack, 2):
-        found = _align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
-        if found is not None and (best is None or found.score > best.score):
-            best = found
-    return best

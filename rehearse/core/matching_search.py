@@ -1,0 +1,161 @@
+"""Where to look: the phrase is aligned only in windows of the text that could hold it.
+
+A hit must contain every strict word of the phrase (numbers, negations, roles) exactly, and at least one of any
+``max_errors + 1`` of its content words exactly, so windows are anchored on the rarest of those. A window is aligned
+only if it holds enough of the phrase's words, and the words it lacks could be misheard ones. A phrase said word for
+word is found without any alignment.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import extractOne
+
+from rehearse.core.matching_align import Alignment, align_window, judge, substitute
+from rehearse.core.matching_text import FUZZY_MIN, PhraseTokens, TextIndex, similarity
+
+
+def _exact_positions(text: TextIndex, ph: PhraseTokens) -> list[list[int]]:
+    """For each content word of the phrase: the text positions where it (or its join) occurs exactly."""
+    out: list[list[int]] = []
+    empty: list[int] = []
+    get = text.positions.get
+    for j, p in enumerate(ph.toks):
+        if p.soft:
+            out.append(empty)
+        elif ph.joins[j] is not None and ph.joins[j] in text.positions:
+            out.append(get(p.key, empty) + text.positions[ph.joins[j]])
+        else:
+            out.append(get(p.key, empty))
+    return out
+
+
+def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
+    """Positions any hit must overlap: every hit contains each strict word (numbers, roles, negations) exactly, and
+    at least one of any ``max_errors + 1`` content words exactly."""
+    strict = [j for j in ph.content if ph.toks[j].strict]
+    if strict:
+        j = min(strict, key=lambda j: len(exact[j]))
+        return [(k, j) for k in exact[j]]
+    rarest = sorted(ph.content, key=lambda j: len(exact[j]))[: ph.max_errors + 1]
+    return [(k, j) for j in rarest for k in exact[j]]
+
+
+def _windows(anchors: list[tuple[int, int]], m: int, slack: int, n: int) -> list[tuple[int, int]]:
+    spans = sorted({(max(0, k - j - slack), min(n, k + (m - j) + slack + 1)) for k, j in anchors})
+    out: list[list[int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][0] + slack:  # nearly the same place: one window
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _potential(hit_k: list[int], hit_j: list[int], lo: int, hi: int) -> set[int]:
+    """The content words of the phrase found exactly in text tokens [lo, hi) (``hit_k`` sorted, ``hit_j`` alike)."""
+    return set(hit_j[bisect_left(hit_k, lo):bisect_left(hit_k, hi)])
+
+
+def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tuple[int, int]]:
+    """The ``top`` starts (-count, position) where most distinct phrase words occur within ``span`` tokens."""
+    best: list[tuple[int, int]] = []
+    counts: dict[int, int] = {}
+    right = 0
+    n = len(hit_k)
+    for left in range(n):
+        while right < n and hit_k[right] < hit_k[left] + span:
+            counts[hit_j[right]] = counts.get(hit_j[right], 0) + 1
+            right += 1
+        if not left or hit_k[left] != hit_k[left - 1]:
+            best.append((-len(counts), hit_k[left]))
+        j = hit_j[left]
+        counts[j] -= 1
+        if not counts[j]:
+            del counts[j]
+    best.sort()
+    return best[:top]
+
+
+def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
+    """Cheap necessary conditions for a hit in [lo, hi): every strict word is there, and the words that are not
+    there exactly are few enough, or have a similar-looking word nearby (a misheard word)."""
+    if not ph.strict_set <= found:
+        return False
+    missing = [j for j in ph.content if j not in found]
+    if len(missing) > ph.max_errors:
+        return False
+    ends = (ph.content[0], ph.content[-1])
+    if len(missing) <= ph.max_subs + ph.max_drops and not any(j in ends for j in missing):
+        return True
+    words = [t.text for t in text.toks[lo:hi]] + [w for w in text.raw_joins[lo:hi] if w]
+    unexplained = 0
+    for j in missing:
+        word = ph.toks[j].text
+        if (extractOne(word, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None
+                and not any(similarity(word, w) >= FUZZY_MIN for w in words if w[:4] == word[:4])):
+            if j in ends:  # the first and last words may be misheard, not dropped or swapped
+                return False
+            unexplained += 1
+    return unexplained <= ph.max_subs + ph.max_drops
+
+
+def _verbatim(text: TextIndex, ph: PhraseTokens, exact: list[list[int]], cache: dict) -> Alignment | None:
+    """Fast path: the phrase's words, in order, word for word (up to plural/possessive), with nothing between."""
+    if not ph.content:
+        return None
+    j = min(ph.content, key=lambda j: len(exact[j]))
+    P, T, m = ph.toks, text.toks, len(ph.toks)
+    keys = [p.key for p in P]
+    for k in exact[j]:
+        start = k - j
+        if start < 0 or start + m > len(T) or T[k].key != keys[j]:
+            continue
+        if all(T[start + i].key == keys[i] for i in range(m)):
+            found = judge(text, ph, [(substitute(P[i], T[start + i], cache)[1], i, start + i) for i in range(m)],
+                           0.0, cache)
+            if found is not None and found.hit:
+                return found
+    return None
+
+
+def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
+    """The best alignment of the phrase in the text: a hit if there is one, else the closest miss (or None).
+
+    Only windows around anchors are aligned, and only those that hold enough of the phrase's words to be a hit;
+    the first (best-placed) perfect hit ends the search.
+    """
+    if not ph.toks or not text.toks:
+        return None
+    m, n = len(ph.toks), len(text.toks)
+    slack = 2 + ph.max_errors
+    exact = _exact_positions(text, ph)
+    cache = text.cache
+    quick = _verbatim(text, ph, exact, cache)
+    if quick is not None:
+        return quick
+    hits = sorted((k, j) for j, pos in enumerate(exact) for k in pos)
+    hit_k, hit_j = [k for k, _ in hits], [j for _, j in hits]
+    scored = []
+    for lo, hi in _windows(_anchors(ph, exact), m, slack, n):
+        found = _potential(hit_k, hit_j, lo, hi)
+        if len(found) >= ph.size - ph.max_errors and _could_hit(text, ph, found, lo, hi):
+            scored.append((-len(found), lo, hi))
+    scored.sort()
+    best: Alignment | None = None
+    for _, lo, hi in scored:
+        found = align_window(text, ph, lo, hi, cache)
+        if found is not None and (best is None or (found.hit, found.score) > (best.hit, best.score)):
+            best = found
+            if best.hit:
+                break
+    if best is not None:
+        return best
+    # no place could hold a hit: align the places with most of its words, for partial credit and "heard instead"
+    for _, start in _densest(hit_k, hit_j, m + slack, 2):
+        found = align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
+        if found is not None and (best is None or found.score > best.score):
+            best = found
+    return best
