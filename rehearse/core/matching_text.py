@@ -74,7 +74,7 @@ class TextIndex:
         joins.append(None)
         raw_joins.append(None)
         self.joins, self.raw_joins = joins, raw_joins
-        self.insert_costs = [0.05 if t.soft else (STRICT_COST if t.negation or t.text in ROLE_WORDS else 0.3)
+        self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else 0.3)
                              for t in toks]
         self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
 
