@@ -66,9 +66,10 @@ def _join_cost(p: Term, text: TextIndex, k: int, cache: dict) -> float | None:
     """Cost of phrase token p against text tokens k, k+1 written as one word ("o auth", "had count")."""
     if text.joins[k] == p.key:
         return 0.03
-    if p.strict or p.soft or text.toks[k].strict or text.toks[k + 1].strict:
+    raw = text.raw_joins[k]
+    if p.strict or p.soft or abs(len(raw) - len(p.text)) > 3 or text.toks[k].strict or text.toks[k + 1].strict:
         return None
-    key = (p.text, text.raw_joins[k])
+    key = (p.text, raw)
     sim = cache.get(key)
     if sim is None:
         sim = cache[key] = Indel.normalized_similarity(p.text, text.raw_joins[k]) if len(p.text) >= 5 else 0.0

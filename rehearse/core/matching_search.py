@@ -16,6 +16,8 @@ from rapidfuzz.process import extractOne
 from rehearse.core.matching_align import Alignment, align_window, judge, substitute
 from rehearse.core.matching_text import FUZZY_MIN, PhraseTokens, TextIndex, similarity
 
+MAX_WINDOWS = 24  # candidate places aligned per phrase, most promising first (a repeated near-miss is not re-tried)
+
 
 def _exact_positions(text: TextIndex, ph: PhraseTokens) -> list[list[int]]:
     """For each content word of the phrase: the text positions where it (or its join) occurs exactly."""
@@ -145,7 +147,7 @@ def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
             scored.append((-len(found), lo, hi))
     scored.sort()
     best: Alignment | None = None
-    for _, lo, hi in scored:
+    for _, lo, hi in scored[:MAX_WINDOWS]:
         found = align_window(text, ph, lo, hi, cache)
         if found is not None and (best is None or (found.hit, found.score) > (best.hit, best.score)):
             best = found
@@ -154,7 +156,7 @@ def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
     if best is not None:
         return best
     # no place could hold a hit: align the places with most of its words, for partial credit and "heard instead"
-    for _, start in _densest(hit_k, hit_j, m + slack, 2):
+    for _, start in _densest(hit_k, hit_j, m + slack, 1):
         found = align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
         if found is not None and (best is None or found.score > best.score):
             best = found

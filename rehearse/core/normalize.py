@@ -56,6 +56,9 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000}
 
 _NUMBERISH = _NUMBER_WORDS | frozenset(_ORDINALS) | {"a"}  # words that may start a number
+# pieces that may start, continue or end a number ("a hundred", "two point oh", "$1.2 million", "400k")
+_NUMBER_CONTEXT = _NUMBERISH | frozenset(_DIGIT_WORDS) | frozenset(_SCALES) | frozenset(_CURRENCY.values()) | {
+    "and", "point"}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'", "\u2013": "-", "\u2014": "-",
                               "\u2212": "-", "\u2010": "-", "\u2011": "-"})
 _DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
@@ -183,15 +186,35 @@ def tokenize(text: str) -> list[Token]:
     Number words are read in runs ("four hundred thousand" -> 400000) that do not cross punctuation, and two spoken
     two-digit numbers in a row are read as a year ("twenty twenty three" -> 2023).
     """
-    flat: list[tuple[str, int, bool]] = []  # (piece, original word index, punctuation after it)
+    tokens: list[Token] = []
+    flat: list[tuple[str, int, bool]] = []  # (piece, original word index, punctuation after it) around numbers
     for index, word in enumerate(text.split()):
-        pieces = _raw_pieces(word)
-        stop = word[-1] in _STOPS
+        pieces, stop, plain = _word_info(word)
+        if plain:  # no number can start, continue or end here: the pieces are the tokens
+            if flat:
+                _read_pieces(flat, tokens)
+                flat = []
+            tokens.extend(Token(piece, index, index) for piece in pieces)
+            continue
         for n_piece, piece in enumerate(pieces):
             flat.append((piece, index, stop and n_piece == len(pieces) - 1))
         if stop and not pieces and flat:
             flat[-1] = (flat[-1][0], flat[-1][1], True)
-    tokens: list[Token] = []
+    if flat:
+        _read_pieces(flat, tokens)
+    return tokens
+
+
+@lru_cache(maxsize=65536)
+def _word_info(word: str) -> tuple[tuple[str, ...], bool, bool]:
+    """(pieces, ends with punctuation, plain: none of its pieces can be part of a number)."""
+    pieces = _raw_pieces(word)
+    plain = not any(p in _NUMBER_CONTEXT or p[0].isdigit() for p in pieces)
+    return pieces, word[-1] in _STOPS, plain
+
+
+def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None:
+    """Turn pieces that hold numbers into tokens, reading number words and digits."""
     year_start = -1  # index in tokens of a spoken two-digit number that may start a year
     i = 0
     n = len(flat)
@@ -257,4 +280,3 @@ def tokenize(text: str) -> list[Token]:
         tokens.append(Token(piece, index, index))
         year_start = -1
         i += 1
-    return tokens
