@@ -17,7 +17,8 @@ def register(sub) -> None:
     p.add_argument("--text", required=True, help="what was said (a transcript)")
     p.add_argument("--phrase", action="append", required=True, metavar="PHRASE",
                    help="a key phrase to look for (repeat for several)")
-    p.add_argument("--json", action="store_true", help="print JSON: {\"matches\": [...]}")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: {\"matches\": [{phrase, hit, score, heard, start_word, end_word, ...}]}")
     p.set_defaults(func=run)
 
 
@@ -38,6 +39,10 @@ def run(args) -> int:
         line = f"{mark} {m.score:5.1f}  {m.phrase}"
         if m.hit:
             line += f"  — heard \"{m.heard}\" (words {m.start_word}–{m.end_word})"
+            if m.negated:
+                line += ", after a negation"
+        elif m.near:
+            line += f"  — not heard; closest \"{m.near}\" (words {m.near_start}–{m.near_end}): {m.reason}"
         else:
             line += "  — not heard"
         print(line)
