@@ -9,6 +9,11 @@ Use it from any test module::
         source = MicrophoneSource(device=virtual_mic.device)          # records through PortAudio + sounddevice
         ...
 
+(``pytest_plugins = ["pulse"]`` at the top of a test module works too.) ``virtual_mic.env`` is the environment
+for a subprocess (``rehearse record ...``); ``play(pcm)`` / ``play_file(path, lead_s)`` queue what the "user" says,
+``wait_played()`` waits until it has reached the microphone, ``clear()`` drops what is queued, ``pause(s)`` makes
+the microphone send nothing for a while (a dead device, to recording programs).
+
 ``virtual_mic`` is session-scoped: one daemon per test run, however many modules import the fixture. It is started
 by the test run (``pulseaudio`` as a child process, with its own ``XDG_RUNTIME_DIR`` and ``PULSE_SERVER`` in
 ``os.environ`` while it runs) and stopped by its pid. A feeder thread writes 16 kHz mono s16le PCM into the virtual

@@ -1,6 +1,8 @@
 """The real microphone path: PulseAudio virtual microphone -> ALSA -> PortAudio -> sounddevice -> MicrophoneSource
 -> listen() -> the built-in Whisper recognizer. Nothing is faked; the "user" is a recording played into the mic."""
 
+import os
+import signal
 import threading
 import time
 import wave
@@ -100,3 +102,29 @@ def test_microphone_that_stops_sending_audio(virtual_mic, tmp_path):
     assert caught.value.audio_path == wav
     assert samples_of(wav).size / 16000 == pytest.approx(1.0, abs=0.4)
     virtual_mic.wait_played(settle_s=2.5)  # let the pause end before the next test
+
+
+def test_audio_server_dies_mid_answer(tmp_path):
+    """A private PulseAudio daemon is killed while recording: PortAudio ends the stream, the listener raises a
+    MicrophoneError at once (no hang, no crash) and the answer so far is on disk."""
+    from pulse import VirtualMic
+
+    mic = VirtualMic()
+    try:
+        mic.start()
+    except (RuntimeError, OSError) as err:
+        pytest.skip(f"no virtual microphone: {err}")
+    try:
+        source = MicrophoneSource(device=mic.device)
+        killer = threading.Timer(1.5, os.kill, args=(mic.proc.pid, signal.SIGKILL))
+        killer.start()
+        wav = tmp_path / "cut.wav"
+        started = time.monotonic()
+        with pytest.raises(MicrophoneError, match="was it unplugged") as caught:
+            listen(source, None, wav)
+        assert time.monotonic() - started < 4.0
+        assert caught.value.audio_path == wav
+        assert samples_of(wav).size / 16000 == pytest.approx(1.5, abs=0.5)
+        assert caught.value.duration == pytest.approx(samples_of(wav).size / 16000)
+    finally:
+        mic.stop()
