@@ -65,6 +65,7 @@ _DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
 _PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z]*|\d+(?:\.\d+)?[a-z]*|[a-z0-9]+(?:'[a-z]+)*|[$€£%&+]")
 _SPLIT_RE = re.compile(r"[-/_:;\"()\[\]{}<>|~^*=#@!?…]+|\.(?!\d)|,(?!\d)|(?<!\d),")
 _ONE_ON_ONE_RE = re.compile(r"\b1:1")
+_CONTINUATION_RE = re.compile(r"^([.,]\d+)")
 _STOPS = frozenset(".,;:!?\u2026\u2014\u2013)")
 
 
@@ -109,6 +110,9 @@ def _raw_pieces(word: str) -> tuple[str, ...]:
     """Split one original word into lower-case pieces, spelling out symbols."""
     word = unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).lower()
     word = _ONE_ON_ONE_RE.sub("1 on 1", word)
+    lead = _CONTINUATION_RE.match(word)
+    if lead:  # ".9" or ",000": the rest of a number whose first digits are the previous word ("99 .9 %")
+        return (lead.group(1),) + (_raw_pieces(word[lead.end():]) if word[lead.end():] else ())
     out: list[str] = []
     for chunk in _SPLIT_RE.split(word):
         chunk = chunk.strip(".'")
@@ -209,7 +213,7 @@ def tokenize(text: str) -> list[Token]:
 def _word_info(word: str) -> tuple[tuple[str, ...], bool, bool]:
     """(pieces, ends with punctuation, plain: none of its pieces can be part of a number)."""
     pieces = _raw_pieces(word)
-    plain = not any(p in _NUMBER_CONTEXT or p[0].isdigit() for p in pieces)
+    plain = not any(p in _NUMBER_CONTEXT or p[0].isdigit() or p[0] in ".," for p in pieces)
     return pieces, word[-1] in _STOPS, plain
 
 
@@ -220,25 +224,38 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
     n = len(flat)
     while i < n:
         piece, index, stop = flat[i]
-        if piece not in _NUMBERISH and not piece[0].isdigit():  # the common case: a plain word
+        if piece not in _NUMBERISH and not piece[0].isdigit() and piece[0] not in ".,":  # the common case: a plain word
             tokens.append(Token(piece, index, index))
             year_start = -1
             i += 1
             continue
+        if piece[0] in ".,":  # a continuation with nothing to continue
+            piece = "0" + piece if piece[0] == "." else piece[1:]
         parsed = _digits_piece(piece) if piece[:1].isdigit() else None
         if parsed is not None:
             value, rest = parsed
             last = index
+            k = i + 1
+            unit = k < n and flat[k][0] in _CURRENCY.values() and flat[k][1] == index  # "$400" -> 400, dollars
+            if unit:
+                k += 1
+            # Whisper's words may split a number: "99", ".9", "%" or "$400", ",000"
+            while k < n and not flat[k - 1][2] and flat[k][0][0] in ".," and piece.replace(".", "", 1).isdigit():
+                more = flat[k][0]
+                if "." in value or (more[0] == "," and len(more) != 4):
+                    break
+                value = canonical_number(value + more.replace(",", ""))
+                last = flat[k][1]
+                k += 1
             # "1.2 million", "400 thousand", "$1.2 million" (pieces: 1.2, dollars, million)
-            unit = i + 1 < n and flat[i + 1][0] in _CURRENCY.values()
-            k = i + 2 if unit else i + 1
             if (k < n and not flat[k - 1][2] and flat[k][0] in ("thousand", "million", "billion", "trillion")
                     and value.replace(".", "", 1).isdigit()):
                 value = canonical_number(str(Decimal(value) * _SCALES[flat[k][0]]))
                 last = flat[k][1]
-                if unit:
-                    rest = [flat[i + 1][0]] + rest
-                i = k
+                k += 1
+            if unit:
+                rest = [flat[i + 1][0]] + rest
+            i = k - 1
             tokens.append(Token(value, index, last, value[:1].isdigit()))
             tokens.extend(Token(r, index, index) for r in rest)
             year_start = -1
