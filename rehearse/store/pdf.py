@@ -9,18 +9,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_app = None  # the QGuiApplication we created, kept alive for later exports in the same process
+_app = None  # the application object we created, kept alive for later exports in the same process
 
 
 def _ensure_gui_app():
     global _app
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance()
+    app = QCoreApplication.instance()
     if app is None:
-        _app = app = QGuiApplication(["rehearse-export"])
+        # A full QApplication (not just QGuiApplication): if the same process later shows a window (the app, or
+        # a test after an export test), Qt needs the widgets flavour, and only one application object may exist.
+        _app = app = QApplication(["rehearse-export"])
     return app
 
 
