@@ -156,3 +156,24 @@ def test_source_that_cannot_start_leaves_no_file(tmp_path):
     with pytest.raises(MicrophoneError):
         listen(Broken(WavFileSource(SPEECH)), None, wav)
     assert not wav.exists()
+
+
+def test_recognizer_failure_still_tells_where_the_recording_is(tmp_path):
+    class Failing:
+        def reset(self):
+            pass
+
+        def accept(self, pcm):
+            pass
+
+        def partial(self):
+            return ""
+
+        def finish(self):
+            raise RuntimeError("decoder crashed")
+
+    wav = tmp_path / "k.wav"
+    with pytest.raises(RuntimeError, match="decoder crashed") as caught:
+        listen(WavFileSource(SPEECH, pad_s=2.0), Failing(), wav)
+    assert caught.value.audio_path == wav
+    assert wav_bytes(wav).startswith(load_pcm16(SPEECH))

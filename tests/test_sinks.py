@@ -9,6 +9,8 @@ import wave
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rehearse.errors import UserError
 from rehearse.speech.audio import read_wav
@@ -100,3 +102,17 @@ def test_killed_mid_recording_leaves_a_readable_wav(tmp_path):
     assert data == pattern(0, frames)
     samples, rate = read_wav(path)  # the project's own strict reader accepts it too
     assert rate == 16000 and samples.size == frames
+
+
+@settings(max_examples=30, deadline=None)
+@given(sizes=st.lists(st.integers(min_value=0, max_value=5000), max_size=20))
+def test_any_chunking_gives_the_same_file(tmp_path_factory, sizes):
+    data = pattern(0, sum(sizes) // 2 + 1)[: sum(sizes)]
+    path = tmp_path_factory.mktemp("w") / "h.wav"
+    with WavWriter(path) as writer:
+        pos = 0
+        for size in sizes:
+            writer.write(data[pos:pos + size])
+            pos += size
+    with wave.open(str(path)) as w:
+        assert w.readframes(w.getnframes()) == data[: len(data) - len(data) % 2]

@@ -125,7 +125,11 @@ def listen(
     writer.close()
     stopped_at = time.monotonic()
     if recognizer is not None:
-        transcript = recognizer.finish()
+        try:
+            transcript = recognizer.finish()
+        except BaseException as err:  # the recording is complete on disk: say where
+            _attach(err, wav_path, writer.duration)
+            raise
     else:
         transcript = Transcript(text="", words=[], duration=writer.duration)
     if transcript.duration is None:
