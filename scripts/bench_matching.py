@@ -31,9 +31,10 @@ def load_pairs() -> list[dict]:
     pairs = []
     for source in ("recognized", "heldout"):
         for case in json.loads((DATA / f"{source}.json").read_text(encoding="utf-8")):
-            for p in case["pairs"]:
-                pairs.append({"text": case["text"], "phrase": p["phrase"], "hit": p["hit"], "source": source,
-                              "kind": case["id"]})
+            for p in case["pairs"]:  # Whisper's segment text, and its words joined as the app's recognizer does
+                for field, suffix in (("text", ""), ("words_text", "/words")):
+                    pairs.append({"text": case[field], "phrase": p["phrase"], "hit": p["hit"],
+                                  "source": source + suffix, "kind": case["id"]})
     for p in json.loads((DATA / "handwritten.json").read_text(encoding="utf-8")):
         pairs.append({**p, "source": "handwritten"})
     return pairs
@@ -94,7 +95,7 @@ def main() -> int:
     pairs = load_pairs()
     results = {name: prf(pairs, fn) for name, fn in METHODS.items()}
     by_source = {src: prf([p for p in pairs if p["source"] == src], METHODS["rehearse matcher"])
-                 for src in ("recognized", "handwritten", "heldout")}
+                 for src in ("recognized", "recognized/words", "handwritten", "heldout", "heldout/words")}
     timing = speed(pairs)
     positives = sum(p["hit"] for p in pairs)
     if "--json" in sys.argv:

