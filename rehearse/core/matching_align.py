@@ -4,13 +4,15 @@ Operations and what they cost (lower is better; the score is derived from the cr
   exact word                      0       credit 1
   same stem / split or merged     0.03    credit 0.97   ("tickets"/"ticket", "o auth"/"oauth", "follow up"/"followup")
   misheard (similar spelling)     ~0.1-0.35 credit ~0.7-0.9 (counts against the error budget)
-  other substitution              1       credit 0      (budget; only in long phrases)
+  other substitution              1       credit 0      (budget; only in phrases of 5+ words, not the first/last)
   extra filler/article in text    0.05    -0.05
   extra other word in text        0.3     -0.3          (budget)
   phrase article/filler not said  0.05    -0.05
-  phrase word not said            1       credit 0      (budget; only in phrases of 4+ words)
-Numbers, negations and role/level words are "strict": never fuzzily swapped, dropped or inserted. A strict violation
-costs 1.5 and makes the alignment a miss, but it still scores partial credit so a miss can say what was heard instead.
+  phrase word not said            1       credit 0      (budget; only in phrases of 4+ words, not the first/last)
+Budget: one error per three content words (at least one from two words on). Numbers, negations and contrast words
+(roles, levels, directions, months — ``STRICT_WORDS``) are "strict": never swapped, misheard or dropped; a negation or
+a role word is never inserted either. A strict violation costs ~1.5 and makes the alignment a miss, but it still
+scores partial credit so a miss can say what was heard instead.
 """
 
 from __future__ import annotations
