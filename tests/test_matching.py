@@ -6,6 +6,7 @@ import pytest
 
 from rehearse.cli import main
 from rehearse.core.matching import Matcher, PhraseMatch, match_phrase, match_phrases
+from rehearse.core.normalize import tokenize
 
 VOSK = "i led the authentication migration to o auth which cut login related support tickets by sixty two percent"
 WHISPER = "I led the authentication migration to OAuth, which cut Logan-related support tickets by 62%."
@@ -167,6 +168,7 @@ def test_api_shapes():
     assert json.loads(json.dumps(d)) == d
     matcher = Matcher(WHISPER)
     assert matcher.match("62%") == results[0]
+    assert Matcher(WHISPER, tokenize(WHISPER)).match("62%") == results[0]  # pre-tokenised text
     assert matcher.match("62%") is not matcher.match("62%")  # callers may mutate what they get
     assert match_phrase("", "62%").hit is False
     assert match_phrase("anything", "").hit is False

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from rehearse.core.matching_align import Alignment
 from rehearse.core.matching_search import align
 from rehearse.core.matching_text import PhraseTokens, TextIndex
+from rehearse.core.normalize import Token
 
 __all__ = ["PhraseMatch", "Matcher", "match_phrase", "match_phrases"]
 
@@ -50,12 +51,15 @@ class PhraseMatch:
 
 
 class Matcher:
-    """Tokenise and index a text once, then match many phrases against it: ``Matcher(text).match(phrase)``."""
+    """Tokenise and index a text once, then match many phrases against it: ``Matcher(text).match(phrase)``.
 
-    def __init__(self, text: str):
+    A caller that already has ``tokenize(text)`` may pass it as ``tokens`` to save normalising the text twice.
+    """
+
+    def __init__(self, text: str, tokens: list[Token] | None = None):
         self.text = text
         self.words = text.split()
-        self.index = TextIndex(text)
+        self.index = TextIndex(text, tokens)
         self._cache: dict[str, PhraseMatch] = {}
 
     def match(self, phrase: str) -> PhraseMatch:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS, stem, tokenize
+from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS, Token, stem, tokenize
 
 # Words whose near neighbours mean something else: roles, levels, directions, months, comparisons.
 STRICT_WORDS = frozenset("""
@@ -49,8 +49,8 @@ def term(text: str, number: bool) -> Term:
 class TextIndex:
     """The text's tokens, with an index from comparison key (and from two-token joins) to positions."""
 
-    def __init__(self, text: str):
-        tokens = tokenize(text)
+    def __init__(self, text: str, tokens: list[Token] | None = None):
+        tokens = tokenize(text) if tokens is None else tokens
         toks = self.toks = [term(t.text, t.number) for t in tokens]
         self.first = [t.first for t in tokens]  # original word span of each token
         self.last = [t.last for t in tokens]
