@@ -98,7 +98,7 @@ def test_stop_event_ends_the_answer(tmp_path):
     source = Recorded(WavFileSource(SPEECH, realtime=True))
     heard = listen(source, None, tmp_path / "c.wav", stop_event=stop)
     assert heard.reason == "stop"
-    assert heard.duration == pytest.approx(0.5, abs=0.15)
+    assert 0.3 <= heard.duration <= 0.8
     assert heard.transcript.text == "" and heard.transcript.duration == heard.duration
     assert source.stopped_at is not None
 

@@ -58,7 +58,7 @@ def test_realtime_file_source_keeps_pace(tmp_path):
         got += chunk
         # never ahead of the clock
         assert len(got) / 32000 <= time.monotonic() - started + 0.01
-    assert time.monotonic() - started == pytest.approx(1.0, abs=0.15)
+    assert 0.95 <= time.monotonic() - started < 1.6  # paced (a busy machine may add a little)
     assert empty > 0  # short timeouts return b"" while the next chunk is not due
     assert got == load_pcm16(short)
 
