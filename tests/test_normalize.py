@@ -99,3 +99,10 @@ def test_canonical_number_and_stem():
     assert stem("responsibilities") == "responsibility"
     assert stem("process") == "process"
     assert stem("status") == "status"
+
+
+def test_absurd_numbers_do_not_break_anything():
+    assert tokenize("1" * 5000)[0].text == "1" * 5000  # longer than Python's int() allows
+    assert tokenize("1" * 40 + " million")[0].text == "1" * 40 + "000000"  # exact, no rounding
+    assert tokenize("0.000")[0].text == "0"
+    assert canonical_number("007") == "7"

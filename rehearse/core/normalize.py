@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, localcontext
 
 from text_to_num import text2num
 
@@ -66,18 +66,26 @@ _PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z]*|\d+(?:\.\d+)?[a-z]*|
 _SPLIT_RE = re.compile(r"[-/_:;\"()\[\]{}<>|~^*=#@!?…]+|\.(?!\d)|,(?!\d)|(?<!\d),")
 _ONE_ON_ONE_RE = re.compile(r"\b1:1")
 _CONTINUATION_RE = re.compile(r"^([.,]\d+)")
+_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+_EXACT = Context(prec=100_000, Emax=999_999)
 _STOPS = frozenset(".,;:!?\u2026\u2014\u2013)")
 
 
 def canonical_number(value: str) -> str:
-    """'2.50' -> '2.5', '2.0' -> '2', '400,000' -> '400000'. Unparseable input is returned unchanged."""
-    try:
-        d = Decimal(value.replace(",", ""))
-    except InvalidOperation:
+    """'2.50' -> '2.5', '2.0' -> '2', '400,000' -> '400000', '007' -> '7'. Anything else is returned unchanged."""
+    plain = value.replace(",", "")
+    if not _NUMBER_RE.match(plain):
         return value
-    if d == d.to_integral_value():
-        return str(int(d))
-    return format(d.normalize(), "f")
+    whole, _, fraction = plain.partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _scaled(value: str, scale: int) -> str:
+    """'1.2' x 1000000 -> '1200000', exactly."""
+    with localcontext(_EXACT):
+        return canonical_number(format(Decimal(value.replace(",", "")) * scale, "f"))
 
 
 @lru_cache(maxsize=65536)
@@ -144,7 +152,7 @@ def _digits_piece(piece: str) -> tuple[str, list[str]] | None:
     if suffix in ("st", "nd", "rd", "th"):
         return canonical_number(value) + "th", []
     if suffix in _SCALES:
-        return canonical_number(str(Decimal(value.replace(",", "")) * _SCALES[suffix])), []
+        return _scaled(value, _SCALES[suffix]), []
     if suffix == "s":  # "1:1s" -> "ones" as in "one on ones"; "1990s" stays a number
         return ("ones", []) if value == "1" else (canonical_number(value) + "s", [])
     return canonical_number(value), []
@@ -250,7 +258,7 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
             # "1.2 million", "400 thousand", "$1.2 million" (pieces: 1.2, dollars, million)
             if (k < n and not flat[k - 1][2] and flat[k][0] in ("thousand", "million", "billion", "trillion")
                     and value.replace(".", "", 1).isdigit()):
-                value = canonical_number(str(Decimal(value) * _SCALES[flat[k][0]]))
+                value = _scaled(value, _SCALES[flat[k][0]])
                 last = flat[k][1]
                 k += 1
             if unit:
@@ -282,7 +290,7 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
                 # "1.2 million" spoken: "one point two million"
                 if (last_i + 1 < n and not flat[last_i][2] and flat[last_i + 1][0] in ("thousand", "million", "billion")
                         and "." in value):
-                    value = canonical_number(str(Decimal(value) * _SCALES[flat[last_i + 1][0]]))
+                    value = _scaled(value, _SCALES[flat[last_i + 1][0]])
                     last_i += 1
                 if 0 <= year_start == len(tokens) - 1 and len(value) == 2 and value.isdigit() and value[0] != "0":
                     prev = tokens[-1]  # "twenty" + "twenty three" -> 2023
