@@ -273,7 +273,7 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
                 "hundred", "thousand", "million")):
             j = i
             run = []
-            while j < n and (_is_run_word(flat[j][0]) or (j == i and flat[j][0] == "a")):
+            while j < n and j - i < 16 and (_is_run_word(flat[j][0]) or (j == i and flat[j][0] == "a")):
                 run.append("one" if (j == i and flat[j][0] == "a") else flat[j][0])
                 j += 1
                 if flat[j - 1][2]:
