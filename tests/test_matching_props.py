@@ -56,3 +56,23 @@ def test_finds_a_phrase_set_off_by_plain_words(before, after, phrase_words):
     text_words = before + ["then"] + phrase_words + ["and", "so", "on"] + after
     m = Matcher(" ".join(text_words)).match(phrase)
     assert m.hit and m.score >= 90, (phrase, text_words, m)
+
+
+PLAIN = st.lists(st.sampled_from("we cut the tickets by about percent saved dollars in last year our team".split()),
+                 min_size=0, max_size=4)
+
+
+def spoken(n: int) -> str:
+    """How Vosk prints a number: words, no punctuation ("sixty two", "one thousand two hundred and five")."""
+    from num2words import num2words
+
+    return num2words(n).replace(",", "").replace("-", " ")
+
+
+@SETTINGS
+@given(PLAIN, PLAIN, st.integers(0, 999_999), st.integers(0, 999_999))
+def test_numbers_match_spoken_or_written_and_only_the_same_number(before, after, said, prepared):
+    phrase = f"reduced tickets by {prepared:,}%"  # as written in a scenario
+    text = " ".join(before + ["reduced", "tickets", "by", spoken(said), "percent"] + after)
+    m = match_phrase(text, phrase)
+    assert m.hit is (said == prepared), (text, phrase, m)
