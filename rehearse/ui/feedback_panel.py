@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
 from rehearse.ui.flow_layout import FlowLayout
@@ -173,6 +174,32 @@ class FeedbackPanel(QFrame):
         self.tip.clear()
 
     def show_feedback(self, feedback: dict, transcript_text: str) -> None:
+        """Fill the panel at once."""
+        for step in self._steps(feedback, transcript_text):
+            step()
+
+    def show_feedback_staged(self, feedback: dict, transcript_text: str, then: Callable[[], None]) -> None:
+        """Fill the panel a part per event-loop turn (each part is polished and laid out in its own turn, so the UI
+        thread is never busy for long), then call ``then``."""
+        steps = list(self._steps(feedback, transcript_text))
+
+        def run_next():
+            if steps:
+                steps.pop(0)()
+                QTimer.singleShot(0, run_next)
+            else:
+                then()
+
+        run_next()
+
+    def _steps(self, feedback: dict, transcript_text: str):
+        yield lambda: self._fill_top(feedback)
+        phrases = sorted(feedback.get("key_phrases", []), key=lambda p: not p.get("hit"))  # said ones first
+        for start in range(0, len(phrases), 8):
+            yield lambda part=phrases[start:start + 8]: self._add_chips(part)
+        yield lambda: self._fill_rest(feedback, transcript_text)
+
+    def _fill_top(self, feedback: dict) -> None:
         self.clear()
         self.feedback = feedback
         self.score.setText(f"{round(feedback.get('score', 0))}")
@@ -191,15 +218,16 @@ class FeedbackPanel(QFrame):
             self.components.addWidget(detail, row, 2)
         self.components.setColumnStretch(1, 1)
         self.components.setColumnStretch(2, 2)
+        self.chips_box.setVisible(bool(feedback.get("key_phrases")))
 
-        phrases = sorted(feedback.get("key_phrases", []), key=lambda p: not p.get("hit"))  # said ones first
+    def _add_chips(self, phrases: list[dict]) -> None:
         for phrase in phrases:
             chip = QLabel(chip_text(phrase))
             chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
             chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
-        self.chips_box.setVisible(bool(feedback.get("key_phrases")))
 
+    def _fill_rest(self, feedback: dict, transcript_text: str) -> None:
         flags = feedback.get("flags", [])
         text = transcript_text.strip()
         self.transcript.setText(highlighted_transcript(text, flags) if text else "<i>(nothing was heard)</i>")

@@ -14,7 +14,7 @@ from rehearse.ui.drill_view import DrillView
 from rehearse.ui.rehearse_view import RehearseView
 from rehearse.ui.scenario_bar import ScenarioBar, ScenarioFile, example_scenario
 from rehearse.ui.settings import app_settings
-from rehearse.ui.tasks import running_threads, start_job, wait_all
+from rehearse.ui.tasks import freeze_heap, running_threads, start_job, wait_all
 from rehearse.ui.widgets import Banner
 from rehearse.ui.workers import EngineLoader, EngineState
 
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.drill_view.set_scenario(scenario)
 
     def _engine_ready(self, state: EngineState) -> None:
+        freeze_heap(collect=True)  # the models are loaded: keep the collector off them from now on
         if not state.recognizer_ok:
             self.engine_banner.show_message(
                 f"The speech recognizer could not start: {state.recognizer_error}\n"

@@ -18,12 +18,11 @@ from rehearse.errors import UserError
 from rehearse.ui.context import AppContext
 from rehearse.ui.feedback_panel import FeedbackPanel
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, THINKING, TalkPanel
-from rehearse.ui.tasks import start_job
+from rehearse.ui.tasks import freeze_heap, start_job
 from rehearse.ui.widgets import Banner, ManagerCard, SummaryPanel
 from rehearse.ui.workers import ListenJob, SpeakJob
 
 log = logging.getLogger(__name__)
-IMPORT_SILENCE_S = 3600.0  # an imported recording is used whole, pauses and all
 
 
 def as_dict(value) -> dict:
@@ -164,6 +163,7 @@ class RunView(QWidget):
         ctx.host.call(make, self._started, self.fail)
 
     def _started(self, session) -> None:
+        freeze_heap()
         self.session = session
         self.on_session_started()
         self.advance()
@@ -215,12 +215,12 @@ class RunView(QWidget):
 
         if self.prompt is None or self.talk.state != IDLE:
             return
-        self.listen(lambda: WavFileSource(Path(path)), IMPORT_SILENCE_S, imported=True)
+        self.listen(lambda: WavFileSource(Path(path)), self.ctx.silence_s, imported=True)
 
     def listen(self, source_factory, silence_s: float, imported: bool = False) -> None:
         self.stop_speaking()
         wav_path = self.session.store.recording_path(self.session.run_id, self.prompt.answer_index)
-        job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s)
+        job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s, until_silence=not imported)
         job.partial.connect(self.talk.set_partial)
         job.level.connect(self.talk.set_level)
         job.done.connect(self._heard)
@@ -264,13 +264,16 @@ class RunView(QWidget):
         feedback = as_dict(result.feedback)
         self.talk.set_state(OFF, "")
         self.talk.set_partial("")
-        self.feedback.show_feedback(feedback, self.answer_text)
         self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
+        self.feedback.clear()
         self.feedback.show()
+        self.answers.append((answer_title(self.prompt), feedback.get("score")))
+        self.feedback.show_feedback_staged(feedback, self.answer_text, lambda: self._feedback_ready(result, feedback))
+
+    def _feedback_ready(self, result, feedback: dict) -> None:
         self.next_button.setText("See how it &went" if result.done else self.next_text)
         self._set_actions(again=self.session.mode != "pitch", next_=True)
         self.next_button.setFocus()
-        self.answers.append((answer_title(self.prompt), feedback.get("score")))
         self.on_turn_result(result)
         self.feedback_shown.emit(feedback)
         self.scroll.ensureWidgetVisible(self.feedback)

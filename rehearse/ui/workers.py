@@ -69,25 +69,33 @@ class ListenJob(Job):
     partial = Signal(str)
     level = Signal(float)
 
+    LEVEL_EVERY_S = 0.04  # at most 25 level updates a second, however fast the source delivers
+
     def __init__(self, source_factory: Callable[[], object], wav_path: Path, engine: str = "auto",
-                 silence_s: float = 1.5):
+                 silence_s: float = 1.5, until_silence: bool = True):
         super().__init__()
         self.source_factory = source_factory
         self.wav_path = Path(wav_path)
         self.engine = engine
         self.silence_s = silence_s
-        self.started_at = 0.0
+        self.until_silence = until_silence
+        self._last_level = 0.0
+
+    def _level(self, value: float) -> None:
+        now = time.monotonic()
+        if now - self._last_level >= self.LEVEL_EVERY_S:
+            self._last_level = now
+            self.level.emit(value)
 
     def work(self):
         from rehearse.speech.listener import listen
         from rehearse.speech.recognizer import create_recognizer
 
-        self.started_at = time.perf_counter()
         recognizer = create_recognizer(self.engine)
         source = self.source_factory()
         try:
             return listen(source, recognizer, self.wav_path, silence_s=self.silence_s, stop_event=self.stop_event,
-                          on_partial=self.partial.emit, on_level=self.level.emit)
+                          on_partial=self.partial.emit, on_level=self._level, until_silence=self.until_silence)
         finally:
             recognizer.close()
 
