@@ -132,7 +132,7 @@ class DrillView(RunView):
         self.queue_items = rows
         current = self.prompt.expects.split(":", 1)[1] if self._on_objection() else None
         self.queue.clear()
-        width = self.queue.viewport().width() - 8
+        width = self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4
         for item, attempts in rows:
             title = objection_title(self.scenario, item.objection_id)
             mastery = mastery_text(item, attempts)

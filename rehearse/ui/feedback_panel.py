@@ -143,6 +143,8 @@ class FeedbackPanel(QFrame):
         self.components.setVerticalSpacing(6)
         top.addLayout(self.components, 1)
         outer.addLayout(top)
+        self.tip = label("", "Tip")
+        outer.addWidget(self.tip)
 
         outer.addWidget(label("Key phrases", "Heading"))
         self.chips_box = QWidget()
@@ -158,9 +160,6 @@ class FeedbackPanel(QFrame):
         outer.addWidget(self.flags)
         self.delivery = label("", "Muted")
         outer.addWidget(self.delivery)
-
-        self.tip = label("", "Tip")
-        outer.addWidget(self.tip)
 
     # ---- filling -------------------------------------------------------------------------------------------------
     def clear(self) -> None:

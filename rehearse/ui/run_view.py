@@ -287,11 +287,13 @@ class RunView(QWidget):
 
     def _finished(self, summary) -> None:
         self.summary = as_dict(summary) if not isinstance(summary, dict) else summary
+        next_step = self.prompt.tip if self.prompt is not None and self.session.mode == "pitch" else None
+        self.card.hint.hide()
         self.prompt = None
         self.talk.set_state(OFF, "This run is over.")
         self.feedback.hide()
         self._set_actions(again=False, next_=False)
-        self.summary_panel.show_summary(self.summary, self.answers)
+        self.summary_panel.show_summary(self.summary, self.answers, next_step)
         self.summary_panel.show()
         self.run_finished.emit(self.summary)
         self.scroll.ensureWidgetVisible(self.summary_panel)

@@ -30,7 +30,10 @@ QLabel#Muted, QLabel#Small {{ color: palette(placeholder-text); }}
 QLabel#ManagerLine {{ font-size: 16pt; }}
 QLabel#Partial {{ font-size: 13pt; color: palette(placeholder-text); }}
 QLabel#Score {{ font-size: 30pt; font-weight: 600; }}
-QLabel#Tip {{ font-size: 12pt; }}
+QLabel#Tip {{
+    font-size: 12pt; background: palette(alternate-base); border-left: 4px solid palette(highlight);
+    padding: 8px 12px;
+}}
 QLabel#Banner {{
     background: palette(alternate-base);
     border: 1px solid palette(mid);

@@ -31,7 +31,7 @@ class Tour(QObject):
         self.app = app
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        self.answer_wav = ANSWERS / "pitch.wav"
+        self.answer_wav = ANSWERS / "short_pitch.wav"
         self.realtime = True
         self.ctx = AppContext(source_factory=self._source)
         self.ctx.seed = TOUR_SEED

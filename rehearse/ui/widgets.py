@@ -90,7 +90,8 @@ class SummaryPanel(QFrame):
         box.addWidget(self.details)
         self.summary: dict | None = None
 
-    def show_summary(self, summary: dict, answers: list[tuple[str, float | None]]) -> None:
+    def show_summary(self, summary: dict, answers: list[tuple[str, float | None]],
+                     next_step: str | None = None) -> None:
         """``answers``: (what it answered, score) for every answer given, in order."""
         self.summary = summary
         self.outcome.setText(outcome_text(summary))
@@ -100,6 +101,8 @@ class SummaryPanel(QFrame):
                          f"{len(answers)} answer{'s' if len(answers) != 1 else ''}.")
         if summary.get("practice"):
             parts.append("Words to practise: " + html.escape(", ".join(summary["practice"])) + ".")
+        if next_step:
+            parts.append(f"<p><b>Your next step:</b> {html.escape(next_step)}</p>")
         if answers:
             rows = "".join(f"<li>{html.escape(what)}: <b>{'–' if score is None else round(score)}</b></li>"
                            for what, score in answers)
