@@ -221,7 +221,10 @@ class FeedbackPanel(QFrame):
 
     def _add_chips(self, phrases: list[dict]) -> None:
         for phrase in phrases:
-            chip = QLabel(chip_text(phrase))
+            text = chip_text(phrase)
+            chip = QLabel(elide(text, 70))
+            if len(text) > 70:
+                chip.setToolTip(text)
             chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
             chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
@@ -245,7 +248,8 @@ class FeedbackPanel(QFrame):
 
     # ---- for tests and the tour ------------------------------------------------------------------------------------
     def chip_texts(self) -> list[str]:
-        return [self.chips.itemAt(i).widget().text() for i in range(self.chips.count())]
+        return [self.chips.itemAt(i).widget().toolTip() or self.chips.itemAt(i).widget().text()
+                for i in range(self.chips.count())]
 
 
 def delivery_line(delivery: dict) -> str:

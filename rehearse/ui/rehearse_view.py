@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from rehearse.core.scenario import PERSONAS
 from rehearse.ui.run_view import RunView
 
 MODES = (("pitch", "The conversation"), ("read", "Read aloud (pronunciation)"))
-PERSONAS = ("supportive", "skeptical", "busy")
 
 
 class RehearseView(RunView):
