@@ -155,3 +155,40 @@ def test_a_typed_pitch_answer_goes_through_the_session(open_window, qtbot, rehea
         run = store.run(view.session.run_id)
     user_turns = [t for t in run["turns"] if t["role"] == "user"]
     assert user_turns[0]["text"].startswith("I'd like to talk about my promotion")
+
+
+def test_keyboard_switches_views_and_mutes_the_voice(open_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window = open_window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.drill_view
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.rehearse_view
+    assert not window.ctx.muted
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert window.ctx.muted and window.mute_action.isChecked()
+    window.close()
+    assert open_window().ctx.muted  # remembered
+
+
+def test_the_panels_follow_a_dark_palette(open_window, qtbot):
+    from rehearse.ui.style import dark_palette, set_palette
+
+    window = open_window()
+    card = window.rehearse_view.card
+
+    def lightness():
+        return card.grab().toImage().pixelColor(card.width() // 2, card.height() - 6).lightness()
+
+    light = lightness()
+    app = make_app()
+    original = app.palette()
+    try:
+        set_palette(app, dark_palette())
+        qtbot.wait(50)
+        assert lightness() < 80 < light
+    finally:
+        set_palette(app, original)

@@ -249,3 +249,25 @@ def test_engine_state_is_shown_with_the_vosk_offer(app_window, qtbot):
     assert window.ctx.engine_state.recognizer_ok
     assert window.engine_banner.text() == VOSK_HINT
     assert window.install_button.isVisible()
+
+
+def test_starting_over_mid_answer_keeps_that_answer_in_its_own_run(app_window, qtbot):
+    window = app_window(lambda _w: LONG, realtime=True)
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
+        view.start()
+    first_run = view.session.run_id
+    qtbot.keyClick(view.talk.talk, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.talk.elapsed() > 2.0, timeout=10000)
+    with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    assert view.session.run_id != first_run and view.talk.state == IDLE
+
+    def stored():
+        with Store() as store:
+            return [t for t in store.run(first_run)["turns"] if t["role"] == "user"]
+
+    qtbot.waitUntil(lambda: len(stored()) == 1, timeout=RUN_TIMEOUT)
+    assert stored()[0]["audio_exists"]
+    with Store() as store:
+        assert not [t for t in store.run(view.session.run_id)["turns"] if t["role"] == "user"]

@@ -63,6 +63,7 @@ class RunView(QWidget):
         self.answer_text = ""
         self.summary: dict | None = None
         self.answers: list[tuple[str, float | None]] = []  # (what was answered, score), for the summary
+        self._orphans: dict = {}  # listen jobs stopped by "start over" -> the session their answer belongs to
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -353,10 +354,25 @@ class RunView(QWidget):
         self.failed.emit(text)
 
     def stop_everything(self) -> None:
-        """Stop listening and speaking (the answer so far is still submitted when it arrives)."""
-        if self.listen_job is not None:
-            self.listen_job.cancel()
+        """Starting over: stop speaking, and stop listening — the answer so far is still stored, as a turn of the
+        run it belongs to, when the recognizer has finished with it (off the UI thread)."""
+        job, self.listen_job = self.listen_job, None
+        if job is not None:
+            job.done.disconnect(self._heard)
+            job.failed.disconnect(self._listen_failed)
+            self._orphans[job] = self.session
+            job.done.connect(self._store_orphan)
+            job.cancel()
         self.stop_speaking()
+
+    def _store_orphan(self, heard) -> None:
+        from rehearse.session.conversation import Answer
+
+        session = next((s for j, s in self._orphans.items() if j.result is heard), None)
+        self._orphans = {j: s for j, s in self._orphans.items() if j.result is not heard}
+        if session is not None:
+            answer = Answer(transcript=heard.transcript, audio_path=heard.audio_path, latency=heard.latency)
+            self.ctx.host.call(lambda: session.submit(answer), None, lambda err: log.error("not stored: %s", err))
 
     def shutdown(self, timeout_ms: int = 8000) -> None:
         """Window closing: stop listening, keep the partial answer as a turn, stop speaking."""
