@@ -18,7 +18,9 @@ the microphone send nothing for a while (a dead device, to recording programs).
 by the test run (``pulseaudio`` as a child process, with its own ``XDG_RUNTIME_DIR`` and ``PULSE_SERVER`` in
 ``os.environ`` while it runs) and stopped by its pid. A feeder thread writes 16 kHz mono s16le PCM into the virtual
 microphone's FIFO at real-time pace all the time — what you ``play()``, else silence — because a PulseAudio pipe
-source with nothing written stalls the recording stream (as a dead device would). Output to the ``pulse`` device
+source with nothing written stalls the recording stream (as a dead device would). PulseAudio only reads the FIFO
+while something records, so while nobody does the feeder keeps only the latest 0.5 s in it (as a sound card's
+capture buffer would) instead of up to 2 s of old sound for the next recording to pick up. Output to the ``pulse`` device
 goes to the null sink. If PulseAudio is not installed or will not start, tests using the fixture are skipped with
 the reason.
 
@@ -29,13 +31,16 @@ imported before. Subprocesses get the daemon through ``virtual_mic.env``.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 from pathlib import Path
@@ -45,6 +50,7 @@ import pytest
 RATE = 16000
 STEP_S = 0.02
 STEP_BYTES = 2 * int(RATE * STEP_S)
+MAX_BACKLOG = 25 * STEP_BYTES  # at most 0.5 s of audio waits in the FIFO while nobody records
 
 
 class VirtualMic:
@@ -65,6 +71,7 @@ class VirtualMic:
         self._feeder: threading.Thread | None = None
         self._saved_env: dict[str, str | None] = {}
         self._paused_until = 0.0
+        self._fd: int | None = None
 
     @property
     def env(self) -> dict[str, str]:
@@ -132,8 +139,8 @@ class VirtualMic:
     # --- what the microphone hears ---------------------------------------------------------------------------
     def play(self, pcm: bytes) -> None:
         """Queue 16 kHz mono s16le PCM; it reaches the microphone at real-time pace after what is queued."""
-        self._idle.clear()
         self._queue.put(bytes(pcm))
+        self._idle.clear()  # after put: the feeder cannot see an empty queue in between and call it idle
 
     def play_file(self, path, lead_s: float = 0.0) -> float:
         """Queue an audio file (any WAV; resampled) after ``lead_s`` of silence. Returns its length in seconds."""
@@ -143,12 +150,22 @@ class VirtualMic:
         self.play(pcm)
         return len(pcm) / 2 / RATE
 
-    def wait_played(self, timeout: float = 60, settle_s: float = 0.3) -> bool:
-        """Block until everything queued has been written to the microphone and (``settle_s`` later) has passed
-        through PulseAudio, which reads the FIFO with some delay on a busy machine."""
+    def wait_played(self, timeout: float = 60, settle_s: float = 0.1) -> bool:
+        """Block until everything queued has reached the microphone (and ``settle_s`` more, for it to pass
+        through PulseAudio to recording programs)."""
         done = self._idle.wait(timeout)
         time.sleep(settle_s)
         return done
+
+    def _fifo_fill(self) -> int:
+        """Bytes written into the FIFO that PulseAudio has not read yet."""
+        fd = self._fd
+        if fd is None:
+            return 0
+        try:
+            return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        except OSError:
+            return 0
 
     def pause(self, seconds: float) -> None:
         """Write nothing for ``seconds``: to recording programs the microphone stops, as an unplugged one does."""
@@ -176,7 +193,8 @@ class VirtualMic:
         return step.ljust(STEP_BYTES, b"\0")
 
     def _feed(self) -> None:
-        fd = os.open(self.fifo, os.O_WRONLY)
+        drain = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
+        fd = self._fd = os.open(self.fifo, os.O_WRONLY)
         try:
             start = time.monotonic()
             steps = 0
@@ -186,6 +204,11 @@ class VirtualMic:
                     start, steps = time.monotonic(), 0  # resume at real-time pace, no burst
                     continue
                 os.write(fd, self._next_step())
+                excess = self._fifo_fill() - MAX_BACKLOG
+                if excess > 0:
+                    # Nobody is recording, so PulseAudio is not reading the FIFO. Keep only the latest audio in it
+                    # (as a sound card's capture buffer would), not sound from long ago for the next recording.
+                    os.read(drain, excess - excess % STEP_BYTES + STEP_BYTES)
                 steps += 1
                 delay = start + steps * STEP_S - time.monotonic()
                 if delay > 0:
@@ -195,7 +218,9 @@ class VirtualMic:
         except OSError:
             pass  # the daemon went away
         finally:
+            self._fd = None
             os.close(fd)
+            os.close(drain)
 
 
 def _rescan_sounddevice() -> None:
