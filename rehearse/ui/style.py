@@ -107,6 +107,10 @@ QTabBar::tab:focus {{ text-decoration: underline; }}
 
 
 def apply_style(app: QApplication) -> None:
+    """Once per application: font size, the style sheet, and following the desktop's light/dark switch."""
+    if app.property("rehearse-styled"):
+        return
+    app.setProperty("rehearse-styled", True)
     font = app.font()
     if font.pointSizeF() < 10.5:
         font.setPointSizeF(10.5)
