@@ -271,3 +271,31 @@ def test_starting_over_mid_answer_keeps_that_answer_in_its_own_run(app_window, q
     assert stored()[0]["audio_exists"]
     with Store() as store:
         assert not [t for t in store.run(view.session.run_id)["turns"] if t["role"] == "user"]
+
+
+def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
+    """The real voice path: the line is synthesised in the TTS process and played through PortAudio. On a machine
+    with a sound card it plays; on one without (like a test server) the banner says so and the line stays on screen."""
+    make_app()
+    ctx = AppContext(voice=True)
+    window = MainWindow(ctx, load_engine=False)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.rehearse_view
+    try:
+        with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
+            view.start()
+        job = view.speak_job
+        assert job is not None and job.text == view.prompt.text
+        qtbot.waitUntil(lambda: job.result is not None or job.error is not None, timeout=60000)
+        if job.error is not None:
+            assert window.voice_banner.isVisible()
+            assert "voice is not available" in window.voice_banner.text()
+            assert str(job.error).split(" (")[0] in window.voice_banner.text()
+            assert not ctx.voice_enabled and not view.card.replay.isEnabled()
+            assert view.card.line.text() == view.prompt.text
+        else:
+            assert Path(job.result).is_file()  # synthesised and played to the end
+            assert not window.voice_banner.isVisible()
+    finally:
+        window.close()

@@ -324,6 +324,7 @@ class RunView(QWidget):
             self.speak_job = None
 
     def _voice_failed(self, err) -> None:
+        self.card.replay.setEnabled(False)
         self.ctx.set_voice(False, str(err) or type(err).__name__)
 
     # ---- helpers ---------------------------------------------------------------------------------------------------
