@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
             view.shutdown()
         if self.engine_loader is not None:
             self.engine_loader.cancel()
+        dialog = getattr(self, "model_dialog", None)
+        if dialog is not None and dialog.job is not None:
+            dialog.job.cancel()  # a download stops at its next chunk; the part stays for a later resume
         wait_all(15000)
         self.ctx.shutdown()
         self.closed_cleanly = not running_threads() and not self.ctx.host.is_running()
