@@ -320,11 +320,11 @@ def main() -> int:
     from rehearse.speech.whisper_engine import DecodeOptions
 
     configs = {
-        "phrase-wise, 20 s windows (default)": DecodeOptions(),
+        "phrase-wise, 20 s windows, beam 1 (default)": DecodeOptions(),
         "phrase-wise, 10 s windows": DecodeOptions(window_s=10.0),
         "phrase-wise, each phrase alone": DecodeOptions(window_s=0.0),
         "phrase-wise, 20 s windows, no filler prompt": DecodeOptions(filler_prompt=""),
-        "phrase-wise, 20 s windows, beam 1": DecodeOptions(beam_size=1),
+        "phrase-wise, 20 s windows, beam 5": DecodeOptions(beam_size=5),
     }
     if args.only in (None, "wer"):
         bench_wer(configs)
