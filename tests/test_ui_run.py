@@ -230,7 +230,8 @@ def test_closing_mid_answer_keeps_the_partial_answer_and_stops_everything(app_wi
     run_id = view.session.run_id
     started = time.perf_counter()
     window.close()
-    assert time.perf_counter() - started < 15
+    # the recognizer finishes the words said so far (a few seconds; more on a crowded machine)
+    assert time.perf_counter() - started < 60
     assert window.closed_cleanly and not running_threads()
     with Store() as store:
         run = store.run(run_id)
@@ -297,5 +298,25 @@ def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
         else:
             assert Path(job.result).is_file()  # synthesised and played to the end
             assert not window.voice_banner.isVisible()
+    finally:
+        window.close()
+
+
+def test_a_missing_microphone_is_announced_up_front(qtbot):
+    """The real check through PortAudio: the banner appears exactly when the system lists no audio input."""
+    from rehearse.ui.workers import microphone_present
+
+    make_app()
+    window = MainWindow(AppContext(voice=False), load_engine=True)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.ctx.engine_state is not None, timeout=RUN_TIMEOUT)
+        present, _why = microphone_present()
+        assert window.ctx.engine_state.microphone_ok is present
+        assert window.mic_banner.isVisible() is (not present)
+        if not present:
+            assert window.mic_banner.text().startswith("No microphone found")
+            assert "import WAV" in window.mic_banner.text()
     finally:
         window.close()

@@ -30,6 +30,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.host = SerialWorker("rehearse-session", self)
         self.source_factory = source_factory or microphone_source
+        self.uses_microphone = source_factory is None
         self.engine = engine
         self.silence_s = silence_s
         self.voice_enabled = voice  # False: no usable voice here (a banner says why)

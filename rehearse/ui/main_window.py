@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 VOSK_HINT = ("Built-in recognizer (Whisper tiny.en) — install the Vosk English model for a live word-by-word "
              "transcript.")
+NO_MICROPHONE = ("No microphone found ({why}). Type your answers or import WAV recordings, or plug one in and "
+                 "open Rehearse again.")
 NO_VOICE = ("The manager's voice is not available ({why}). Read the manager's line on screen; you can still "
             "answer out loud, type, or import a WAV.")
 
@@ -55,6 +57,8 @@ class MainWindow(QMainWindow):
         outer.addLayout(engine_row)
         self.voice_banner = Banner()
         outer.addWidget(self.voice_banner)
+        self.mic_banner = Banner()
+        outer.addWidget(self.mic_banner)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -116,7 +120,8 @@ class MainWindow(QMainWindow):
 
     def load_engine(self) -> None:
         speaker = self.ctx.speaker if self.ctx.voice_enabled else None
-        self.engine_loader = EngineLoader(self.ctx.engine, speaker_provider=speaker)
+        self.engine_loader = EngineLoader(self.ctx.engine, speaker_provider=speaker,
+                                          check_microphone=self.ctx.uses_microphone)
         self.engine_loader.done.connect(self.ctx.set_engine_state)
         self.engine_loader.failed.connect(self._engine_failed)
         self._engine_started = time.perf_counter()
@@ -130,6 +135,8 @@ class MainWindow(QMainWindow):
 
     def _engine_ready(self, state: EngineState) -> None:
         freeze_heap(collect=True)  # the models are loaded: keep the collector off them from now on
+        self.mic_banner.show_message(NO_MICROPHONE.format(why=state.microphone_error.rstrip("."))
+                                     if state.microphone_ok is False else "", "warning")
         if not state.recognizer_ok:
             self.engine_banner.show_message(
                 f"The speech recognizer could not start: {state.recognizer_error}\n"
@@ -175,6 +182,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()
+        self.hide()  # gone for the user at once; the partial answer is saved and the threads end behind it
         for view in (self.rehearse_view, self.drill_view):
             view.shutdown()
         if self.engine_loader is not None:

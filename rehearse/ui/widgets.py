@@ -22,11 +22,13 @@ class Banner(QLabel):
         self.hide()
 
     def show_message(self, text: str, kind: str = "info") -> None:
-        self.setObjectName(self.NAMES[kind])
-        self.style().unpolish(self)
-        self.style().polish(self)
         self.setText(text)
         self.setVisible(bool(text))
+        if self.objectName() != self.NAMES[kind]:
+            self.setObjectName(self.NAMES[kind])
+            self.setStyleSheet("/* */")  # re-resolve the style for the new name, padding included
+            self.setStyleSheet("")
+        self.updateGeometry()
 
 
 class ManagerCard(QFrame):
@@ -64,6 +66,7 @@ class ManagerCard(QFrame):
         self.hint.setText(f"Hint: {hint}" if hint else "")
         self.hint.setVisible(bool(hint))
         self.replay.setEnabled(can_replay)
+        self.replay.setVisible(bool(name))  # nothing to replay before the first line
 
 
 OUTCOMES = {

@@ -24,16 +24,20 @@ class EngineState:
     recognizer_error: str = ""
     voice_ok: bool = False
     voice_error: str = ""
+    microphone_ok: bool | None = None  # None: not checked (answers come from elsewhere)
+    microphone_error: str = ""
     load_seconds: float = 0.0
 
 
 class EngineLoader(Job):
     """Loads the recognizer's model (once per process) and checks the voice, reporting an :class:`EngineState`."""
 
-    def __init__(self, engine: str = "auto", speaker_provider: Callable[[], object] | None = None):
+    def __init__(self, engine: str = "auto", speaker_provider: Callable[[], object] | None = None,
+                 check_microphone: bool = True):
         super().__init__()
         self.engine = engine
         self.speaker_provider = speaker_provider  # None: the voice is off, do not check it
+        self.check_microphone = check_microphone
 
     def work(self) -> EngineState:
         started = time.perf_counter()
@@ -56,8 +60,22 @@ class EngineLoader(Job):
                     state.voice_error = speaker.last_problem or "no speech backend"
             except Exception as err:  # noqa: BLE001
                 state.voice_error = str(err) or type(err).__name__
+        if self.check_microphone:
+            state.microphone_ok, state.microphone_error = microphone_present()
         state.load_seconds = time.perf_counter() - started
         return state
+
+
+def microphone_present() -> tuple[bool, str]:
+    """Whether PortAudio lists any audio input, and why not."""
+    from rehearse.errors import UserError
+    from rehearse.speech.sources import list_devices
+
+    try:
+        inputs = [d for d in list_devices() if d["inputs"] > 0]
+    except UserError as err:
+        return False, str(err)
+    return (True, "") if inputs else (False, "the system lists no audio input device")
 
 
 class ListenJob(Job):
