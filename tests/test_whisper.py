@@ -1,6 +1,8 @@
 """The built-in Whisper recognizer, for real: shipped weights, phrase-by-phrase text, word times, fillers."""
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -103,3 +105,20 @@ def test_finish_is_quick_after_a_pause(recognizer):
     result = recognizer.finish()
     assert "shipped" in words_of(result.text)
     assert time.monotonic() - started < 0.5  # the last phrase was decoded during the pause
+
+
+def test_no_network_even_without_hf_hub_offline(tmp_path):
+    """A fresh process with HF_HUB_OFFLINE unset and every socket connection failing still transcribes."""
+    code = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from rehearse.cli import main\n"
+        f"sys.exit(main(['transcribe', {str(AUDIO / 'answer.wav')!r}, '--engine', 'whisper']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "VOSK_MODEL_PATH")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "promotion" in proc.stdout.lower() and "network used" not in proc.stderr

@@ -26,6 +26,9 @@ from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
 from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
 
+# huggingface_hub reads this when first imported (by faster_whisper): set it before anything imports them.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
 WHISPER_NAME = "Whisper tiny.en"
 # Whisper learned to leave out disfluencies; a prompt written with them makes it keep them (see docs/benchmarks.md).
 FILLER_PROMPT = ("Uh, um, so, uh, I mean, um, like, you know, uh, I was, uh, thinking, um, that, uh, we could, "
@@ -86,7 +89,7 @@ def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | Non
         condition_on_previous_text=True, vad_filter=False, without_timestamps=opts.without_timestamps,
         temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.fallback else 0.0,
         # ~3 tokens a word, at most ~5 words a second: bounds the cost of a decode that loops ("Yes. Yes. Yes.")
-        max_new_tokens=min(220, 20 + int(len(samples) / SAMPLE_RATE * 15)),
+        max_new_tokens=min(200, 20 + int(len(samples) / SAMPLE_RATE * 15)),  # prompt + this <= 448
     )
     duration = len(samples) / SAMPLE_RATE
     words = []
