@@ -192,3 +192,19 @@ def test_the_panels_follow_a_dark_palette(open_window, qtbot):
         assert lightness() < 80 < light
     finally:
         set_palette(app, original)
+
+
+def test_the_last_scenario_is_reopened_and_a_missing_one_falls_back(open_window, tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Asking Dana", "Asking Kim"), encoding="utf-8")
+    window = open_window()
+    assert window.scenario_file.open(mine)
+    window.close()
+    again = open_window()
+    assert again.scenario_file.path == mine.resolve()
+    assert again.scenario_bar.title.text().startswith("Asking Kim")
+    again.close()
+    mine.unlink()
+    third = open_window()
+    assert third.scenario_file.path == EXAMPLE.resolve()
+    assert not third.scenario_bar.problems.isVisible()
