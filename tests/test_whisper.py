@@ -10,7 +10,7 @@ import pytest
 
 from rehearse.speech.audio import load_pcm16
 from rehearse.speech.recognizer import create_recognizer
-from rehearse.speech.whisper_engine import WhisperRecognizer, load_whisper_model, whisper_model_path
+from rehearse.speech.whisper_engine import DecodeOptions, WhisperRecognizer, load_whisper_model, whisper_model_path
 
 pytestmark = pytest.mark.slow
 AUDIO = Path(__file__).parent / "data" / "audio"
@@ -122,3 +122,16 @@ def test_no_network_even_without_hf_hub_offline(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "promotion" in proc.stdout.lower() and "network used" not in proc.stderr
+
+
+def test_windows_close_before_they_outgrow_whisper():
+    rec = WhisperRecognizer(DecodeOptions(window_s=8.0, max_window_s=9.0))
+    answer = load_pcm16(AUDIO / "answer.wav")
+    pause = b"\0\0" * 8000
+    feed(rec, pause.join([answer] * 3))
+    assert len(rec._closed) == 2  # the first two answers each closed a window of their own
+    result = rec.finish()
+    assert len(rec._closed) == 3
+    assert words_of(result.text).count("promotion") == 3
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts) and starts[-1] > 2 * (len(answer) + len(pause)) / 32000

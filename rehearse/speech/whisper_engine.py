@@ -48,6 +48,7 @@ class DecodeOptions:
     without_timestamps: bool = True  # no timestamp tokens (word times come from alignment either way)
     fallback: bool = False  # retry at higher temperatures when a decode looks bad (slow: up to 10 s a phrase)
     window_s: float = 20.0  # decode phrases together in windows this long (0: each phrase on its own)
+    max_window_s: float = 28.0  # a window never grows past this (Whisper hears 30 s at a time)
     drop_unsure_tail: float = 0.2  # drop words below this confidence at the end of a phrase (hallucinations)
 
 
@@ -247,6 +248,10 @@ class WhisperRecognizer(Recognizer):
             self._phrase_ended(start, end)
 
     def _phrase_ended(self, start: int, end: int, last: bool = False) -> None:
+        if self._open and (end - self._window_start) / SAMPLE_RATE > self.options.max_window_s:
+            # this phrase would not fit in one Whisper window with the others: close the window before it
+            self._closed.append(self._open[-1])
+            self._open, self._window_start = [], None
         if self._window_start is None:
             self._window_start = start
         begin = self._window_start
