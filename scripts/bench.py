@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Benchmarks for docs/benchmarks.md. Sections: speech (recognizer accuracy, fillers, speed, final-transcript latency).
+"""Benchmarks for docs/benchmarks.md: the one entry point for every measurement.
 
-    .venv/bin/python scripts/bench.py speech            # everything (about 10 minutes on 2 cores)
+    .venv/bin/python scripts/bench.py speech            # recognizers (about 10 minutes on 2 cores)
     .venv/bin/python scripts/bench.py speech --only wer  # one part: wer | fillers | speed | latency
+    .venv/bin/python scripts/bench.py matching          # likewise: matching feedback tts audio store session ui
+    .venv/bin/python scripts/bench.py all               # every section in turn
+
+The speech section lives here; the others are the scripts/bench_<section>.py beside this file, run as they are
+(extra arguments after the section name are passed on).
 
 Test speech: the LibriVox recordings of Debian's pocketsphinx-testdata (real human speech) and answers spoken by
 Festival's HTS voice (scripts/synth_voice.py), cached under /tmp/rehearse-bench. Prints Markdown tables.
@@ -312,11 +317,37 @@ def bench_latency() -> None:
                       f"| {cpu:.0%} of one core |", flush=True)
 
 
+OTHER_SECTIONS = ["matching", "feedback", "tts", "audio", "store", "session", "ui"]
+
+
+def run_other(section: str, extra: list[str]) -> int:
+    import subprocess
+
+    script = Path(__file__).resolve().parent / f"bench_{section}.py"
+    env = dict(os.environ)
+    if section == "ui":
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    print(f"\n## {section}\n", flush=True)
+    return subprocess.call([sys.executable, str(script), *extra], env=env)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=["speech"])
+    parser.add_argument("section", choices=["speech", *OTHER_SECTIONS, "all"])
     parser.add_argument("--only", choices=["wer", "fillers", "speed", "latency"])
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if args.section in OTHER_SECTIONS:
+        return run_other(args.section, extra)
+    if args.section == "all":
+        failed = [name for name in OTHER_SECTIONS if run_other(name, [])]
+        print("\n## speech\n", flush=True)
+        speech_rc = main_speech(args.only)
+        return 1 if failed or speech_rc else 0
+    return main_speech(args.only)
+
+
+def main_speech(only: str | None) -> int:
+    args = argparse.Namespace(only=only)
     from rehearse.speech.whisper_engine import DecodeOptions
 
     configs = {
