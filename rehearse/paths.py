@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rehearse.errors import UserError
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SCENARIOS = ASSETS / "scenarios"
 
@@ -18,17 +20,23 @@ def data_dir() -> Path:
         import platformdirs
 
         path = Path(platformdirs.user_data_dir("rehearse", "Rehearse"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder(path)
 
 
 def models_dir() -> Path:
-    path = data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder(data_dir() / "models")
 
 
 def cache_dir() -> Path:
-    path = data_dir() / "cache"
-    path.mkdir(parents=True, exist_ok=True)
+    return _folder(data_dir() / "cache")
+
+
+def _folder(path: Path) -> Path:
+    """Create ``path`` if needed; a UserError (not a traceback) when it is a file or cannot be created."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        why = "it is a file, not a folder" if isinstance(err, FileExistsError) else (err.strerror or str(err))
+        raise UserError(f"{path}: cannot use this as the Rehearse data folder ({why}); "
+                        "set REHEARSE_HOME to a folder you can write") from None
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import sys
 import threading
@@ -100,9 +101,9 @@ def cmd_record(args) -> int:
         raise UserError(f"{out}: the output must be a .wav file")
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    if args.seconds is not None and args.seconds <= 0:
+    if args.seconds is not None and not (0 < args.seconds < math.inf):  # also refuses nan
         raise UserError(f"--seconds must be more than 0 (got {args.seconds:g})")
-    if args.silence <= 0:
+    if not (0 < args.silence < math.inf):
         raise UserError(f"--silence must be more than 0 (got {args.silence:g})")
     source = MicrophoneSource(device=args.device)
     stop = threading.Event()

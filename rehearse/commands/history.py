@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -71,10 +72,12 @@ def _score(value) -> str:
 
 
 def cmd_history(args) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UserError(f"--limit must be at least 1 (got {args.limit})")
     with _store() as store:
         runs = store.runs()
     if args.limit is not None:
-        runs = runs[: max(0, args.limit)]
+        runs = runs[: args.limit]
     if args.json:
         _print_json([{**r, "date": r["started_at"]} for r in runs])
         return 0
@@ -159,13 +162,16 @@ ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady
 def cmd_progress(args) -> int:
     from rehearse.store.progress import progress
 
+    # runs store the scenario's absolute path (rehearse run), so a relative --scenario must be made absolute too
+    scenario_path = os.path.abspath(args.scenario) if args.scenario else None
     with _store() as store:
-        report = progress(store, args.scenario)
+        report = progress(store, scenario_path)
     if args.json:
         _print_json(report)
         return 0
     if not report["items"]:
-        print("No answers stored yet. Rehearse with `rehearse run SCENARIO` first.")
+        what = f" for {args.scenario}" if args.scenario else ""
+        print(f"No answers stored{what} yet. Rehearse with `rehearse run SCENARIO` first.")
         return 0
     scenario = None
     for item in report["items"]:

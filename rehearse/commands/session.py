@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
@@ -53,11 +54,13 @@ def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario)
     if args.answers:
         for path in args.answers:
-            if not os.path.isfile(path):
+            if not os.path.exists(path):
                 raise UserError(f"{path}: no such answer file")
-            read_wav(path)  # a UserError now, before the run starts, when it is not audio
+            read_wav(path)  # a UserError now, before the run starts, when it is a folder or not audio
     if args.items is not None and args.items < 1:
         raise UserError("--items must be at least 1")
+    if not (0 < args.silence < math.inf):  # also refuses nan
+        raise UserError(f"--silence must be a number of seconds more than 0 (got {args.silence:g})")
     store = Store()
     session = Session(scenario, args.mode, store=store, persona=args.persona, seed=args.seed,
                       by_part=args.by_part, engine=args.engine, scenario_path=os.path.abspath(args.scenario),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def cmd_say(args) -> int:
     text = " ".join(args.text)
     speaker = Speaker()
     out = Path(args.output).expanduser() if args.output else None
+    if out is not None and out.suffix.lower() != ".wav":
+        raise UserError(f"{out}: the output must be a .wav file")
     if out is not None and not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
     cached = speaker.cached_path(text, args.voice, args.rate).is_file()
@@ -73,6 +76,8 @@ def cmd_voices(args) -> int:
     if args.json:
         print_json([v.to_dict() for v in voices])
         return 0
+    if not voices and args.lang:
+        print(f"No voices for language {args.lang!r}; `rehearse voices` lists them all.", file=sys.stderr)
     for voice in voices:
         print(f"{voice.id:24} {voice.name:32} {', '.join(voice.languages)}")
     return 0

@@ -194,6 +194,8 @@ def unsafe_entries(zf: zipfile.ZipFile) -> list[str]:
 
 def open_zip(path: Path) -> zipfile.ZipFile:
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a zip archive")
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     try:

@@ -299,7 +299,8 @@ class Store:
     def run(self, run_id: int) -> dict:
         """One run with its summary, turns (transcript/feedback decoded) and the recordings found on disk
         (``recordings[i]["in_turn"]`` is False for a partial recording whose turn never finished)."""
-        rows = self._query(self._RUN_LIST + " WHERE r.id = ?", (int(run_id),))
+        fits = -(2**63) <= int(run_id) < 2**63  # SQLite integers are 64-bit; a bigger number is no run either
+        rows = self._query(self._RUN_LIST + " WHERE r.id = ?", (int(run_id),)) if fits else []
         if not rows:
             raise UserError(f"no run {run_id} in the history (see `rehearse history`)")
         result = self._run_row(rows[0])

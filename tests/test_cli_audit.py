@@ -1,0 +1,146 @@
+"""User mistakes on the command line: exit 2 with a one-line reason, never a traceback.
+
+Each test here comes from an audit of the ``rehearse`` commands as a user would type them.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rehearse.cli import main
+from rehearse.paths import SCENARIOS
+from rehearse.store import Store
+
+EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
+ANSWER = Path(__file__).parent / "data" / "audio" / "answer.wav"
+
+
+def run_cli(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_user_error(code, out, err, *words):
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err
+    assert out == ""
+    for word in words:
+        assert word in err, err
+
+
+@pytest.fixture
+def one_run(rehearse_home):
+    store = Store()
+    run_id = store.create_run(scenario_path=str(EXAMPLE), scenario_title="Example", target_role="Senior Engineer",
+                              mode="pitch", persona="busy", seed=1, engine="whisper")
+    store.add_turn(run_id, index=0, role="manager", text="What's on your mind?")
+    store.close()
+    return run_id
+
+
+def test_check_human_output_ends_with_a_newline(capsys):
+    code, out, _ = run_cli(capsys, "check", EXAMPLE, "--part", "intent", "--text", "I'd like a promotion this cycle")
+    assert code == 0
+    assert out.startswith("intent:") and out.endswith(".\n") and not out.endswith("\n\n")
+
+
+def test_run_with_a_negative_silence_is_a_user_error_and_stores_nothing(capsys, one_run):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", ANSWER, "--no-speak", "--silence", "-1")
+    assert_user_error(code, out, err, "--silence")
+    with Store() as store:
+        assert [r["run_id"] for r in store.runs()] == [one_run]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_run_silence_must_be_a_finite_positive_number(capsys, value):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", ANSWER, "--no-speak", "--silence", value)
+    assert_user_error(code, out, err, "--silence")
+
+
+@pytest.mark.parametrize("option,value", [("--seconds", "nan"), ("--seconds", "inf"), ("--silence", "nan")])
+def test_record_rejects_numbers_that_are_not_finite(capsys, tmp_path, option, value):
+    code, out, err = run_cli(capsys, "record", "-o", tmp_path / "r.wav", option, value)
+    assert_user_error(code, out, err, option)
+
+
+@pytest.mark.parametrize("command", [["show"], ["email"], ["export", "-o", "x.md"]])
+def test_a_huge_run_number_is_no_such_run(capsys, one_run, command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, *command[:1], "99999999999999999999999", *command[1:])
+    assert_user_error(code, out, err, "no run 99999999999999999999999")
+
+
+def test_data_folder_that_is_a_file_is_a_user_error(tmp_path, monkeypatch, capsys):
+    not_a_folder = tmp_path / "home.txt"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("REHEARSE_HOME", str(not_a_folder))
+    code, out, err = run_cli(capsys, "history")
+    assert_user_error(code, out, err, str(not_a_folder), "REHEARSE_HOME")
+
+
+def test_history_limit_below_one_is_a_user_error(capsys, one_run):
+    code, out, err = run_cli(capsys, "history", "--limit", "-3")
+    assert_user_error(code, out, err, "--limit")
+
+
+def test_progress_finds_runs_by_a_relative_scenario_path(capsys, rehearse_home, monkeypatch):
+    store = Store()
+    run_id = store.create_run(scenario_path=str(EXAMPLE), scenario_title="Example", target_role="Senior Engineer",
+                              mode="pitch", persona="busy", seed=1, engine="whisper")
+    store.add_turn(run_id, index=0, role="manager", text="What's on your mind?")
+    store.add_turn(run_id, index=1, role="user", text="I would like to talk about a promotion this cycle.",
+                   expects="pitch")
+    store.close()
+    monkeypatch.chdir(EXAMPLE.parent)
+    code, out, _ = run_cli(capsys, "progress", "--scenario", EXAMPLE.name, "--json")
+    assert code == 0
+    items = json.loads(out)["items"]
+    assert [it["scenario_path"] for it in items] == [str(EXAMPLE)]
+
+
+def test_progress_for_a_scenario_without_runs_names_the_file(capsys, rehearse_home, tmp_path):
+    code, out, err = run_cli(capsys, "progress", "--scenario", tmp_path / "typo.toml")
+    assert code == 0
+    assert "typo.toml" in out + err
+
+
+def test_answer_file_that_is_a_folder_says_so(capsys, tmp_path):
+    folder = tmp_path / "answer.wav"
+    folder.mkdir()
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", folder, "--no-speak")
+    assert_user_error(code, out, err, "folder")
+
+
+def test_model_zip_that_is_a_folder_says_so(capsys, tmp_path):
+    folder = tmp_path / "model.zip"
+    folder.mkdir()
+    code, out, err = run_cli(capsys, "models", "install", "--from", folder)
+    assert_user_error(code, out, err, "folder")
+
+
+def test_say_refuses_an_output_that_is_not_wav(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "say", "hello", "-o", tmp_path / "hello.mp3")
+    assert_user_error(code, out, err, ".wav")
+    assert not (tmp_path / "hello.mp3").exists()
+
+
+def test_voices_with_an_unknown_language_says_none_match(capsys):
+    code, out, err = run_cli(capsys, "voices", "--lang", "zz")
+    assert code == 0
+    assert "zz" in out + err
+
+
+def test_user_errors_print_no_traceback_in_a_real_process(tmp_path):
+    """The same path a user's shell takes: a separate process, REHEARSE_HOME pointing at a file."""
+    not_a_folder = tmp_path / "home.txt"
+    not_a_folder.write_text("x")
+    env = {"REHEARSE_HOME": str(not_a_folder), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-m", "rehearse", "models", "list", "--json"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr and "home.txt" in proc.stderr
