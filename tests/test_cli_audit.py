@@ -144,3 +144,8 @@ def test_user_errors_print_no_traceback_in_a_real_process(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr and "home.txt" in proc.stderr
+
+
+def test_scenario_new_into_a_place_that_cannot_be_written(capsys):
+    code, out, err = run_cli(capsys, "scenario", "new", "/proc/new-scenario.toml")
+    assert_user_error(code, out, err, "/proc/new-scenario.toml: cannot write")

@@ -80,7 +80,10 @@ def cmd_new(args) -> int:
         raise UserError(f"{out}: already exists; choose another name or remove it first")
     if not out.parent.exists():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    shutil.copyfile(source, out)
+    try:
+        shutil.copyfile(source, out)
+    except OSError as err:
+        raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
     if args.json:
         from rehearse.cli import print_json
 
