@@ -149,3 +149,11 @@ def test_user_errors_print_no_traceback_in_a_real_process(tmp_path):
 def test_scenario_new_into_a_place_that_cannot_be_written(capsys):
     code, out, err = run_cli(capsys, "scenario", "new", "/proc/new-scenario.toml")
     assert_user_error(code, out, err, "/proc/new-scenario.toml: cannot write")
+
+
+def test_run_with_vosk_and_no_model_stores_no_empty_run(capsys, rehearse_home, monkeypatch):
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", ANSWER, "--no-speak", "--engine", "vosk")
+    assert_user_error(code, out, err, "no Vosk model installed")
+    with Store() as store:
+        assert store.runs() == []
