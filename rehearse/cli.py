@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from rehearse import __version__
@@ -47,6 +48,12 @@ def print_json(data) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
+        if sys.platform.startswith("linux") and not any(
+                os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+            # Qt would abort the process (core dump) when it finds no display
+            print("rehearse: no display to open the app on (DISPLAY is not set); the commands work without one: "
+                  "see `rehearse --help`", file=sys.stderr)
+            return 2
         from rehearse.ui.app import run_app
 
         return run_app()

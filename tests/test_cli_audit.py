@@ -157,3 +157,17 @@ def test_run_with_vosk_and_no_model_stores_no_empty_run(capsys, rehearse_home, m
     assert_user_error(code, out, err, "no Vosk model installed")
     with Store() as store:
         assert store.runs() == []
+
+
+@pytest.mark.parametrize("phrase", ["!!!", "안녕하세요"])
+def test_match_phrase_without_words_is_a_user_error(capsys, phrase):
+    code, out, err = run_cli(capsys, "match", "--text", "hello there", "--phrase", phrase)
+    assert_user_error(code, out, err, "no words")
+
+
+def test_no_command_without_a_display_explains_instead_of_aborting(tmp_path):
+    env = {"REHEARSE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-m", "rehearse"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "DISPLAY" in proc.stderr and "rehearse --help" in proc.stderr

@@ -26,10 +26,14 @@ def run(args) -> int:
     from rehearse.cli import print_json
     from rehearse.core.matching import match_phrases
 
+    from rehearse.core.normalize import tokenize
+
     phrases = [p for p in args.phrase]
     for phrase in phrases:
         if not phrase.strip():
             raise UserError("rehearse match: --phrase must not be empty")
+        if not tokenize(phrase):  # only punctuation, or a script the matcher does not read: could never be heard
+            raise UserError(f"rehearse match: --phrase {phrase!r} has no words to listen for")
     matches = match_phrases(args.text, phrases)
     if args.json:
         print_json({"matches": [m.to_dict() for m in matches]})
