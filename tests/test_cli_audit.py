@@ -171,3 +171,14 @@ def test_no_command_without_a_display_explains_instead_of_aborting(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "DISPLAY" in proc.stderr and "rehearse --help" in proc.stderr
+
+
+@pytest.mark.parametrize("phrase", ["!!!", "승진"])
+def test_scenario_key_phrase_without_words_is_reported_with_its_line(capsys, tmp_path, phrase):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("key_phrases = ["))
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("key_phrases = [", f'key_phrases = ["{phrase}", ', 1), encoding="utf-8")
+    code, out, err = run_cli(capsys, "scenario", "validate", bad)
+    assert code == 2 and "Traceback" not in err
+    assert f"{bad}:{line}: pitch.intent.key_phrases[0]: '{phrase}' has no words to listen for" in err

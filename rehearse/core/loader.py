@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rehearse.core import scenario as sc
+from rehearse.core.normalize import tokenize
 from rehearse.core.toml_lines import key_lines, line_for
 from rehearse.errors import UserError
 
@@ -190,6 +191,8 @@ class _Checker:
                 self.error(here + (i,), f"should be text in quotes, not {_kind(item)}")
             elif not item.strip():
                 self.error(here + (i,), "is empty")
+            elif key == "key_phrases" and not tokenize(item):  # punctuation or a non-Latin script: never heard
+                self.error(here + (i,), f"{item!r} has no words to listen for (English letters or numbers)")
             else:
                 self.blanks(here + (i,), item)
                 out.append(item.strip())
