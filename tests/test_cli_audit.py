@@ -182,3 +182,8 @@ def test_scenario_key_phrase_without_words_is_reported_with_its_line(capsys, tmp
     code, out, err = run_cli(capsys, "scenario", "validate", bad)
     assert code == 2 and "Traceback" not in err
     assert f"{bad}:{line}: pitch.intent.key_phrases[0]: '{phrase}' has no words to listen for" in err
+
+
+def test_models_install_with_an_address_that_is_not_one(capsys):
+    code, out, err = run_cli(capsys, "models", "install", "--url", "notaurl")
+    assert_user_error(code, out, err, "--url 'notaurl': not a web address")

@@ -90,7 +90,12 @@ class ModelInfo:
 
 
 def resolve_base_url(override: str | None = None) -> str:
-    return (override or os.environ.get("REHEARSE_MODEL_URL") or DEFAULT_BASE_URL).rstrip("/")
+    base = (override or os.environ.get("REHEARSE_MODEL_URL") or DEFAULT_BASE_URL).rstrip("/")
+    if not base.lower().startswith(("https://", "http://", "file://")):
+        where = "--url" if override else "REHEARSE_MODEL_URL"
+        raise UserError(f"{where} {base!r}: not a web address; give one starting with https:// "
+                        "(or http://, file://)")
+    return base
 
 
 def check_name(name: str) -> str:
