@@ -187,3 +187,8 @@ def test_scenario_key_phrase_without_words_is_reported_with_its_line(capsys, tmp
 def test_models_install_with_an_address_that_is_not_one(capsys):
     code, out, err = run_cli(capsys, "models", "install", "--url", "notaurl")
     assert_user_error(code, out, err, "--url 'notaurl': not a web address")
+
+
+def test_say_on_a_device_that_is_not_there_points_to_the_device_list(capsys):
+    code, out, err = run_cli(capsys, "say", "hello", "--device", "no such speaker")
+    assert_user_error(code, out, err, "'no such speaker'", "rehearse devices")

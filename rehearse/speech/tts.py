@@ -187,6 +187,9 @@ class Speaker:
         try:
             sd.play(data, rate, device=device)
         except audio_errors as err:
+            if device is not None:
+                raise TTSUnavailable(f"cannot play sound on device {device!r} ({err}); `rehearse devices` lists "
+                                     "the speakers") from None
             raise TTSUnavailable(f"cannot play sound: no usable audio output device ({err})") from None
         end = time.monotonic() + len(data) / rate
         while stop_event is not None and (left := end - time.monotonic()) > 0:
