@@ -192,3 +192,37 @@ def test_models_install_with_an_address_that_is_not_one(capsys):
 def test_say_on_a_device_that_is_not_there_points_to_the_device_list(capsys):
     code, out, err = run_cli(capsys, "say", "hello", "--device", "no such speaker")
     assert_user_error(code, out, err, "'no such speaker'", "rehearse devices")
+
+
+def _write_wav(path, samples, rate=16000):
+    import wave
+
+    import numpy as np
+
+    pcm = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2").tobytes()
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(pcm)
+
+
+def test_whisper_hears_nothing_in_a_quiet_rooms_noise_but_still_hears_quiet_speech(capsys, tmp_path):
+    """Noise at -60 dBFS (a quiet room) used to come out as "Uh, uh, uh, …" (24 fillers for saying nothing)."""
+    import numpy as np
+
+    from rehearse.speech.audio import read_wav
+
+    # three 2 s noises that all came out as 24 "uh"s before (Whisper's hallucination here depends on the samples)
+    for amplitude, seed in ((0.003, 1), (0.006, 1), (0.006, 2)):
+        noise = np.round(np.random.default_rng(seed).uniform(-amplitude, amplitude, 32000) * 32768) / 32768
+        _write_wav(tmp_path / "room.wav", noise)
+        code, out, _ = run_cli(capsys, "transcribe", tmp_path / "room.wav", "--engine", "whisper", "--json")
+        assert code == 0
+        assert json.loads(out)["words"] == [], (amplitude, seed)
+
+    speech, rate = read_wav(ANSWER)
+    _write_wav(tmp_path / "quiet.wav", speech * 0.01, rate)  # about -64 dBFS: under the speech threshold
+    code, out, _ = run_cli(capsys, "transcribe", tmp_path / "quiet.wav", "--engine", "whisper", "--json")
+    assert code == 0
+    assert "promotion" in json.loads(out)["text"].lower()

@@ -247,7 +247,7 @@ class WhisperRecognizer(Recognizer):
         for start, end in self._splitter.feed(new.astype(np.float32) / 32768.0):
             self._phrase_ended(start, end)
 
-    def _phrase_ended(self, start: int, end: int, last: bool = False) -> None:
+    def _phrase_ended(self, start: int, end: int, last: bool = False, fillers: bool = True) -> None:
         if self._open and (end - self._window_start) / SAMPLE_RATE > self.options.max_window_s:
             # this phrase would not fit in one Whisper window with the others: close the window before it
             self._closed.append(self._open[-1])
@@ -257,7 +257,7 @@ class WhisperRecognizer(Recognizer):
         begin = self._window_start
         raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
         job = _executor().submit(self._decode, raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE,
-                                 list(self._closed))
+                                 list(self._closed), fillers)
         for older in self._open:
             older.cancel()  # superseded before it started: skip it
         if last or (end - begin) / SAMPLE_RATE >= self.options.window_s:
@@ -266,8 +266,8 @@ class WhisperRecognizer(Recognizer):
         else:
             self._open.append(job)
 
-    def _decode(self, samples: np.ndarray, offset: float, closed: list[Future]) -> list[Word]:
-        parts = [self.options.filler_prompt] if self.options.filler_prompt else []
+    def _decode(self, samples: np.ndarray, offset: float, closed: list[Future], fillers: bool = True) -> list[Word]:
+        parts = [self.options.filler_prompt] if self.options.filler_prompt and fillers else []
         if self.options.context:
             # FIFO on one thread: every earlier window is decoded by now.
             heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
@@ -295,6 +295,8 @@ class WhisperRecognizer(Recognizer):
             self._closed.append(self._open[-1])
             self._open, self._window_start = [], None
         elif not self._closed and total >= SAMPLE_RATE // 4:
-            self._phrase_ended(0, total, last=True)  # nothing crossed the speech threshold: let Whisper judge
+            # nothing crossed the speech threshold: let Whisper judge, without the filler prompt, which makes it
+            # hear "Uh, uh, uh, …" in the noise of a quiet room (it still hears quiet speech without it)
+            self._phrase_ended(0, total, last=True, fillers=False)
         words = [w for job in self._closed for w in job.result()]
         return Transcript(text=" ".join(w.word for w in words), words=words, duration=round(total / SAMPLE_RATE, 3))
