@@ -139,33 +139,63 @@ def test_prefetch_synthesizes_ahead_without_duplicates(tmp_path):
 
 
 class FakeSd:
-    """Stands in for the sounddevice module at the hardware edge."""
+    """Stands in for the sounddevice module at the hardware edge: an output stream that takes samples at real-time
+    pace (as a sound card does) and reports a fixed output latency."""
 
     class PortAudioError(Exception):
         pass
 
     def __init__(self, fail=False):
-        self.fail, self.played, self.stopped, self.waited = fail, [], False, False
+        self.fail, self.streams = fail, []
 
-    def play(self, data, samplerate, device=None):
+    def OutputStream(self, samplerate, channels, dtype, device=None, latency=None):
         if self.fail:
             raise self.PortAudioError("Error querying device -1")
-        self.played.append((data, samplerate, device))
+        stream = FakeStream(samplerate, channels, dtype, device, latency)
+        self.streams.append(stream)
+        return stream
+
+
+class FakeStream:
+    latency = 0.03
+
+    def __init__(self, samplerate, channels, dtype, device, latency):
+        self.samplerate, self.channels, self.dtype, self.device, self.asked = samplerate, channels, dtype, device, latency
+        self.blocks, self.events = [], []
+
+    def start(self):
+        self.events.append("start")
+
+    def write(self, block):
+        self.blocks.append(block)
+        time.sleep(len(block) / self.samplerate)
+        return False
 
     def stop(self):
-        self.stopped = True
+        self.events.append("stop")
 
-    def wait(self):
-        self.waited = True
+    def abort(self):
+        self.events.append("abort")
+
+    def close(self):
+        self.events.append("close")
 
 
 def test_play_to_a_fake_device(speaker):
     path = speaker.synthesize(LINE)
+    samples = read_wav(path)[1]
     sd = FakeSd()
-    assert speaker.play(path, sd=sd) is True
-    (data, rate, device), = sd.played
-    assert rate == 22050 and data.shape == (len(read_wav(path)[1]), 1) and data.dtype == np.int16
-    assert sd.waited and not sd.stopped
+    started = time.monotonic()
+    assert speaker.play(path, sd=sd, device="speakers") is True
+    took = time.monotonic() - started
+    (stream,), = [sd.streams]
+    data = np.concatenate(stream.blocks)
+    assert stream.samplerate == 22050 and stream.channels == 1 and stream.device == "speakers"
+    assert stream.asked == "low" and data.dtype == np.int16 and np.array_equal(data[:, 0], samples)
+    assert max(len(b) for b in stream.blocks) <= 0.05 * 22050  # short blocks: a stop is noticed quickly
+    assert stream.events == ["start", "stop", "close"]
+    duration = len(samples) / 22050
+    assert duration + stream.latency <= took < duration + stream.latency + 0.5  # waits out the output latency
 
 
 def test_play_stops_when_asked(speaker):
@@ -174,7 +204,8 @@ def test_play_stops_when_asked(speaker):
     threading.Timer(0.1, stop.set).start()
     started = time.monotonic()
     assert speaker.play(path, sd=sd, stop_event=stop) is False
-    assert time.monotonic() - started < 0.5 and sd.stopped
+    assert time.monotonic() - started < 0.5
+    assert sd.streams[0].events == ["start", "abort", "close"]
 
 
 def test_play_without_a_device_is_a_clear_error(speaker):
@@ -263,3 +294,47 @@ def test_real_playback_through_portaudio_and_pulseaudio(pulse, tmp_path):
     assert done.returncode == 0, done.stderr
     heard = np.fromfile(capture, dtype="<i2")
     assert (np.abs(heard) > 1000).sum() > 22050 * 0.5  # at least half a second of loud samples arrived
+
+
+PLAY_TIMED = """
+import json, sys, time, wave
+from pathlib import Path
+from rehearse.speech.tts import Speaker
+path = Path(sys.argv[1])
+with wave.open(str(path), "rb") as wav:
+    duration = wav.getnframes() / wav.getframerate()
+speaker = Speaker()
+speaker.play(path, device="pulse")  # warm-up: PortAudio and the PulseAudio stream are set up once
+started = time.monotonic()
+speaker.play(path, device="pulse")
+print(json.dumps({"duration": duration, "took": time.monotonic() - started}))
+"""
+
+
+def test_play_returns_soon_after_the_line_ends_through_pulseaudio(pulse, speaker, tmp_path):
+    """Turn-taking latency: play() returns within 0.6 s of the line's end through PortAudio + PulseAudio, and not
+    before the whole line has gone through the sink (half duplex: the microphone opens only after it).
+
+    A recorder on the sink's monitor asks for 20 ms latency, as a sound card's sink follows its clients: with
+    nobody asking, PulseAudio's null sink renders 2 s ahead and cannot rewind for a new stream, so any client
+    (paplay too) takes about 2 s longer there — that is the test rig, not the player."""
+    wav = speaker.synthesize("Why do you think you are ready for the senior role?")
+    samples = read_wav(wav)[1]
+    capture = tmp_path / "capture.raw"
+    with open(capture, "wb") as sink:
+        recorder = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--format=s16le", "--rate=22050",
+                                     "--channels=1", "--latency-msec=20"], env=pulse, stdout=sink)
+        try:
+            time.sleep(0.3)
+            done = subprocess.run([sys.executable, "-c", PLAY_TIMED, str(wav)], capture_output=True, text=True,
+                                  env=pulse, timeout=60)
+            time.sleep(0.3)
+        finally:
+            recorder.terminate()
+            recorder.wait(5)
+    assert done.returncode == 0, done.stderr
+    timing = json.loads(done.stdout.strip().splitlines()[-1])
+    assert timing["duration"] - 0.05 <= timing["took"] <= timing["duration"] + 0.6, timing
+    loud = (np.abs(samples) > 1000).sum()
+    heard = (np.abs(np.fromfile(capture, dtype="<i2")) > 1000).sum()
+    assert heard >= 2 * loud * 0.98, (heard, loud)  # both plays were heard to the end, nothing cut off

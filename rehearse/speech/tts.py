@@ -25,6 +25,7 @@ from rehearse.paths import cache_dir
 WORKER = Path(__file__).with_name("tts_worker.py")
 CACHE_VERSION = 1
 MIN_RATE, MAX_RATE = 60, 500
+PLAY_BLOCK_S = 0.05  # playback is written in blocks this long; stop_event is checked between them
 INSTALL_HINT = "Install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng)"
 
 
@@ -169,10 +170,13 @@ class Speaker:
 
     # -- playback ---------------------------------------------------------------------------------------
     def play(self, path, sd=None, stop_event=None, device=None) -> bool:
-        """Play a WAV through sounddevice and block until it ends; returns False if ``stop_event`` stopped it.
+        """Play a WAV through sounddevice and block until it has been heard; False if ``stop_event`` stopped it.
 
-        ``sd`` is the sounddevice module (imported lazily when not given; tests pass a fake one). No output
-        device raises TTSUnavailable.
+        A blocking low-latency output stream is written in short blocks (``stop_event`` is checked between them),
+        then the output latency the stream reports is waited out, so the call returns as soon as the last sample
+        has left the speakers and no later: the microphone can open right after (half duplex) without hearing
+        the manager. ``sd`` is the sounddevice module (imported lazily when not given; tests pass a fake one).
+        No output device raises TTSUnavailable.
         """
         import numpy as np
 
@@ -185,22 +189,34 @@ class Speaker:
         sd = sd or _import_sounddevice()
         audio_errors = (getattr(sd, "PortAudioError", OSError), OSError, ValueError)
         try:
-            sd.play(data, rate, device=device)
+            stream = sd.OutputStream(samplerate=rate, channels=channels, dtype="int16", device=device,
+                                     latency="low")
+            stream.start()
         except audio_errors as err:
-            if device is not None:
-                raise TTSUnavailable(f"cannot play sound on device {device!r} ({err}); `rehearse devices` lists "
-                                     "the speakers") from None
             raise TTSUnavailable(f"cannot play sound: no usable audio output device ({err})") from None
-        end = time.monotonic() + len(data) / rate
-        while stop_event is not None and (left := end - time.monotonic()) > 0:
-            if stop_event.wait(min(0.02, left)):
-                sd.stop()
-                return False
+        block = max(1, int(rate * PLAY_BLOCK_S))
+        stopped = False
         try:
-            sd.wait()
+            for start in range(0, len(data), block):
+                if stop_event is not None and stop_event.is_set():
+                    stopped = True
+                    break
+                stream.write(data[start:start + block])  # returns once the block fits in the output buffer
+            if not stopped:
+                # What was written is still in the output buffer for ``latency`` seconds: wait until it is heard.
+                if stop_event is not None:
+                    stopped = stop_event.wait(stream.latency)
+                else:
+                    time.sleep(stream.latency)
         except audio_errors as err:
             raise TTSUnavailable(f"sound playback failed ({err})") from None
-        return True
+        finally:
+            try:
+                stream.abort() if stopped else stream.stop()
+                stream.close()
+            except audio_errors:
+                pass
+        return not stopped
 
     def say(self, text: str, voice: str | None = None, rate: int | None = None, sd=None, stop_event=None) -> bool:
         return self.play(self.synthesize(text, voice, rate), sd=sd, stop_event=stop_event)
