@@ -226,3 +226,21 @@ def test_whisper_hears_nothing_in_a_quiet_rooms_noise_but_still_hears_quiet_spee
     code, out, _ = run_cli(capsys, "transcribe", tmp_path / "quiet.wav", "--engine", "whisper", "--json")
     assert code == 0
     assert "promotion" in json.loads(out)["text"].lower()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md", "html"])
+def test_export_onto_a_folder_is_a_user_error_not_a_success(capsys, one_run, tmp_path, fmt):
+    folder = tmp_path / "out" / f"report.{fmt}"
+    folder.mkdir(parents=True)
+    code, out, err = run_cli(capsys, "export", one_run, "-o", folder)
+    assert_user_error(code, out, err, f"{folder}: cannot write the export")
+    assert list(folder.iterdir()) == [] and [p.name for p in folder.parent.iterdir()] == [folder.name]
+
+
+def test_export_pdf_replaces_an_old_file_and_leaves_no_temporary_file(capsys, one_run, tmp_path):
+    old = tmp_path / "out" / "report.pdf"
+    old.parent.mkdir()
+    old.write_bytes(b"%PDF- an older report")
+    code, out, err = run_cli(capsys, "export", one_run, "-o", old)
+    assert code == 0 and old.read_bytes().startswith(b"%PDF-1") and "Wrote" in out
+    assert [p.name for p in old.parent.iterdir()] == ["report.pdf"]

@@ -193,6 +193,9 @@ class Speaker:
                                      latency="low")
             stream.start()
         except audio_errors as err:
+            if device is not None:
+                raise TTSUnavailable(f"cannot play sound on device {device!r} ({err}); `rehearse devices` lists "
+                                     "the speakers") from None
             raise TTSUnavailable(f"cannot play sound: no usable audio output device ({err})") from None
         block = max(1, int(rate * PLAY_BLOCK_S))
         stopped = False

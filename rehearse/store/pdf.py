@@ -34,7 +34,11 @@ def html_to_pdf(html: str, out_path: Path) -> Path:
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     out_path = Path(out_path)
-    writer = QPdfWriter(str(out_path))
+    # Qt reports no error when it cannot write: write beside the target, check, then move it into place (so a
+    # folder, or an old file at out_path, is never taken for the new PDF)
+    tmp = out_path.with_name(f".{out_path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    writer = QPdfWriter(str(tmp))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
@@ -44,6 +48,12 @@ def html_to_pdf(html: str, out_path: Path) -> Path:
     doc.setHtml(html)
     doc.print_(writer)
     del writer  # finishes the file
-    if not out_path.exists() or out_path.stat().st_size == 0:
+    if not tmp.is_file() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
         raise OSError(f"Qt wrote no PDF to {out_path}")
+    try:
+        os.replace(tmp, out_path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     return out_path
