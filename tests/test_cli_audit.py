@@ -244,3 +244,10 @@ def test_export_pdf_replaces_an_old_file_and_leaves_no_temporary_file(capsys, on
     code, out, err = run_cli(capsys, "export", one_run, "-o", old)
     assert code == 0 and old.read_bytes().startswith(b"%PDF-1") and "Wrote" in out
     assert [p.name for p in old.parent.iterdir()] == ["report.pdf"]
+
+
+@pytest.mark.parametrize("engine", ["whisper", "auto"])
+def test_transcribe_final_engine_vosk_without_vosk_is_not_silently_ignored(capsys, monkeypatch, engine):
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    code, out, err = run_cli(capsys, "transcribe", ANSWER, "--engine", engine, "--final-engine", "vosk")
+    assert_user_error(code, out, err, "--final-engine vosk")

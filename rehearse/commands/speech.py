@@ -34,7 +34,7 @@ def transcribe_pcm(recognizer, pcm: bytes):
 def run_transcribe(args) -> int:
     from rehearse.cli import print_json
     from rehearse.errors import UserError
-    from rehearse.speech.recognizer import create_recognizer
+    from rehearse.speech.recognizer import create_recognizer, resolve_engine
 
     if args.model and args.engine == "whisper":
         raise UserError("--model names a Vosk model folder; the built-in Whisper model needs none")
@@ -43,6 +43,9 @@ def run_transcribe(args) -> int:
     engine = args.engine
     if args.model and engine == "auto":
         engine = "vosk"
+    if args.final_engine == "vosk" and resolve_engine(engine, args.model)[0] != "vosk":
+        raise UserError("--final-engine vosk needs the Vosk recognizer, and this one is Whisper "
+                        "(use --engine vosk with an installed Vosk model, or --model PATH)")
     recognizer = create_recognizer(engine, model_path=args.model,
                                    final_engine=args.final_engine)
     try:
