@@ -251,3 +251,15 @@ def test_transcribe_final_engine_vosk_without_vosk_is_not_silently_ignored(capsy
     monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
     code, out, err = run_cli(capsys, "transcribe", ANSWER, "--engine", engine, "--final-engine", "vosk")
     assert_user_error(code, out, err, "--final-engine vosk")
+
+
+def test_say_with_an_empty_output_name_does_not_play_instead(capsys):
+    code, out, err = run_cli(capsys, "say", "hello", "-o", "")
+    assert_user_error(code, out, err, "give a file name")
+
+
+def test_say_voice_by_a_language_without_region(capsys, tmp_path):
+    """`--voice` is documented as an id, name or language code; "en" is the code users type."""
+    code, out, err = run_cli(capsys, "say", "hello", "--voice", "en", "-o", tmp_path / "en.wav", "--json")
+    assert code == 0, err
+    assert json.loads(out)["frames"] > 0

@@ -34,6 +34,8 @@ def cmd_say(args) -> int:
 
     text = " ".join(args.text)
     speaker = Speaker()
+    if args.output is not None and not args.output.strip():
+        raise UserError("-o/--output: give a file name (OUT.wav)")
     out = Path(args.output).expanduser() if args.output else None
     if out is not None and out.suffix.lower() != ".wav":
         raise UserError(f"{out}: the output must be a .wav file")

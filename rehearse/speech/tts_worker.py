@@ -45,13 +45,18 @@ def list_voices(engine) -> list[dict]:
 
 
 def pick_voice(voices: list[dict], wanted: str) -> str:
-    """Accept a voice id, a voice name or a language code (first voice for it)."""
+    """Accept a voice id, a voice name or a language code (first voice for it; "en" also finds en-gb, en-us)."""
     low = wanted.lower()
     for test in (lambda v: v["id"].lower() == low, lambda v: v["name"].lower() == low,
                  lambda v: low in (lang.lower() for lang in v["languages"])):
         for voice in voices:
             if test(voice):
                 return voice["id"]
+    # a language without its region ("en" for en-gb, en-us, …): the voice with the plainest such language
+    regional = [(len(lang), i) for i, v in enumerate(voices) for lang in v["languages"]
+                if lang.lower().startswith(low + "-")]
+    if regional:
+        return voices[min(regional)[1]]["id"]
     raise BadInput(f"unknown voice {wanted!r}; `rehearse voices` lists them")
 
 
