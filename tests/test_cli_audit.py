@@ -263,3 +263,18 @@ def test_say_voice_by_a_language_without_region(capsys, tmp_path):
     code, out, err = run_cli(capsys, "say", "hello", "--voice", "en", "-o", tmp_path / "en.wav", "--json")
     assert code == 0, err
     assert json.loads(out)["frames"] > 0
+
+
+@pytest.mark.parametrize("argv", [["scenario", "validate", ""], ["check", "", "--part", "intent", "--text", "x"],
+                                  ["transcribe", ""], ["run", EXAMPLE, "--answers", "", "--no-speak"]])
+def test_an_empty_file_name_is_named_as_such(capsys, argv):
+    """`rehearse transcribe "$FILE"` with FILE unset: not ". is a folder"."""
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and "Traceback" not in err
+    assert "(empty file name)" in err and "folder" not in err
+
+
+def test_models_install_from_an_empty_name_does_not_download(capsys):
+    code, out, err = run_cli(capsys, "models", "install", "--from", "")
+    assert_user_error(code, out, err, "--from: give the zip file's name")
+    assert "Cannot reach" not in err

@@ -110,6 +110,8 @@ def cmd_install(args) -> int:
     from rehearse.cli import print_json
     from rehearse.speech import models
 
+    if args.zip is not None and not args.zip.strip():
+        raise UserError("--from: give the zip file's name")
     if args.zip and args.name:
         raise UserError("give either a model NAME or --from ZIP, not both")
     fetching = ProgressBar("Downloading" if not args.zip else "Unpacking")

@@ -55,7 +55,7 @@ def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario)
     if args.answers:
         for path in args.answers:
-            if not os.path.exists(path):
+            if path.strip() and not os.path.exists(path):
                 raise UserError(f"{path}: no such answer file")
             read_wav(path)  # a UserError now, before the run starts, when it is a folder or not audio
     if args.items is not None and args.items < 1:

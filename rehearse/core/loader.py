@@ -73,6 +73,8 @@ def loads_scenario(text: str, name: str = "<scenario>") -> sc.Scenario:
 
 def validate_file(path: str | Path) -> Report:
     name = str(path)
+    if not name.strip():  # Path("") is the current folder
+        return Report(name, None, [Problem("(empty file name)", "give the scenario file's name")])
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:

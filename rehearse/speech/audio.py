@@ -53,6 +53,8 @@ def read_wav(path) -> tuple[np.ndarray, int]:
     """
     import soundfile
 
+    if not str(path).strip():  # Path("") is the current folder
+        raise UserError("(empty file name): give the audio file's name")
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: no such file")
