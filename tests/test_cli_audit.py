@@ -278,3 +278,9 @@ def test_models_install_from_an_empty_name_does_not_download(capsys):
     code, out, err = run_cli(capsys, "models", "install", "--from", "")
     assert_user_error(code, out, err, "--from: give the zip file's name")
     assert "Cannot reach" not in err
+
+
+def test_scenario_new_example_does_not_ask_for_blanks_it_has_none(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "scenario", "new", tmp_path / "mine.toml", "--example")
+    assert code == 0 and "<blanks>" not in out
+    assert "<" not in (tmp_path / "mine.toml").read_text(encoding="utf-8").replace("<=", "")

@@ -89,8 +89,11 @@ def cmd_new(args) -> int:
 
         print_json({"path": str(out), "source": str(source)})
         return 0
-    what = "the filled-in example" if args.example else "the template"
-    print(f"Wrote {out} from {what}. Fill in the <blanks>, then run: rehearse scenario validate {out}")
+    if args.example:
+        print(f"Wrote {out} from the filled-in example. Make it your own story, then run: "
+              f"rehearse scenario validate {out}")
+    else:
+        print(f"Wrote {out} from the template. Fill in the <blanks>, then run: rehearse scenario validate {out}")
     return 0
 
 
