@@ -284,3 +284,11 @@ def test_scenario_new_example_does_not_ask_for_blanks_it_has_none(capsys, tmp_pa
     code, out, _ = run_cli(capsys, "scenario", "new", tmp_path / "mine.toml", "--example")
     assert code == 0 and "<blanks>" not in out
     assert "<" not in (tmp_path / "mine.toml").read_text(encoding="utf-8").replace("<=", "")
+
+
+def test_run_with_a_seed_too_large_to_store(capsys):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", ANSWER, "--no-speak",
+                             "--seed", "99999999999999999999999")
+    assert_user_error(code, out, err, "--seed")
+    with Store() as store:
+        assert store.runs() == []

@@ -60,6 +60,8 @@ def cmd_run(args) -> int:
             read_wav(path)  # a UserError now, before the run starts, when it is a folder or not audio
     if args.items is not None and args.items < 1:
         raise UserError("--items must be at least 1")
+    if args.seed is not None and not -(2**63) <= args.seed < 2**63:  # it is stored with the run (SQLite: 64 bits)
+        raise UserError(f"--seed {args.seed}: too large; use a whole number of at most 18 digits")
     if not (0 < args.silence < math.inf):  # also refuses nan
         raise UserError(f"--silence must be a number of seconds more than 0 (got {args.silence:g})")
     resolve_engine(args.engine)  # no Vosk model for --engine vosk: say so before a run is stored
