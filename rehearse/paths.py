@@ -20,23 +20,23 @@ def data_dir() -> Path:
         import platformdirs
 
         path = Path(platformdirs.user_data_dir("rehearse", "Rehearse"))
-    return _folder(path)
+    return ensure_folder(path)
 
 
 def models_dir() -> Path:
-    return _folder(data_dir() / "models")
+    return ensure_folder(data_dir() / "models")
 
 
 def cache_dir() -> Path:
-    return _folder(data_dir() / "cache")
+    return ensure_folder(data_dir() / "cache")
 
 
-def _folder(path: Path) -> Path:
+def ensure_folder(path: Path) -> Path:
     """Create ``path`` if needed; a UserError (not a traceback) when it is a file or cannot be created."""
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         why = "it is a file, not a folder" if isinstance(err, FileExistsError) else (err.strerror or str(err))
-        raise UserError(f"{path}: cannot use this as the Rehearse data folder ({why}); "
-                        "set REHEARSE_HOME to a folder you can write") from None
+        raise UserError(f"{path}: Rehearse cannot use this folder ({why}); move what is in the way, or set "
+                        "REHEARSE_HOME to a folder you can write") from None
     return path

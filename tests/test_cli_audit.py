@@ -82,6 +82,14 @@ def test_data_folder_that_is_a_file_is_a_user_error(tmp_path, monkeypatch, capsy
     assert_user_error(code, out, err, str(not_a_folder), "REHEARSE_HOME")
 
 
+def test_recordings_folder_that_is_a_file_is_a_user_error(capsys, rehearse_home):
+    rehearse_home.mkdir(parents=True, exist_ok=True)
+    (rehearse_home / "recordings").write_text("x")
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--answers", ANSWER, "--no-speak")
+    assert code == 2 and "Traceback" not in err
+    assert str(rehearse_home / "recordings") in err and "Rehearse cannot use this folder" in err
+
+
 def test_history_limit_below_one_is_a_user_error(capsys, one_run):
     code, out, err = run_cli(capsys, "history", "--limit", "-3")
     assert_user_error(code, out, err, "--limit")

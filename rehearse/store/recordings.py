@@ -12,6 +12,8 @@ import re
 import struct
 from pathlib import Path
 
+from rehearse.paths import ensure_folder
+
 TURN_FILE = re.compile(r"^turn-(\d+)\.wav$")
 
 
@@ -21,8 +23,7 @@ def recordings_root(store_dir: Path) -> Path:
 
 def recording_path(store_dir: Path, run_id: int, turn_index: int) -> Path:
     """``<store_dir>/recordings/<run_id>/turn-<NN>.wav``; the folder is created."""
-    folder = recordings_root(store_dir) / str(int(run_id))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_folder(recordings_root(store_dir) / str(int(run_id)))
     return folder / f"turn-{int(turn_index):02d}.wav"
 
 
@@ -147,7 +148,7 @@ def hold_run_lock(store_dir: Path, run_id: int) -> int | None:
     except ImportError:  # not POSIX: unfinished runs are simply shown as interrupted
         return None
     path = _lock_path(store_dir, run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
