@@ -300,3 +300,35 @@ def test_run_with_a_seed_too_large_to_store(capsys):
     assert_user_error(code, out, err, "--seed")
     with Store() as store:
         assert store.runs() == []
+
+
+SENTENCES = ["Last quarter I led the billing migration.", "We cut support tickets by forty percent.",
+             "I mentored two new engineers on the team.", "I would like to be considered for senior engineer.",
+             "Could we agree on a review date in March?", "I think the evidence shows I am ready now.",
+             "Thank you for listening to me today."]
+
+
+def test_whisper_does_not_turn_a_long_clear_answer_into_uh_uh_uh(capsys, tmp_path):
+    """24 s of clear speech with short pauses (one Whisper window) came out as 64 times "Uh," with the filler
+    prompt; the recognizer now notices the loop and decodes that window again without it."""
+    import wave
+
+    from rehearse.speech.tts import Speaker
+
+    speaker = Speaker()
+    frames, rate = b"", None
+    for text in SENTENCES + SENTENCES[:4]:
+        with wave.open(str(speaker.synthesize(text)), "rb") as wav:
+            rate = wav.getframerate()
+            frames += wav.readframes(wav.getnframes())
+    with wave.open(str(tmp_path / "long.wav"), "wb") as out_wav:
+        out_wav.setnchannels(1)
+        out_wav.setsampwidth(2)
+        out_wav.setframerate(rate)
+        out_wav.writeframes(frames)
+    code, out, _ = run_cli(capsys, "transcribe", tmp_path / "long.wav", "--engine", "whisper", "--json")
+    assert code == 0
+    words = [w["word"].strip(".,?!").lower() for w in json.loads(out)["words"]]
+    assert words.count("uh") <= 2
+    text = " ".join(words)
+    assert text.count("billing migration") == 2 and "review date in march" in text

@@ -111,6 +111,18 @@ def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | Non
     return words
 
 
+LOOP_FILLERS = {"uh", "um", "er", "ah", "hmm", "mm"}
+
+
+def _real_words(words: list[Word]) -> int:
+    return sum(1 for w in words if w.word.strip(".,!?;:-").lower() not in LOOP_FILLERS)
+
+
+def _filler_loop(words: list[Word]) -> bool:
+    """Eight or more words, at least 80 % of them fillers: Whisper looping on the filler prompt, not a speaker."""
+    return len(words) >= 8 and _real_words(words) <= 0.2 * len(words)
+
+
 def frame_dbfs(samples: np.ndarray) -> np.ndarray:
     """Energy of each whole 20 ms frame of float32 samples, in dBFS."""
     n = len(samples) // FRAME
@@ -273,7 +285,15 @@ class WhisperRecognizer(Recognizer):
             heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
             if heard:
                 parts.append(heard[-600:])  # Whisper keeps at most half its 448-token context for a prompt
-        return decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options)
+        words = decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options)
+        if parts and parts[0] == self.options.filler_prompt and _filler_loop(words):
+            # The filler prompt can send Whisper into a loop ("Uh, uh, uh, …" for 24 s of clear speech): decode
+            # again without it and keep whichever heard more real words.
+            plain = decode(self._model, samples, offset=offset, prompt=" ".join(parts[1:]) or None,
+                           opts=self.options)
+            if _real_words(plain) > _real_words(words):
+                words = plain
+        return words
 
     def partial(self) -> str:
         words = []
