@@ -317,7 +317,7 @@ def bench_latency() -> None:
                       f"| {cpu:.0%} of one core |", flush=True)
 
 
-OTHER_SECTIONS = ["matching", "feedback", "tts", "audio", "store", "session", "ui"]
+OTHER_SECTIONS = ["matching", "feedback", "tts", "play", "audio", "store", "session", "ui"]
 
 
 def run_other(section: str, extra: list[str]) -> int:
