@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench.py speech            # recognizers (about 10 minutes on 2 cores)
     .venv/bin/python scripts/bench.py speech --only wer  # one part: wer | fillers | speed | latency
-    .venv/bin/python scripts/bench.py matching          # likewise: matching feedback tts audio store session ui
+    .venv/bin/python scripts/bench.py matching          # likewise: matching feedback tts play audio store session ui
     .venv/bin/python scripts/bench.py all               # every section in turn
 
 The speech section lives here; the others are the scripts/bench_<section>.py beside this file, run as they are
