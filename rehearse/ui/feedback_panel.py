@@ -21,6 +21,15 @@ def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
     return widget
 
 
+def card_layout(frame: QFrame, spacing: int) -> QVBoxLayout:
+    """Make ``frame`` one of the window's cards (styled as "Card") and give it the cards' padded column layout."""
+    frame.setObjectName("Card")
+    box = QVBoxLayout(frame)
+    box.setContentsMargins(22, 18, 22, 18)
+    box.setSpacing(spacing)
+    return box
+
+
 def chip_text(phrase: dict) -> str:
     if phrase.get("hit"):
         return f"✓  {phrase.get('phrase', '')}"
@@ -123,11 +132,8 @@ class FeedbackPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("Card")
         self.feedback: dict | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(22, 18, 22, 18)
-        outer.setSpacing(12)
+        outer = card_layout(self, spacing=12)
 
         top = QHBoxLayout()
         top.setSpacing(24)

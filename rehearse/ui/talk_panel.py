@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLineEdit, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
-from rehearse.ui.feedback_panel import label
+from rehearse.ui.feedback_panel import card_layout, label
 
 IDLE, LISTENING, THINKING, OFF = "idle", "listening", "thinking", "off"
 
@@ -26,7 +26,6 @@ class TalkPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("Card")
         self.state = OFF
         self.target_seconds: float | None = None
         self._elapsed = QElapsedTimer()
@@ -34,9 +33,7 @@ class TalkPanel(QFrame):
         self._tick.setInterval(200)
         self._tick.timeout.connect(self._update_timer)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(22, 18, 22, 18)
-        box.setSpacing(10)
+        box = card_layout(self, spacing=10)
         row = QHBoxLayout()
         row.setSpacing(18)
         self.talk = QPushButton("Talk")

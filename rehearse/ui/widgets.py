@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from rehearse.ui.feedback_panel import label
+from rehearse.ui.feedback_panel import card_layout, label
 
 
 class Banner(QLabel):
@@ -38,10 +38,7 @@ class ManagerCard(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("Card")
-        box = QVBoxLayout(self)
-        box.setContentsMargins(22, 18, 22, 18)
-        box.setSpacing(8)
+        box = card_layout(self, spacing=8)
         head = QHBoxLayout()
         self.name = label("", "Heading", wrap=False)
         self.persona = label("", "Muted", wrap=False)
@@ -81,10 +78,7 @@ class SummaryPanel(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("Card")
-        box = QVBoxLayout(self)
-        box.setContentsMargins(22, 18, 22, 18)
-        box.setSpacing(8)
+        box = card_layout(self, spacing=8)
         box.addWidget(label("How it went", "Heading"))
         self.outcome = label("", "ManagerLine")
         box.addWidget(self.outcome)
