@@ -1,7 +1,8 @@
-"""What to mark in a stored user turn: key-phrase hits, fillers, hedges and other flags, word by word.
+"""How an answer is shown, in one place for the app's feedback panel and the exports: the words marked (key-phrase
+hits, fillers, hedges, other flags), the words a flag quotes, the delivery line and the answer's title.
 
-Everything here reads the stored dicts defensively (older runs may lack keys). Word indexes in ``key_phrases``
-and ``flags`` are into ``text.split()`` and inclusive at both ends.
+Functions take a stored user turn (``Store.run(id)["turns"]``) or, with the ``_of`` suffix, the answer's text and its
+feedback dict. Word indexes in ``key_phrases`` and ``flags`` are into ``text.split()`` and inclusive at both ends.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Segment:
 
     text: str
     marks: frozenset = field(default_factory=frozenset)
+    notes: tuple = ()  # the messages of the flags on these words
 
 
 def turn_text(turn: dict) -> str:
@@ -46,9 +48,14 @@ def _span(item: dict, n_words: int) -> range | None:
 
 def word_marks(turn: dict) -> tuple[list[str], list[set[str]]]:
     """The turn's words and, for each, the set of marks on it (``hit``, ``filler``, ``hedge``, ``flag``)."""
-    words = turn_text(turn).split()
+    words, marks, _notes = _marked(turn_text(turn), feedback_of(turn))
+    return words, marks
+
+
+def _marked(text: str, feedback: dict) -> tuple[list[str], list[set[str]], list[list[str]]]:
+    words = text.split()
     marks: list[set[str]] = [set() for _ in words]
-    feedback = feedback_of(turn)
+    notes: list[list[str]] = [[] for _ in words]
     for phrase in feedback.get("key_phrases") or []:
         if isinstance(phrase, dict) and phrase.get("hit"):
             for i in _span(phrase, len(words)) or ():
@@ -61,24 +68,92 @@ def word_marks(turn: dict) -> tuple[list[str], list[set[str]]]:
         span = _span(flag, len(words)) or range(0)
         # Other flags mark words only when they point at a few of them (not "too fast" over the whole answer)
         # and are a problem, not praise.
-        if mark == "flag" and (flag.get("severity") == "good" or len(span) > max(8, len(words) // 3)):
+        if mark == "flag" and (flag.get("severity") == "good" or not _few(span, len(words))):
             continue
         for i in span:
             marks[i].add(mark)
-    return words, marks
+            if flag.get("message") and flag["message"] not in notes[i]:
+                notes[i].append(str(flag["message"]))
+    return words, marks, notes
+
+
+def _few(span: range, n_words: int) -> bool:
+    return 0 < len(span) <= max(8, n_words // 3)
 
 
 def segments(turn: dict) -> list[Segment]:
     """The user's words grouped into runs with the same marks (for rendering)."""
-    words, marks = word_marks(turn)
+    return segments_of(turn_text(turn), feedback_of(turn))
+
+
+def segments_of(text: str, feedback: dict) -> list[Segment]:
+    words, marks, notes = _marked(text, feedback)
     out: list[Segment] = []
-    for word, mark in zip(words, marks):
-        frozen = frozenset(mark)
-        if out and out[-1].marks == frozen:
+    for word, mark, note in zip(words, marks, notes):
+        frozen, note = frozenset(mark), tuple(note)
+        if out and out[-1].marks == frozen and out[-1].notes == note:
             out[-1].text += " " + word
         else:
-            out.append(Segment(word, frozen))
+            out.append(Segment(word, frozen, note))
     return out
+
+
+def quote(flag: dict, words: list[str], limit: int = 60) -> str:
+    """The words a flag points at, when it points at a few of them ("" for a flag on the whole answer)."""
+    span = _span(flag, len(words)) or range(0)
+    whole = not _few(span, len(words)) or len(span) > max(2, 0.6 * len(words))
+    if whole and not (flag.get("text") and flag.get("start_word") is None):
+        return ""
+    quoted = str(flag.get("text") or " ".join(words[i] for i in span)).strip(".,;:!? ")
+    return quoted if len(quoted) <= limit else quoted[:limit - 3].rstrip() + "…"
+
+
+def notes(turn: dict) -> list[str]:
+    """The feedback's flag messages (each once), "Good:" or "Note:" first, with the words they point at."""
+    return notes_of(turn_text(turn), feedback_of(turn))
+
+
+def notes_of(text: str, feedback: dict) -> list[str]:
+    words = text.split()
+    seen: list[str] = []
+    for flag in feedback.get("flags") or []:
+        if not isinstance(flag, dict) or not flag.get("message"):
+            continue
+        kind = "Good" if flag.get("severity") == "good" else "Note"
+        quoted = quote(flag, words)
+        line = f"{kind}: {flag['message']}" + (f" (“{quoted}”)" if quoted else "")
+        if line not in seen:
+            seen.append(line)
+    return seen
+
+
+def _count(value) -> int | None:
+    """A count of fillers or hedges (stored as a number)."""
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def delivery_parts(delivery: dict, latency: float | None = None) -> list[str]:
+    """Length, pace, fillers, hedges and reaction time of one answer, each a few words."""
+    parts = []
+    duration, target = delivery.get("duration"), delivery.get("target_seconds")
+    if isinstance(duration, (int, float)) and duration > 0:
+        parts.append(f"{duration:.0f} s" + (f" of {target:.0f} s" if isinstance(target, (int, float)) else ""))
+    if isinstance(delivery.get("wpm_speaking"), (int, float)) and delivery["wpm_speaking"] > 0:
+        parts.append(f"{delivery['wpm_speaking']:.0f} words a minute")
+    fillers, hedges = _count(delivery.get("fillers")), _count(delivery.get("hedges"))
+    if fillers is not None:
+        rate = delivery.get("fillers_per_min")
+        per_min = f" ({rate:.1f} a minute)" if fillers and isinstance(rate, (int, float)) else ""
+        parts.append(f"{fillers} filler{'s' if fillers != 1 else ''}{per_min}")
+    if hedges is not None:
+        parts.append(f"{hedges} hedge{'s' if hedges != 1 else ''}")
+    if isinstance(latency, (int, float)):
+        parts.append(f"started after {latency:.1f} s")
+    return parts
+
+
+def delivery_line(turn: dict) -> str:
+    return "; ".join(delivery_parts(feedback_of(turn).get("delivery") or {}, turn.get("latency")))
 
 
 def misses(turn: dict) -> list[str]:
@@ -151,6 +226,19 @@ def expects_label(expects: str | None) -> str:
     if expects.startswith("read"):
         return "reading aloud"
     return PART_LABELS.get(expects, expects.replace("_", " "))
+
+
+PART_TITLES = {"pitch": "Your pitch", "intent": "Intent", "evidence": "Evidence", "gaps": "Gaps", "ask": "The ask"}
+
+
+def short_title(expects: str | None, text: str = "") -> str:
+    """What an answer was to, in a few words (the run summary): ``Objection: budget``, ``Read: …``."""
+    expects = expects or ""
+    if expects.startswith("objection:"):
+        return "Objection: " + expects.split(":", 1)[1].replace("_", " ")
+    if expects.startswith("read"):
+        return "Read: " + (text if len(text) <= 50 else text[:47] + "…")
+    return PART_TITLES.get(expects, expects)
 
 
 def outcome_label(outcome: str | None) -> str:

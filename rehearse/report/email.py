@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from rehearse.core.normalize import tokenize
-from rehearse.store import marks
+from rehearse.report import marks
 
 MONTHS = ("January February March April May June July August September October November December "
           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
