@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rehearse.core.answer_for import AnswerFor
+
 MARK_KINDS = ("hit", "filler", "hedge", "flag")
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
 
@@ -206,39 +208,21 @@ def tidy(text: str) -> str:
     return text
 
 
-PART_LABELS = {
-    "pitch": "the whole pitch",
-    "intent": "your intent",
-    "evidence": "your evidence",
-    "gaps": "your gaps and plans",
-    "ask": "the ask",
-}
+def answer_for(turn_or_expects) -> AnswerFor | None:
+    """What a stored answer was for (the store keeps it as text: ``"objection:budget"``); None when unknown."""
+    expects = turn_or_expects.get("expects") if isinstance(turn_or_expects, dict) else turn_or_expects
+    try:
+        return AnswerFor.parse(expects) if expects else None
+    except ValueError:
+        return None
 
 
 def expects_label(expects: str | None) -> str:
-    """Plain words for what an answer was scored as: ``objection:budget`` -> ``the "budget" objection``."""
-    if not expects:
-        return "an answer"
-    if expects.startswith("objection:"):
-        return f'the "{expects.split(":", 1)[1].replace("_", " ")}" objection'
-    if expects.startswith("read:") and expects[5:].isdigit():
-        return f"reading sentence {int(expects[5:]) + 1}"
-    if expects.startswith("read"):
-        return "reading aloud"
-    return PART_LABELS.get(expects, expects.replace("_", " "))
-
-
-PART_TITLES = {"pitch": "Your pitch", "intent": "Intent", "evidence": "Evidence", "gaps": "Gaps", "ask": "The ask"}
-
-
-def short_title(expects: str | None, text: str = "") -> str:
-    """What an answer was to, in a few words (the run summary): ``Objection: budget``, ``Read: …``."""
-    expects = expects or ""
-    if expects.startswith("objection:"):
-        return "Objection: " + expects.split(":", 1)[1].replace("_", " ")
-    if expects.startswith("read"):
-        return "Read: " + (text if len(text) <= 50 else text[:47] + "…")
-    return PART_TITLES.get(expects, expects)
+    """Plain words for what a stored answer was scored as: ``objection:budget`` -> ``the "budget" objection``."""
+    parsed = answer_for(expects)
+    if parsed is not None:
+        return parsed.label()
+    return str(expects).replace("_", " ") if expects else "an answer"
 
 
 def outcome_label(outcome: str | None) -> str:

@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from rehearse.errors import UserError
-from rehearse.report import marks
 from rehearse.ui.context import AppContext
 from rehearse.ui.feedback_panel import FeedbackPanel
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, THINKING, TalkPanel
@@ -257,7 +256,7 @@ class RunView(QWidget):
         self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
         self.feedback.clear()
         self.feedback.show()
-        self.answers.append((marks.short_title(self.prompt.expects, self.prompt.text), feedback.get("score")))
+        self.answers.append((self.prompt.answer_for.title(self.prompt.text), feedback.get("score")))
         self.feedback.show_feedback_staged(feedback, self.answer_text, lambda: self._feedback_ready(result, feedback))
 
     def _feedback_ready(self, result, feedback: dict) -> None:
