@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from rehearse.core.transcript import Transcript
+from rehearse.core.transcript import Answer, Transcript
 from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs, turn_silence
 from rehearse.speech.sinks import WavWriter
 
@@ -29,30 +28,6 @@ LEVEL_STEP_S = 0.04  # on_level is called for every 40 ms of audio: 25 values a 
 READ_TIMEOUT_S = 0.05
 FLUSH_AFTER_S = 0.25  # a pause this long has the recognizer decode what was said so far
 FRESH_SLACK_S = 0.1  # text reaching this close to the end of the speech counts as up to date
-
-
-@dataclass
-class Heard:
-    transcript: Transcript
-    audio_path: Path
-    duration: float  # seconds recorded
-    latency: float | None  # seconds from start() until the user started speaking; None if no speech was heard
-    reason: str = "end"  # "silence" | "stop" | "max" | "end" (the source ran out)
-    finish_s: float = 0.0  # seconds from the end of recording until the final transcript was ready
-    speech_end: float | None = None  # seconds into the recording of the last voiced audio
-    hold_s: float | None = None  # the silence that ended the answer (reason "silence")
-
-    def to_dict(self) -> dict:
-        return {
-            "transcript": self.transcript.to_dict(),
-            "audio_path": str(self.audio_path),
-            "duration": round(self.duration, 3),
-            "latency": None if self.latency is None else round(self.latency, 3),
-            "reason": self.reason,
-            "finish_s": round(self.finish_s, 3),
-            "speech_end": None if self.speech_end is None else round(self.speech_end, 3),
-            "hold_s": self.hold_s,
-        }
 
 
 def wait_for(playback) -> None:
@@ -79,7 +54,7 @@ def listen(
     threshold_db: float | None = None,
     until_silence: bool = True,
     turn_taking: bool = True,
-) -> Heard:
+) -> Answer:
     """Record one answer from ``source`` (an AudioSource) into ``wav_path`` and return what was heard.
 
     ``recognizer`` may be None (recording only; the transcript is then empty). ``until_silence=False`` ignores
@@ -159,7 +134,7 @@ def listen(
         transcript = Transcript(text="", words=[], duration=writer.duration)
     if transcript.duration is None:
         transcript.duration = writer.duration
-    return Heard(
+    return Answer(
         transcript=transcript,
         audio_path=wav_path,
         duration=writer.duration,
