@@ -12,6 +12,7 @@ KINDS = (
     "started",  # {"run_id", "mode", "persona", "seed", "engine"}
     "prompt",  # Prompt.to_dict()
     "tts_unavailable",  # {"message"}: the manager's lines are printed only from now on
+    "voice_notice",  # {"message"}: the natural voice could not be used; the system voice speaks instead
     "listening",  # {"turn_index", "source"}
     "partial",  # {"text"}
     "heard",  # {"turn_index", "text", "duration", "latency", "audio"}

@@ -53,6 +53,7 @@ class Runner:
     def _run(self) -> dict:
         s = self.session
         self.emit("started", run_id=s.run_id, mode=s.mode, persona=s.persona, seed=s.seed, engine=self.engine)
+        self._prefetch()
         answers = list(self.answers) if self.answers is not None else None
         prompt = s.next_prompt()
         while prompt is not None:
@@ -83,15 +84,35 @@ class Runner:
         return summary
 
     # ----------------------------------------------------------------- the manager's voice
+    def _voice(self):
+        from rehearse.speech.tts import Speaker
+
+        if self.speaker is None:
+            self.speaker = Speaker()
+        if getattr(self.speaker, "on_notice", "absent") is None:  # the natural voice fell back: say so once
+            self.speaker.on_notice = lambda message: self.emit("voice_notice", message=message)
+        return self.speaker
+
+    def _prefetch(self) -> None:
+        """Synthesise the scenario's manager lines in the background, so each plays at once when its turn comes."""
+        if not self.speak:
+            return
+        from rehearse.session.lines import manager_lines
+        from rehearse.speech.tts import persona_style
+
+        try:
+            self._voice().prefetch(manager_lines(self.session.scenario, self.session.mode),
+                                   style=persona_style(self.session.persona))
+        except UserError:
+            pass  # the first line that fails to speak says why
+
     def _say(self, text: str) -> None:
         if not self.speak:
             return
-        from rehearse.speech.tts import Speaker
+        from rehearse.speech.tts import persona_style
 
         try:
-            if self.speaker is None:
-                self.speaker = Speaker()
-            self.speaker.play(self.speaker.synthesize(text), stop_event=self.stop_event)
+            self._voice().speak(text, style=persona_style(self.session.persona), stop_event=self.stop_event)
         except UserError as err:  # TTSUnavailable, or a voice that failed: the line is printed, the run goes on
             self.speak = False
             self.emit("tts_unavailable", message=str(err))

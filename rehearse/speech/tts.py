@@ -41,6 +41,7 @@ CACHE_VERSION = 2
 MIN_RATE, MAX_RATE = 60, 500
 SYSTEM_RATE = 200  # words a minute of the system voice when no rate is given (pyttsx3's default)
 DEFAULT_VOICE = PIPER_VOICE_ID
+PREFETCH_DELAY_S = 1.0  # a prefetch waits this long for the first line to start speaking
 SYSTEM_VOICE = "system"  # the system's default voice (pyttsx3)
 INSTALL_HINT = "Install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng)"
 
@@ -131,6 +132,7 @@ class Speaker:
         self.notice: str | None = None
         self.on_notice: Callable[[str], None] | None = None
         self.first_audio_s: float | None = None  # the last speak(): seconds from the call to the first samples out
+        self._speaking = threading.Event()  # set once speak() has been called (prefetch waits for it, briefly)
 
     # -- the system voice worker ---------------------------------------------------------------------------
     def _run_worker(self, request: dict) -> dict:
@@ -311,6 +313,8 @@ class Speaker:
         """Synthesise ``lines`` ahead, in a background thread (errors are remembered in ``last_problem``)."""
 
         def work():
+            # let a line that is about to be spoken take its turn first (it streams; a prefetch of it would not)
+            self._speaking.wait(PREFETCH_DELAY_S)
             for line in lines:
                 try:
                     self.synthesize(line, voice, rate, style)
@@ -340,6 +344,7 @@ class Speaker:
         path = self.cache / f"{cache_key(text, voice, rate, style)}.wav"
         player = Player(sd=sd, stop_event=stop_event, device=device)
         with self._lock(path.stem):
+            self._speaking.set()
             if path.is_file():
                 data, rate_hz = read_wav_int16(path)
                 try:

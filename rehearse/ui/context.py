@@ -24,6 +24,7 @@ def microphone_source():
 class AppContext(QObject):
     engine_changed = Signal(object)  # EngineState
     voice_changed = Signal(bool, str)  # usable, why not
+    voice_notice = Signal(str)  # the natural voice fell back to the system voice: why (shown as a banner)
 
     def __init__(self, source_factory: Callable[[], object] | None = None, engine: str = "auto",
                  voice: bool = True, silence_s: float = 1.5, parent: QObject | None = None):
@@ -58,6 +59,7 @@ class AppContext(QObject):
                 from rehearse.speech.tts import Speaker
 
                 self._speaker = Speaker()
+                self._speaker.on_notice = self.voice_notice.emit  # from any thread: queued to the UI
             return self._speaker
 
     def speaking(self) -> bool:

@@ -156,6 +156,20 @@ class RunView(QWidget):
         self.session = session
         self.on_session_started()
         self.advance()
+        self._prefetch_lines()
+
+    def _prefetch_lines(self) -> None:
+        """Synthesise the scenario's manager lines in the background (the voice's own thread)."""
+        if not self.ctx.speaking():
+            return
+        from rehearse.session.lines import manager_lines
+        from rehearse.speech.tts import persona_style
+
+        try:
+            self.ctx.speaker().prefetch(manager_lines(self.session.scenario, self.session.mode),
+                                        style=persona_style(self.session.persona))
+        except Exception:  # noqa: BLE001 - a line that cannot be said says why when it is spoken
+            pass
 
     def advance(self) -> None:
         if self.session is None:
@@ -297,7 +311,7 @@ class RunView(QWidget):
         except Exception as err:  # noqa: BLE001 - no voice: the line stays on screen
             self.ctx.set_voice(False, str(err))
             return
-        job = SpeakJob(speaker, text)
+        job = SpeakJob(speaker, text, getattr(self.session, "persona", None))
         job.failed.connect(self._voice_failed)
         self.speak_job = job
         start_job(job, "rehearse-speak")

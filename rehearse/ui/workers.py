@@ -119,19 +119,19 @@ class ListenJob(Job):
 
 
 class SpeakJob(Job):
-    """Says one line in the manager's voice (synthesis and playback run in the TTS process)."""
+    """Says one line in the manager's voice, with the persona's pace and pauses: streamed sentence by sentence
+    (or played from the cache), synthesis in the TTS worker process."""
 
-    def __init__(self, speaker, text: str):
+    def __init__(self, speaker, text: str, persona: str | None = None):
         super().__init__()
         self.speaker = speaker
         self.text = text
+        self.persona = persona
 
     def work(self):
-        path = self.speaker.synthesize(self.text)
-        if self.stop_event.is_set():
-            return path
-        self.speaker.play(path, stop_event=self.stop_event)
-        return path
+        from rehearse.speech.tts import persona_style
+
+        return self.speaker.speak(self.text, style=persona_style(self.persona), stop_event=self.stop_event)
 
 
 class InstallModelJob(Job):

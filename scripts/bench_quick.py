@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""The quick benchmark: every headline figure measured in one run, printed as one JSON object.
+
+    .venv/bin/python scripts/bench.py --quick --json      # (or this file directly)
+
+It starts its own PulseAudio daemon with a virtual microphone and a null sink (tests/pulse.py) and stops it at the
+end. Keys (each measured in this run, none estimated):
+
+- ``end_of_speech_to_feedback_ms_p50`` / ``_p95``: the real app (offscreen window, drill view, default settings:
+  built-in Whisper, 1.5 s silence setting with turn-taking, the Piper voice speaking each line into the null sink)
+  listening through PortAudio to the virtual microphone, into which recorded answers of 5-60 s (Festival voice)
+  are played at speaking pace; from the moment the answer's last voiced sample went into the microphone to the
+  feedback shown on screen (``feedback_shown``).
+- ``manager_first_audio_ms_cached`` / ``_uncached``: ``Speaker.speak`` with the Piper worker loaded, from the call to
+  the first samples handed to the sound device (PulseAudio), median over manager lines; uncached = a fresh cache.
+- ``match_ms_200_phrases_5000_words``: scripts/bench_matching.py's speed test (median of 11).
+- ``asr_rtf_whisper``: the streaming Whisper recognizer fed a 60 s answer as fast as it takes it, decode time / 60 s.
+- ``window_shown_s``: a fresh process to the main window shown (median of 3).
+- ``peak_rss_mb``: the app process's peak resident memory during the spoken run plus the Piper worker's peak.
+- ``ui_max_block_ms``: the longest gap between ticks of a 5 ms timer on the UI thread while answers were heard.
+- ``load_average_start`` / ``_end``: the 1-minute load average, so a busy machine can be told from a slow program.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA = ROOT / "tests" / "data"
+ANSWERS = [DATA / "answers" / "drill_timing.wav", DATA / "answers" / "drill_not_yet.wav",
+           DATA / "ui" / "objection.wav", DATA / "answers" / "close.wav", DATA / "answers" / "pitch_no_timeline.wav",
+           DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav", "long"]
+MANAGER_LINES = [
+    "Thanks for making the time. What did you want to talk about today?",
+    "Why do you think you are ready for the senior role now, and not next year?",
+    "The budget for promotions is tight this cycle. What would you say to waiting six months?",
+    "Can you give me an example of leading a project without being asked to?",
+    "What would change in your day-to-day work if you got this promotion?",
+]
+
+def app_run(mic, answers: list[Path]) -> dict:
+    """The real app in this process (measured first, so its peak memory is the app's), listening to ``mic``."""
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+    from rehearse.speech.audio import load_pcm16
+    from rehearse.speech.endpoint import EndOfAnswerDetector
+    from rehearse.speech.sources import MicrophoneSource
+    from rehearse.ui.app import make_app
+    from rehearse.ui.context import AppContext
+    from rehearse.ui.main_window import MainWindow
+
+    def voice_end(pcm: bytes) -> float:
+        det = EndOfAnswerDetector(silence_s=0.3)
+        det.feed(pcm)
+        return det.speech_end
+
+    clips = []
+    for path in answers:
+        pcm = load_pcm16(path)
+        clips.append((Path(path).name, pcm, voice_end(pcm)))
+    app = make_app()
+    ctx = AppContext(source_factory=lambda: MicrophoneSource(device=mic.device), voice=True)
+    ctx.seed = 3
+    window = MainWindow(ctx, load_engine=True)
+    window.show()
+    view = window.drill_view
+    window.tabs.setCurrentWidget(view)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: gaps.append(clock.restart()))
+    report: dict = {"answers": [], "first_audio_s": []}
+    state = {"i": 0}
+
+    def prompted(_prompt):
+        if state["i"] >= len(clips):
+            finish()
+            return
+        QTimer.singleShot(50, wait_for_manager)
+
+    def wait_for_manager():  # the user answers once the manager has finished the line
+        job = view.speak_job
+        if job is not None and job.result is None and job.error is None:
+            QTimer.singleShot(20, wait_for_manager)
+            return
+        speaker = ctx._speaker
+        if speaker is not None and speaker.first_audio_s is not None:
+            report["first_audio_s"].append(round(speaker.first_audio_s, 3))
+        view.toggle_talk()
+        QTimer.singleShot(300, speak_answer)
+
+    def speak_answer():
+        name, pcm, end = clips[state["i"]]
+        state["voice_end"] = time.monotonic() + end  # the feeder starts the clip within one 20 ms step
+        mic.play(pcm)
+        clock.start()
+        gaps.clear()
+        ticker.start()
+
+    def shown(_feedback):
+        now = time.monotonic()
+        ticker.stop()
+        name, pcm, _end = clips[state["i"]]
+        report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),
+                                  "end_of_speech_to_feedback_ms": round((now - state["voice_end"]) * 1000),
+                                  "ui_max_gap_ms": max(gaps) if gaps else None})
+        state["i"] += 1
+        mic.clear()
+        QTimer.singleShot(200, view.again)
+
+    def finish():
+        report["app_peak_rss_mb"] = peak_rss_mb(os.getpid())
+        proc = getattr(getattr(ctx._speaker, "piper", None), "_proc", None)
+        report["piper_peak_rss_mb"] = peak_rss_mb(proc.pid) if proc is not None else None
+        report["voice_notice"] = getattr(ctx._speaker, "notice", None)
+        window.close()
+        app.quit()
+
+    ctx.engine_changed.connect(lambda _state: view.start())
+    view.prompt_shown.connect(prompted)
+    view.feedback_shown.connect(shown)
+    app.exec()
+    return report
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def long_answer(home: Path) -> Path:
+    """About 55 s: the 41 s pitch and two short answers, with 0.8 s pauses between them."""
+    from rehearse.speech.audio import load_pcm16
+    from rehearse.speech.tts import write_wav
+    import numpy as np
+
+    parts = [load_pcm16(DATA / "ui" / "pitch.wav"), load_pcm16(DATA / "answers" / "drill_gap.wav"),
+             load_pcm16(DATA / "answers" / "ask_timeline.wav")]
+    pcm = bytes(int(0.8 * 32000)).join(parts)
+    path = home / "long_answer.wav"
+    write_wav(path, np.frombuffer(pcm, "<i2"), 16000)
+    return path
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def first_audio(home: Path) -> dict:
+    from rehearse.speech.tts import Speaker
+
+    speaker = Speaker(cache=home / "tts-bench")
+    speaker.piper.load()
+    uncached, cached = [], []
+    try:
+        for line in MANAGER_LINES:
+            speaker.speak(line, device="pulse")
+            uncached.append(speaker.first_audio_s)
+        for line in MANAGER_LINES:
+            speaker.speak(line, device="pulse")
+            cached.append(speaker.first_audio_s)
+    finally:
+        speaker.close()
+    return {"uncached": uncached, "cached": cached}
+
+
+def asr_rtf() -> float:
+    from bench import long_answer as festival_long
+    from rehearse.speech.whisper_engine import WhisperRecognizer
+
+    pcm = festival_long(60)
+    rec = WhisperRecognizer()
+    started = time.perf_counter()
+    for i in range(0, len(pcm), 3200):
+        rec.accept(pcm[i:i + 3200])
+    rec.finish()
+    took = time.perf_counter() - started
+    rec.close()
+    return took / (len(pcm) / 32000)
+
+
+def match_ms() -> float:
+    from bench_matching import load_pairs, speed
+
+    return speed(load_pairs(), runs=11)["median_ms"]
+
+
+def window_shown() -> float:
+    from bench_ui import startup
+
+    return statistics.median(startup(3))
+
+
+def measure() -> dict:
+    from pulse import VirtualMic
+
+    result: dict = {"load_average_start": round(os.getloadavg()[0], 2), "machine": machine(),
+                    "date": time.strftime("%Y-%m-%d %H:%M")}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        os.environ["REHEARSE_HOME"] = str(home)
+        mic = VirtualMic()
+        mic.start()
+        try:
+            answers = [long_answer(home) if a == "long" else a for a in ANSWERS]
+            app = app_run(mic, answers)
+            audio = first_audio(home)
+        finally:
+            mic.stop()
+        gaps = [a["end_of_speech_to_feedback_ms"] for a in app["answers"]]
+        result.update({
+            "end_of_speech_to_feedback_ms_p50": round(statistics.median(gaps)),
+            "end_of_speech_to_feedback_ms_p95": round(percentile(gaps, 0.95)),
+            "manager_first_audio_ms_cached": round(1000 * statistics.median(audio["cached"])),
+            "manager_first_audio_ms_uncached": round(1000 * statistics.median(audio["uncached"])),
+            "match_ms_200_phrases_5000_words": match_ms(),
+            "asr_rtf_whisper": round(asr_rtf(), 3),
+            "window_shown_s": round(window_shown(), 2),
+            "peak_rss_mb": round((app["app_peak_rss_mb"] or 0) + (app["piper_peak_rss_mb"] or 0)),
+            "ui_max_block_ms": max(a["ui_max_gap_ms"] or 0 for a in app["answers"]),
+            "details": {"answers": app["answers"], "app_peak_rss_mb": app["app_peak_rss_mb"],
+                        "piper_worker_peak_rss_mb": app["piper_peak_rss_mb"],
+                        "first_audio_in_app_s": app["first_audio_s"], "voice_notice": app["voice_notice"],
+                        "first_audio_uncached_s": audio["uncached"], "first_audio_cached_s": audio["cached"]},
+        })
+    result["load_average_end"] = round(os.getloadavg()[0], 2)
+    return result
+
+
+def machine() -> str:
+    try:
+        model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    return f"{model}, {os.cpu_count()} cores"
+
+
+def main(as_json: bool = True) -> int:
+    started = time.perf_counter()
+    result = measure()
+    result["bench_seconds"] = round(time.perf_counter() - started)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            if key != "details":
+                print(f"{key:36} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--table" not in sys.argv))
