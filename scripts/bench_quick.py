@@ -12,7 +12,8 @@ end. Keys (each measured in this run, none estimated):
   are played at speaking pace; from the moment the answer's last voiced sample went into the microphone to the
   feedback shown on screen (``feedback_shown``).
 - ``manager_first_audio_ms_cached`` / ``_uncached``: ``Speaker.speak`` with the Piper worker loaded, from the call to
-  the first samples handed to the sound device (PulseAudio), median over manager lines; uncached = a fresh cache.
+  the first samples handed to the sound device (PulseAudio, its null sink watched at 20 ms latency as a sound card
+  would be), median over manager lines; uncached = a fresh cache.
 - ``match_ms_200_phrases_5000_words``: scripts/bench_matching.py's speed test (median of 11).
 - ``asr_rtf_whisper``: the streaming Whisper recognizer fed a 60 s answer as fast as it takes it, decode time / 60 s.
 - ``window_shown_s``: a fresh process to the main window shown (median of 3).
@@ -43,6 +44,7 @@ DATA = ROOT / "tests" / "data"
 ANSWERS = [DATA / "answers" / "drill_timing.wav", DATA / "answers" / "drill_not_yet.wav",
            DATA / "ui" / "objection.wav", DATA / "answers" / "close.wav", DATA / "answers" / "pitch_no_timeline.wav",
            DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav", "long"]
+STEP_TIMEOUT_S = 120
 MANAGER_LINES = [
     "Thanks for making the time. What did you want to talk about today?",
     "Why do you think you are ready for the senior role now, and not next year?",
@@ -85,12 +87,27 @@ def app_run(mic, answers: list[Path]) -> dict:
     ticker.setInterval(5)
     ticker.timeout.connect(lambda: gaps.append(clock.restart()))
     report: dict = {"answers": [], "first_audio_s": []}
-    state = {"i": 0}
+    state = {"i": 0, "step": "loading", "since": time.monotonic()}
+
+    def step(name: str) -> None:
+        state["step"], state["since"] = name, time.monotonic()
+        log(f"answer {state['i'] + 1}/{len(clips)}: {name}")
+
+    def watchdog():
+        if time.monotonic() - state["since"] > STEP_TIMEOUT_S:
+            report["error"] = f"stuck at {state['step']!r} for {STEP_TIMEOUT_S} s (answer {state['i'] + 1})"
+            log(report["error"])
+            finish()
+
+    guard = QTimer()
+    guard.timeout.connect(watchdog)
+    guard.start(1000)
 
     def prompted(_prompt):
         if state["i"] >= len(clips):
             finish()
             return
+        step("the manager speaks")
         QTimer.singleShot(50, wait_for_manager)
 
     def wait_for_manager():  # the user answers once the manager has finished the line
@@ -102,12 +119,17 @@ def app_run(mic, answers: list[Path]) -> dict:
         if speaker is not None and speaker.first_audio_s is not None:
             report["first_audio_s"].append(round(speaker.first_audio_s, 3))
         view.toggle_talk()
+        step(f"listening (talk state {view.talk.state})")
         QTimer.singleShot(300, speak_answer)
 
     def speak_answer():
         name, pcm, end = clips[state["i"]]
         state["voice_end"] = time.monotonic() + end  # the feeder starts the clip within one 20 ms step
         mic.play(pcm)
+        job = view.listen_job
+        if job is not None:
+            job.done.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()))
+        step(f"the user speaks {len(pcm) / 32000:.1f} s")
         clock.start()
         gaps.clear()
         ticker.start()
@@ -119,11 +141,20 @@ def app_run(mic, answers: list[Path]) -> dict:
         report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),
                                   "end_of_speech_to_feedback_ms": round((now - state["voice_end"]) * 1000),
                                   "ui_max_gap_ms": max(gaps) if gaps else None})
+        heard = state.pop("heard", None)
+        if heard is not None:
+            report["answers"][-1].update(
+                recorded_s=heard.duration, speech_end_s=heard.speech_end, hold_s=heard.hold_s, reason=heard.reason,
+                recognizer_finish_s=round(heard.finish_s, 2),
+                heard_to_feedback_ms=round((now - state["heard_at"]) * 1000),
+                stop_after_voice_end_ms=round((state["heard_at"] - heard.finish_s - state["voice_end"]) * 1000))
+        log(f"  feedback {report['answers'][-1]['end_of_speech_to_feedback_ms']} ms after the end of speech")
         state["i"] += 1
         mic.clear()
         QTimer.singleShot(200, view.again)
 
     def finish():
+        guard.stop()
         report["app_peak_rss_mb"] = peak_rss_mb(os.getpid())
         proc = getattr(getattr(ctx._speaker, "piper", None), "_proc", None)
         report["piper_peak_rss_mb"] = peak_rss_mb(proc.pid) if proc is not None else None
@@ -131,11 +162,15 @@ def app_run(mic, answers: list[Path]) -> dict:
         window.close()
         app.quit()
 
-    ctx.engine_changed.connect(lambda _state: view.start())
+    ctx.engine_changed.connect(lambda _state: (step("starting the drill"), view.start()))
     view.prompt_shown.connect(prompted)
     view.feedback_shown.connect(shown)
     app.exec()
     return report
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -224,11 +259,20 @@ def measure() -> dict:
         os.environ["REHEARSE_HOME"] = str(home)
         mic = VirtualMic()
         mic.start()
+        # A listener on the null sink's monitor asking for 20 ms latency makes the sink follow its clients as a
+        # sound card's does; unwatched, PulseAudio's null sink renders 2 s ahead and every line starts 2 s late
+        # (docs/benchmarks.md, "Text to speech": that is the test rig, not the player).
+        listener = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--latency-msec=20"], env=mic.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             answers = [long_answer(home) if a == "long" else a for a in ANSWERS]
+            if os.environ.get("BENCH_ANSWERS"):
+                answers = answers[: int(os.environ["BENCH_ANSWERS"])]
             app = app_run(mic, answers)
             audio = first_audio(home)
         finally:
+            listener.terminate()
+            listener.wait(5)
             mic.stop()
         gaps = [a["end_of_speech_to_feedback_ms"] for a in app["answers"]]
         result.update({
@@ -264,6 +308,7 @@ def main(as_json: bool = True) -> int:
     result["bench_seconds"] = round(time.perf_counter() - started)
     if as_json:
         print(json.dumps(result, indent=2))
+        sys.stdout.flush()
     else:
         for key, value in result.items():
             if key != "details":

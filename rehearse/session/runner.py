@@ -67,7 +67,11 @@ class Runner:
                 self.emit("stopped", reason="cancelled")
                 return self._finish(complete=False)
             source = self._source(answers.pop(0) if answers is not None else None)
-            heard = self._listen(source, prompt.answer_index)
+            self._hold_prefetch(True)
+            try:
+                heard = self._listen(source, prompt.answer_index)
+            finally:
+                self._hold_prefetch(False)
             t0 = time.perf_counter()
             result = s.submit(heard)
             t1 = time.perf_counter()
@@ -105,6 +109,10 @@ class Runner:
                                    style=persona_style(self.session.persona))
         except UserError:
             pass  # the first line that fails to speak says why
+
+    def _hold_prefetch(self, hold: bool) -> None:
+        if self.speaker is not None and hasattr(self.speaker, "hold_prefetch"):
+            self.speaker.hold_prefetch(hold)
 
     def _say(self, text: str) -> None:
         if not self.speak:

@@ -133,6 +133,8 @@ class Speaker:
         self.on_notice: Callable[[str], None] | None = None
         self.first_audio_s: float | None = None  # the last speak(): seconds from the call to the first samples out
         self._speaking = threading.Event()  # set once speak() has been called (prefetch waits for it, briefly)
+        self.prefetch_allowed = threading.Event()  # cleared while the user answers: prefetch never competes
+        self.prefetch_allowed.set()  # with the recognizer for the CPU (see hold_prefetch)
 
     # -- the system voice worker ---------------------------------------------------------------------------
     def _run_worker(self, request: dict) -> dict:
@@ -316,6 +318,7 @@ class Speaker:
             # let a line that is about to be spoken take its turn first (it streams; a prefetch of it would not)
             self._speaking.wait(PREFETCH_DELAY_S)
             for line in lines:
+                self.prefetch_allowed.wait()
                 try:
                     self.synthesize(line, voice, rate, style)
                 except UserError as err:
@@ -326,6 +329,14 @@ class Speaker:
         thread = threading.Thread(target=work, name="tts-prefetch", daemon=True)
         thread.start()
         return thread
+
+    def hold_prefetch(self, hold: bool = True) -> None:
+        """Pause prefetching (between lines) while the user answers, so it does not slow the recognizer down;
+        ``hold_prefetch(False)`` resumes it."""
+        if hold:
+            self.prefetch_allowed.clear()
+        else:
+            self.prefetch_allowed.set()
 
     # -- speaking --------------------------------------------------------------------------------------------
     def speak(self, text: str, voice: str | None = None, rate: int | None = None, style: VoiceStyle | None = None,

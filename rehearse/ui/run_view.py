@@ -222,6 +222,7 @@ class RunView(QWidget):
 
     def listen(self, source_factory, silence_s: float, imported: bool = False) -> None:
         self.stop_speaking()
+        self._hold_prefetch(True)  # the recognizer gets the CPU while the user answers
         wav_path = self.session.store.recording_path(self.session.run_id, self.prompt.answer_index)
         job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s, until_silence=not imported)
         job.partial.connect(self.talk.set_partial)
@@ -235,11 +236,18 @@ class RunView(QWidget):
             self.talk.talk.setEnabled(True)
         start_job(job, "rehearse-listen")
 
+    def _hold_prefetch(self, hold: bool) -> None:
+        speaker = self.ctx._speaker
+        if speaker is not None and hasattr(speaker, "hold_prefetch"):
+            speaker.hold_prefetch(hold)
+
     def _heard(self, heard) -> None:
+        self._hold_prefetch(False)
         self.listen_job = None
         self.submit(heard.transcript, heard.audio_path, heard.latency)
 
     def _listen_failed(self, err) -> None:
+        self._hold_prefetch(False)
         self.listen_job = None
         self.talk.set_state(IDLE)
         text = str(err) or type(err).__name__
