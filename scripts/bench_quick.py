@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -124,7 +125,19 @@ def app_run(mic, answers: list[Path]) -> dict:
 
     def speak_answer():
         name, pcm, end = clips[state["i"]]
-        state["voice_end"] = time.monotonic() + end  # the feeder starts the clip within one 20 ms step
+        # Only the clip up to its last voiced sample is queued (the microphone sends silence after it): the moment
+        # the feeder has written all of it into the microphone is the end of speech. Taken from the feeder, not
+        # computed, because on a busy machine the feeder itself can fall behind real time.
+        voiced = pcm[: int(end * 16000) * 2]
+        state["queued"] = time.monotonic()
+        state["voice_end"] = None
+
+        def ended():
+            mic.wait_played(timeout=600, settle_s=0)
+            state["voice_end"] = time.monotonic()
+
+        threading.Thread(target=ended, daemon=True).start()
+        pcm = voiced
         mic.play(pcm)
         job = view.listen_job
         if job is not None:
@@ -138,8 +151,10 @@ def app_run(mic, answers: list[Path]) -> dict:
         now = time.monotonic()
         ticker.stop()
         name, pcm, _end = clips[state["i"]]
+        voice_end = state["voice_end"] or now
         report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),
-                                  "end_of_speech_to_feedback_ms": round((now - state["voice_end"]) * 1000),
+                                  "end_of_speech_to_feedback_ms": round((now - voice_end) * 1000),
+                                  "feeding_pace": round((voice_end - state["queued"]) / _end, 2),
                                   "ui_max_gap_ms": max(gaps) if gaps else None})
         heard = state.pop("heard", None)
         if heard is not None:
@@ -147,7 +162,7 @@ def app_run(mic, answers: list[Path]) -> dict:
                 recorded_s=heard.duration, speech_end_s=heard.speech_end, hold_s=heard.hold_s, reason=heard.reason,
                 recognizer_finish_s=round(heard.finish_s, 2),
                 heard_to_feedback_ms=round((now - state["heard_at"]) * 1000),
-                stop_after_voice_end_ms=round((state["heard_at"] - heard.finish_s - state["voice_end"]) * 1000))
+                stop_after_voice_end_ms=round((state["heard_at"] - heard.finish_s - voice_end) * 1000))
         log(f"  feedback {report['answers'][-1]['end_of_speech_to_feedback_ms']} ms after the end of speech")
         state["i"] += 1
         mic.clear()
