@@ -66,7 +66,8 @@ def app_run(mic, answers: list[Path]) -> dict:
     from rehearse.ui.main_window import MainWindow
 
     def voice_end(pcm: bytes) -> float:
-        det = EndOfAnswerDetector(silence_s=0.3)
+        """Seconds into the clip of its last voiced frame (the detector fed the whole clip, never ending)."""
+        det = EndOfAnswerDetector(silence_s=1e9)
         det.feed(pcm)
         return det.speech_end
 
@@ -154,7 +155,7 @@ def app_run(mic, answers: list[Path]) -> dict:
         voice_end = state["voice_end"] or now
         report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),
                                   "end_of_speech_to_feedback_ms": round((now - voice_end) * 1000),
-                                  "feeding_pace": round((voice_end - state["queued"]) / _end, 2),
+                                  "feeding_pace": round(_end / max(1e-3, voice_end - state["queued"]), 2),
                                   "ui_max_gap_ms": max(gaps) if gaps else None})
         heard = state.pop("heard", None)
         if heard is not None:
