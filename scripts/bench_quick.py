@@ -137,9 +137,9 @@ def app_run(mic, answers: list[Path]) -> dict:
             mic.wait_played(timeout=600, settle_s=0)
             state["voice_end"] = time.monotonic()
 
-        threading.Thread(target=ended, daemon=True).start()
         pcm = voiced
-        mic.play(pcm)
+        mic.play(pcm)  # clears the feeder's idle flag before the thread below waits for it
+        threading.Thread(target=ended, daemon=True).start()
         job = view.listen_job
         if job is not None:
             job.done.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()))
