@@ -152,11 +152,12 @@ def app_run(mic, answers: list[Path]) -> dict:
         now = time.monotonic()
         ticker.stop()
         name, pcm, _end = clips[state["i"]]
-        voice_end = state["voice_end"] or now
+        voice_end = state["voice_end"] or now  # None: the answer ended before the clip did (see "ended_early")
         report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),
                                   "end_of_speech_to_feedback_ms": round((now - voice_end) * 1000),
                                   "feeding_pace": round(_end / max(1e-3, voice_end - state["queued"]), 2),
-                                  "ui_max_gap_ms": max(gaps) if gaps else None})
+                                  "ui_max_gap_ms": max(gaps) if gaps else None,
+                                  "ended_early": state["voice_end"] is None})
         heard = state.pop("heard", None)
         if heard is not None:
             report["answers"][-1].update(
@@ -200,14 +201,15 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 def long_answer(home: Path) -> Path:
-    """About 55 s: the 41 s pitch and two short answers, with 0.8 s pauses between them."""
+    """About 55 s: the 41 s pitch and two short answers, with 0.5 s pauses between them (a pause after a question
+    of 0.8 s or more rightly ends an answer)."""
     from rehearse.speech.audio import load_pcm16
     from rehearse.speech.tts import write_wav
     import numpy as np
 
     parts = [load_pcm16(DATA / "ui" / "pitch.wav"), load_pcm16(DATA / "answers" / "drill_gap.wav"),
              load_pcm16(DATA / "answers" / "ask_timeline.wav")]
-    pcm = bytes(int(0.8 * 32000)).join(parts)
+    pcm = bytes(int(0.5 * 32000)).join(parts)
     path = home / "long_answer.wav"
     write_wav(path, np.frombuffer(pcm, "<i2"), 16000)
     return path
@@ -290,7 +292,7 @@ def measure() -> dict:
             listener.terminate()
             listener.wait(5)
             mic.stop()
-        gaps = [a["end_of_speech_to_feedback_ms"] for a in app["answers"]]
+        gaps = [a["end_of_speech_to_feedback_ms"] for a in app["answers"] if not a["ended_early"]]
         result.update({
             "end_of_speech_to_feedback_ms_p50": round(statistics.median(gaps)),
             "end_of_speech_to_feedback_ms_p95": round(percentile(gaps, 0.95)),
@@ -301,6 +303,8 @@ def measure() -> dict:
             "window_shown_s": round(window_shown(), 2),
             "peak_rss_mb": round((app["app_peak_rss_mb"] or 0) + (app["piper_peak_rss_mb"] or 0)),
             "ui_max_block_ms": max(a["ui_max_gap_ms"] or 0 for a in app["answers"]),
+            "answers_measured": len(gaps),
+            "answers_ended_before_the_speaker_finished": sum(a["ended_early"] for a in app["answers"]),
             "details": {"answers": app["answers"], "app_peak_rss_mb": app["app_peak_rss_mb"],
                         "piper_worker_peak_rss_mb": app["piper_peak_rss_mb"],
                         "first_audio_in_app_s": app["first_audio_s"], "voice_notice": app["voice_notice"],
