@@ -34,6 +34,11 @@ def clean_text(text: str, one_line: bool = True) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def plain_chars(text: str) -> str:
+    """Only the character replacements of :func:`clean_text` (nothing trimmed): safe while the user types."""
+    return (text or "").translate(_PLAIN)
+
+
 def clean_lines(text: str) -> list[str]:
     """One cleaned entry per non-empty line (lists typed one item a line: key phrases, wordings, lines)."""
     return [line for line in (clean_text(part) for part in (text or "").splitlines()) if line]

@@ -125,6 +125,7 @@ class ScenarioDocument:
         from rehearse.paths import SCENARIOS
 
         doc = cls((SCENARIOS / "promotion.toml").read_text(encoding="utf-8"))
+        _clear_blanks(doc.doc)
         doc.saved_text = None
         return doc
 
@@ -282,6 +283,25 @@ class ScenarioDocument:
         self.path = target
         self.saved_text = text
         return target
+
+
+_WHOLE_BLANK = re.compile(r"^<[^<>]*>$")
+
+
+def _clear_blanks(node) -> None:
+    """Empty the template's fields that are nothing but a <blank>, so the form shows them empty (a blank inside a
+    sentence, like "promotion to <your target role>", stays as a starter to complete)."""
+    for key in list(node.keys()):
+        value = node[key]
+        if isinstance(value, AoT):
+            for table in value:
+                _clear_blanks(table)
+        elif isinstance(value, (Table, dict)) and hasattr(value, "keys"):
+            _clear_blanks(value)
+        elif isinstance(value, str) and _WHOLE_BLANK.match(value):
+            node[key] = ""
+        elif isinstance(value, list) and any(isinstance(v, str) and _WHOLE_BLANK.match(v) for v in value):
+            node[key] = [v for v in value if not (isinstance(v, str) and _WHOLE_BLANK.match(v))]
 
 
 # ---- problems in plain words ----------------------------------------------------------------------------------
