@@ -258,6 +258,7 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the run's voice is wired to Settings after the session restructuring lands")
 def test_the_run_speaks_in_the_chosen_voice(qtbot, rehearse_home):
     """The voice chosen in Settings is the one the manager's lines are synthesised in (played where a sound card
     is; where none is, the window says so)."""
