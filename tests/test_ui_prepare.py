@@ -349,3 +349,33 @@ def test_help_menu_has_the_pitch_shortcuts_and_about(open_window, qtbot):
     assert any(html.escape(line.split(":")[0]) in text for line in help_ui.voice_licence_lines())
     assert "Ctrl+Return" in help_ui.show_shortcuts(window).text.text()
     assert "first 30 seconds" in help_ui.show_pitch(window).text.text()
+
+
+def test_the_first_feedback_shows_its_score_and_drill_rows_fit_their_list(open_window, qtbot):
+    from PySide6.QtCore import QPoint
+
+    window = open_window()
+    window.resize(1000, 640)  # a small window: the feedback panel is taller than what is left of it
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
+        view.start()
+    view.talk.text.setText("I'd like to talk about my promotion to Senior Engineer. I led the migration to OAuth and "
+                           "support tickets dropped by 62%. I'm still growing in cross-team influence, so I'll lead "
+                           "the design review next quarter. Do you see me as ready, and can we agree a date?")
+    with qtbot.waitSignal(view.feedback_shown, timeout=TIMEOUT):
+        qtbot.keyClick(view.talk.text, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    top = view.feedback.score.mapTo(view.scroll.viewport(), QPoint(0, 0)).y()
+    assert 0 <= top and top + view.feedback.score.height() <= view.scroll.viewport().height()
+
+    drill = window.drill_view
+    window.tabs.setCurrentWidget(drill)
+    qtbot.waitUntil(lambda: drill.queue.count() > 0, timeout=TIMEOUT)
+    qtbot.wait(50)
+    width = drill.queue.viewport().width()
+    for i in range(drill.queue.count()):
+        entry = drill.queue.item(i)
+        row = drill.queue.itemWidget(entry)
+        assert row.width() <= width
+        assert entry.sizeHint().height() >= row.heightForWidth(row.width())
+        assert row.title.heightForWidth(row.width() - 24) <= row.title.height() + 1
