@@ -77,7 +77,7 @@ class FirstRunDialog(QDialog):
         mic = QVBoxLayout()
         mic.addWidget(self.level)
         mic.addWidget(self.mic_status)
-        grid.addLayout(mic, 1, 1)
+        grid.addLayout(mic, 1, 0, 1, 2)
         self.hear = QPushButton("&Hear the manager")
         self.hear.clicked.connect(self.hear_manager)
         self.voice_status = _status("Press the button: you should hear a short line.")
@@ -159,7 +159,8 @@ class FirstRunDialog(QDialog):
 
     def _engine(self, state) -> None:
         if state.recognizer_ok:
-            self.engine_status.setText(f"Ready: {state.description or 'the built-in recognizer'}. ✓")
+            what = (state.description or "the built-in recognizer").rstrip(". ")
+            self.engine_status.setText(f"Ready: {what}. ✓")
         else:
             self.engine_status.setText(f"The recognizer could not start ({state.recognizer_error}); you can still "
                                        "type your answers.")

@@ -12,7 +12,7 @@ import math
 import wave
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
@@ -123,6 +123,10 @@ def section(title: str) -> tuple[QFrame, QFormLayout]:
 
 
 def row(*widgets, stretch_first: bool = True) -> QWidget:
+    for widget in widgets:
+        if isinstance(widget, QComboBox):  # long device names must not widen the dialog
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(18)
     holder = QWidget()
     line = QHBoxLayout(holder)
     line.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +152,7 @@ class SettingsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.body = QVBoxLayout(body)
         self.body.setSpacing(14)
@@ -216,6 +221,7 @@ class SettingsDialog(QDialog):
                 self.out_box.addItem(device["name"], device["name"])
         if devices and not any(d["inputs"] > 0 for d in devices):
             self.audio_note.setText("No microphone is connected: you can still type your answers or import WAVs.")
+        self.audio_note.setVisible(bool(self.audio_note.text()))
         _select(self.mic_box, self.prefs.input_device)
         _select(self.out_box, self.prefs.output_device)
         self.body.addWidget(frame)
@@ -226,7 +232,7 @@ class SettingsDialog(QDialog):
         self.voice_box.setAccessibleName("Voice")
         self.voice_box.addItem("The default voice", None)
         _select(self.voice_box, self.prefs.voice)
-        form.addRow("&Voice", self.voice_box)
+        form.addRow("&Voice", row(self.voice_box))
         self.rate_box = QSpinBox()
         self.rate_box.setRange(79, 300)
         self.rate_box.setSingleStep(10)
@@ -263,7 +269,7 @@ class SettingsDialog(QDialog):
         for key, text in ENGINE_TEXT.items():
             self.engine_box.addItem(text, key)
         _select(self.engine_box, self.prefs.engine)
-        form.addRow("&Recognizer", self.engine_box)
+        form.addRow("&Recognizer", row(self.engine_box))
         self.body.addWidget(frame)
 
     def _models(self) -> None:
@@ -362,6 +368,7 @@ class SettingsDialog(QDialog):
         self.mic_test.setText("&Test")
         if why:
             self.audio_note.setText(f"The microphone test stopped: {why}")
+            self.audio_note.show()
 
     def _speaker(self):
         try:
@@ -390,6 +397,7 @@ class SettingsDialog(QDialog):
         if old is not None:
             old.cancel()
         note.setText(busy)
+        note.show()
         job.done.connect(lambda _p: note.setText("Played. Did you hear it? If not, choose another output."))
         job.failed.connect(lambda err: note.setText(f"Could not play: {err}"))
         self.jobs["play"] = job

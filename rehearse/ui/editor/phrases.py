@@ -123,6 +123,7 @@ class TryBox(QWidget):
 
     def set_sentence(self, text: str) -> None:
         self.text.setText(text)
+        self.text.setCursorPosition(0)
         self.refresh()
 
     def refresh(self) -> None:
