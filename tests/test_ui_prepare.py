@@ -254,7 +254,44 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     view.listen_job.cancel()
     reopened = again.prepare.open_settings()
     assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
+    # the microphone test shows a live level (here the recorded answer stands in for the microphone)
+    reopened.mic_test.setChecked(True)
+    qtbot.waitUntil(lambda: reopened.level.value() > 10, timeout=10000)
+    reopened.mic_test.setChecked(False)
+    qtbot.waitUntil(lambda: reopened.jobs["level"] is None, timeout=5000)
     reopened.reject()
+
+
+@pytest.mark.slow
+def test_say_it_into_a_try_it_box(open_window, qtbot):
+    """The try-it box with a spoken sentence: the real recognizer hears the recorded answer, the phrases are marked."""
+    from rehearse.speech.sources import WavFileSource
+
+    wav = SCENARIOS.parent.parent / "tests" / "data" / "ui" / "short_pitch.wav"
+    window = open_window(ctx=AppContext(source_factory=lambda: WavFileSource(wav), voice=False))
+    editor = window.prepare.edit_scenario()
+    box = editor.try_boxes[0]  # the intent's
+    assert not box.say.isHidden()  # a microphone (here a recording) is there
+    click(qtbot, box.say)
+    qtbot.waitUntil(lambda: editor.listen_job is None and box.text.text() != "", timeout=120000)
+    assert "promotion" in box.text.text().lower()
+    by = {c.phrase: c for c in box.checks}
+    assert by["promotion to Senior Engineer"].ok, box.results.text()
+    assert not box.say.isChecked()
+
+
+def test_closing_the_window_with_unsaved_changes_in_the_editor_asks(open_window, qtbot, tmp_path):
+    path = tmp_path / "mine.toml"
+    shutil.copyfile(EXAMPLE, path)
+    window = open_window(scenario_path=path)
+    editor = window.prepare.edit_scenario()
+    type_into(editor, "who.name", "Sam")
+    editor.ask_unsaved = lambda: "cancel"
+    window.close()
+    assert window.isVisible() and editor.isVisible()
+    editor.ask_unsaved = lambda: "save"
+    window.close()
+    assert not window.isVisible() and 'name = "Sam"' in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

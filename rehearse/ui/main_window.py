@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.prepare.may_quit():  # unsaved changes in the scenario editor, and "keep editing"
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()

@@ -142,7 +142,15 @@ class Prepare(QObject):
     def _settings_applied(self) -> None:
         from rehearse.ui.settings import apply_to_context
 
+        engine = self.window.ctx.engine
         apply_to_context(self.window.ctx)
+        if self.window.ctx.engine != engine and self.window.engine_loader is not None:
+            self.window.load_engine()  # another recognizer was chosen: load it now, not at the next answer
+
+    def may_quit(self) -> bool:
+        """Closing the window: an editor with unsaved changes asks first."""
+        editor = self.editor
+        return editor is None or not editor.isVisible() or editor.may_close()
 
     def first_run(self, force: bool = False):
         from rehearse.ui.first_run import FirstRunDialog, first_run_done
