@@ -92,9 +92,12 @@ def test_problems_are_the_validators_and_said_plainly():
     doc = ScenarioDocument.new()
     errors, _warnings = doc.problems()
     paths = {p.path for p in errors}
-    assert "who.name" in paths and "pitch.evidence.items[0].number" in paths
-    blank = next(p for p in errors if p.path == "who.name")
-    assert plain(blank.message) == "Replace <your first name> with your own words."
+    assert "who.current_role" in paths and "pitch.evidence.items[0].number" in paths
+    assert "who.name" not in paths  # optional, and the template's "<your first name>" was cleared for the form
+    empty = next(p for p in errors if p.path == "who.current_role")
+    assert plain(empty.message) == "Please fill this in."
+    blank = next(p for p in errors if p.path == "title")  # a blank inside a sentence stays, to be completed
+    assert plain(blank.message) == "Replace <your target role> with your own words."
     doc.set("who.persona", "grumpy")
     assert any(p.path == "who.persona" and plain(p.message) == "Choose supportive, skeptical or busy."
                for p in doc.problems()[0])

@@ -256,7 +256,7 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
     # the microphone test shows a live level (here the recorded answer stands in for the microphone)
     reopened.mic_test.setChecked(True)
-    qtbot.waitUntil(lambda: reopened.level.value() > 10, timeout=10000)
+    qtbot.waitUntil(lambda: reopened.peak_db > -45, timeout=10000)
     reopened.mic_test.setChecked(False)
     qtbot.waitUntil(lambda: reopened.jobs["level"] is None, timeout=5000)
     reopened.reject()

@@ -151,11 +151,16 @@ class FirstRunDialog(QDialog):
         self.voice_status.setText("Speaking…")
         job = PlayJob(speaker, text=HELLO, voice=getattr(self.ctx, "voice_name", None),
                       rate=getattr(self.ctx, "voice_rate", None), device=getattr(self.ctx, "output_device", None))
-        job.done.connect(lambda _p: self.voice_status.setText(
-            "Did you hear it? If not, check the volume or choose another output in Settings."))
-        job.failed.connect(lambda err: self.voice_status.setText(f"Could not play the line: {err}"))
+        job.done.connect(self._played)  # methods, not lambdas: called back on the UI thread
+        job.failed.connect(self._play_failed)
         self.play_job = job
         start_job(job, "rehearse-first-run-voice")
+
+    def _played(self, _path) -> None:
+        self.voice_status.setText("Did you hear it? If not, check the volume or choose another output in Settings.")
+
+    def _play_failed(self, err) -> None:
+        self.voice_status.setText(f"Could not play the line: {err}")
 
     def _engine(self, state) -> None:
         if state.recognizer_ok:

@@ -147,6 +147,7 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.prefs = load_preferences()
         self.jobs: dict[str, Job | None] = {"level": None, "play": None, "voices": None}
+        self.peak_db = -120.0  # the loudest level the microphone test has shown
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 16, 18, 14)
         scroll = QScrollArea()
@@ -352,12 +353,24 @@ class SettingsDialog(QDialog):
         uses_mic = getattr(self.ctx, "uses_microphone", True)
         factory = (lambda: microphone_source(device)) if uses_mic else self.ctx.source_factory
         job = LevelJob(factory)
-        job.level.connect(lambda db: self.level.setValue(int(max(0.0, min(60.0, db + 60.0)))))
-        job.done.connect(lambda _r: self._level_over(""))
-        job.failed.connect(lambda err: self._level_over(str(err) or type(err).__name__))
+        # bound methods, not lambdas: the job emits on its own thread, and only a method of this dialog is
+        # called back on the UI thread
+        job.level.connect(self._show_level)
+        job.done.connect(self._level_done)
+        job.failed.connect(self._level_failed)
         self.jobs["level"] = job
         self.mic_test.setText("S&top")
         start_job(job, "rehearse-level-test")
+
+    def _show_level(self, db: float) -> None:
+        self.peak_db = max(self.peak_db, db)
+        self.level.setValue(int(max(0.0, min(60.0, db + 60.0))))
+
+    def _level_done(self, _result) -> None:
+        self._level_over("")
+
+    def _level_failed(self, err) -> None:
+        self._level_over(str(err) or type(err).__name__)
 
     def _level_over(self, why: str) -> None:
         self.jobs["level"] = None
@@ -398,10 +411,17 @@ class SettingsDialog(QDialog):
             old.cancel()
         note.setText(busy)
         note.show()
-        job.done.connect(lambda _p: note.setText("Played. Did you hear it? If not, choose another output."))
-        job.failed.connect(lambda err: note.setText(f"Could not play: {err}"))
+        self._play_note = note
+        job.done.connect(self._played)
+        job.failed.connect(self._play_failed)
         self.jobs["play"] = job
         start_job(job, "rehearse-play-test")
+
+    def _played(self, _path) -> None:
+        self._play_note.setText("Played. Did you hear it? If not, choose another output.")
+
+    def _play_failed(self, err) -> None:
+        self._play_note.setText(f"Could not play: {err}")
 
     def _load_voices(self) -> None:
         if not getattr(self.ctx, "voice_enabled", True):
@@ -411,9 +431,12 @@ class SettingsDialog(QDialog):
             return
         job = VoicesJob(speaker)
         job.done.connect(self._voices)
-        job.failed.connect(lambda err: self.voice_note.setText(f"No voices found: {err}"))
+        job.failed.connect(self._voices_failed)
         self.jobs["voices"] = job
         start_job(job, "rehearse-voices")
+
+    def _voices_failed(self, err) -> None:
+        self.voice_note.setText(f"No voices found: {err}")
 
     def _voices(self, voices) -> None:
         english = [v for v in voices if any(str(lang).lower().startswith("en") for lang in v.languages)
@@ -431,9 +454,13 @@ class SettingsDialog(QDialog):
         from rehearse.ui.model_dialog import ModelDialog
 
         dialog = ModelDialog(self, name=name)
-        dialog.installed.connect(lambda _p: (self.refresh_models(), self.models_changed.emit()))
+        dialog.installed.connect(self._model_installed)
         dialog.open()
         self.model_dialog = dialog
+
+    def _model_installed(self, _path) -> None:
+        self.refresh_models()
+        self.models_changed.emit()
 
     def remove_model(self, name: str) -> None:
         from rehearse.speech.models import remove

@@ -357,18 +357,20 @@ class ScenarioEditor(QDialog):
 
         ctx = self.ctx
         job = ListenJob(ctx.source_factory, cache_dir() / "try-it.wav", ctx.engine, ctx.silence_s)
-        job.done.connect(lambda heard: self._heard(box, heard))
-        job.failed.connect(lambda err: self._listen_failed(box, err))
+        self.listen_box = box
+        job.done.connect(self._heard)  # methods, not lambdas: the job emits on its own thread
+        job.failed.connect(self._listen_failed)
         self.listen_job = job
         start_job(job, "rehearse-try-it")
 
-    def _heard(self, box: TryBox, heard) -> None:
+    def _heard(self, heard) -> None:
         self.listen_job = None
-        box.heard(heard.transcript.text)
+        transcript = getattr(heard, "transcript", heard)
+        self.listen_box.heard(getattr(transcript, "text", str(transcript)))
 
-    def _listen_failed(self, box: TryBox, err) -> None:
+    def _listen_failed(self, err) -> None:
         self.listen_job = None
-        box.listen_failed(str(err) or type(err).__name__)
+        self.listen_box.listen_failed(str(err) or type(err).__name__)
 
     def _stop_listening(self) -> None:
         job, self.listen_job = self.listen_job, None
