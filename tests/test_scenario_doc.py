@@ -31,6 +31,8 @@ def test_curly_quotes_in_a_file_are_repaired_instead_of_a_syntax_error(tmp_path)
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
     assert tomllib.loads(clean_toml(text))["who"]["name"] == "Alex"
+    report = validate_text(text, "pasted.toml")  # the validator names the cause, not only "Invalid value"
+    assert "curly quotes" in str(report.errors[0]) and "pasted.toml:8:" in str(report.errors[0])
     path = tmp_path / "pasted.toml"
     path.write_text(text, encoding="utf-8")
     doc = ScenarioDocument.from_file(path)
