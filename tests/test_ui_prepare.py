@@ -416,3 +416,24 @@ def test_the_first_feedback_shows_its_score_and_drill_rows_fit_their_list(open_w
         assert row.width() <= width
         assert entry.sizeHint().height() >= row.heightForWidth(row.width())
         assert row.title.heightForWidth(row.width() - 24) <= row.title.height() + 1
+
+
+def test_settings_remove_a_model_and_show_the_data_folder(open_window, qtbot, rehearse_home):
+    from rehearse.paths import models_dir
+
+    broken = models_dir() / "vosk-model-small-en-us-0.15"
+    broken.mkdir(parents=True)
+    (broken / "README").write_text("half a model", encoding="utf-8")
+    window = open_window()
+    dialog = window.prepare.open_settings()
+    button = dialog.model_rows["vosk-model-small-en-us-0.15"]
+    assert button.text() == "Remove"
+    with qtbot.waitSignal(dialog.models_changed, timeout=5000):
+        click(qtbot, button)
+    assert not broken.exists()
+    assert dialog.model_rows["vosk-model-small-en-us-0.15"].text() == "Install…"
+    assert "Removed vosk-model-small-en-us-0.15" in dialog.status.text()
+    assert str(dialog.folder) == str(rehearse_home)
+    if not dialog.show_folder():  # no file manager here: the dialog says where the folder is
+        assert str(rehearse_home) in dialog.status.text()
+    dialog.reject()
