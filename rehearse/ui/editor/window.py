@@ -352,21 +352,20 @@ class ScenarioEditor(QDialog):
             self.listen_job.cancel()  # the second click: stop, and what was said is recognised
             return
         from rehearse.paths import cache_dir
+        from rehearse.ui.editor.listen import TrySentenceJob
         from rehearse.ui.tasks import start_job
-        from rehearse.ui.workers import ListenJob
 
         ctx = self.ctx
-        job = ListenJob(ctx.source_factory, cache_dir() / "try-it.wav", ctx.engine, ctx.silence_s)
+        job = TrySentenceJob(ctx.source_factory, cache_dir() / "try-it.wav", ctx.engine, ctx.silence_s)
         self.listen_box = box
         job.done.connect(self._heard)  # methods, not lambdas: the job emits on its own thread
         job.failed.connect(self._listen_failed)
         self.listen_job = job
         start_job(job, "rehearse-try-it")
 
-    def _heard(self, heard) -> None:
+    def _heard(self, text: str) -> None:
         self.listen_job = None
-        transcript = getattr(heard, "transcript", heard)
-        self.listen_box.heard(getattr(transcript, "text", str(transcript)))
+        self.listen_box.heard(text)
 
     def _listen_failed(self, err) -> None:
         self.listen_job = None
