@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel
                                QVBoxLayout, QWidget)
 
 from rehearse.ui.settings import app_settings
-from rehearse.ui.settings_dialog import LevelJob, PlayJob
+from rehearse.ui.audio_checks import LevelJob, PlayJob
 from rehearse.ui.tasks import start_job
 
 DONE_KEY = "first_run/done"

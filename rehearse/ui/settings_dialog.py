@@ -8,10 +8,6 @@ Every test that touches a device runs on its own thread and can be stopped; clos
 
 from __future__ import annotations
 
-import math
-import wave
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel,
@@ -19,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, 
 
 from rehearse.errors import UserError
 from rehearse.preferences import Preferences, load_preferences
+from rehearse.ui.audio_checks import LevelJob, PlayJob, VoicesJob, chime_wav
 from rehearse.ui.settings import save_preferences
 from rehearse.ui.tasks import Job, start_job
 
@@ -28,83 +25,6 @@ ENGINE_TEXT = {
     "whisper": "Built-in Whisper tiny.en (phrase by phrase)",
     "vosk": "Vosk English model (word by word; install it below)",
 }
-
-
-# ---- jobs ------------------------------------------------------------------------------------------------------
-class LevelJob(Job):
-    """Reads the microphone and reports its level (dBFS) until cancelled; nothing is recorded."""
-
-    level = Signal(float)
-
-    def __init__(self, source_factory):
-        super().__init__()
-        self.source_factory = source_factory
-
-    def work(self):
-        import numpy as np
-
-        source = self.source_factory()
-        source.start()
-        try:
-            while not self.stop_event.is_set():
-                chunk = source.read(timeout=0.2)
-                if chunk is None:
-                    break
-                if not chunk:
-                    continue
-                samples = np.frombuffer(chunk, dtype="<i2").astype(np.float32)
-                rms = float(np.sqrt(np.mean(samples ** 2))) if samples.size else 0.0
-                self.level.emit(20 * math.log10(max(rms, 1.0) / 32768.0))
-        finally:
-            source.stop()
-        return None
-
-
-class PlayJob(Job):
-    """Synthesises a line in a voice (or takes a WAV) and plays it on an output device."""
-
-    def __init__(self, speaker, text: str | None = None, wav: Path | None = None, voice=None, rate=None,
-                 device=None):
-        super().__init__()
-        self.speaker, self.text, self.wav = speaker, text, wav
-        self.voice, self.rate, self.device = voice, rate, device
-
-    def work(self):
-        from rehearse.speech.sources import parse_device
-
-        path = self.wav or self.speaker.synthesize(self.text, self.voice, self.rate)
-        if not self.stop_event.is_set():
-            self.speaker.play(path, stop_event=self.stop_event, device=parse_device(self.device))
-        return path
-
-
-class VoicesJob(Job):
-    def __init__(self, speaker):
-        super().__init__()
-        self.speaker = speaker
-
-    def work(self):
-        return self.speaker.voices()
-
-
-def test_tone(path: Path) -> Path:
-    """A short two-note chime (16-bit WAV) for testing the output."""
-    import numpy as np
-
-    rate = 22050
-    notes = []
-    for freq in (660.0, 880.0):
-        t = np.arange(int(rate * 0.25)) / rate
-        fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.02)
-        notes.append(0.3 * np.sin(2 * np.pi * freq * t) * fade)
-    data = (np.concatenate(notes) * 32767).astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(data.tobytes())
-    return path
 
 
 def section(title: str) -> tuple[QFrame, QFormLayout]:
@@ -395,7 +315,7 @@ class SettingsDialog(QDialog):
 
         speaker = self._speaker()
         if speaker is not None:
-            self._play(PlayJob(speaker, wav=test_tone(cache_dir() / "test-sound.wav"),
+            self._play(PlayJob(speaker, wav=chime_wav(cache_dir() / "test-sound.wav"),
                                device=self.out_box.currentData()), self.audio_note, "Playing the test sound…")
 
     def preview_voice(self) -> None:
