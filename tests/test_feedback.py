@@ -245,7 +245,7 @@ def test_too_long_answer(scenario):
 def test_score_is_the_weighted_mean_and_tip_from_the_biggest_loss(scenario):
     fb = analyse_part(scenario, "ask", typed("Do you see me as ready for Senior Engineer?"))
     comps = fb.components
-    expected = sum(c.weight * c.score * c.scale for c in comps) / sum(c.weight for c in comps)
+    expected = sum(c.weight * max(0, 100 * c.scale - (100 - c.score)) for c in comps) / sum(c.weight for c in comps)
     assert fb.score == round(expected)
     # framing and delivery count only as far as there is content (here: the ask without a timeline)
     content = [c for c in comps if c.name in ("key_phrases", "ask")]

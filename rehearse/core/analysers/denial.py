@@ -5,7 +5,8 @@ The matcher reports a negation just before a hit (``PhraseMatch.negated``); this
 whether the words were *denied*, looking at the whole clause:
 
 - a clause runs from the last sentence stop (``. ! ? ; :``), comma, "but", "so", "because", "although", "and I / and
-  we …" to the next; fillers between a comma and the words do not end it ("I'm not, um, operating at …");
+  we …" to the next; fillers between a comma and the words do not end it ("I'm not, um, operating at …"), nor does
+  a comma before "or" ("I don't need X, or Y");
 - a denial cue earlier in the clause, at most ``SCOPE`` words before the phrase, denies it: "not", "no", "never",
   "nothing", "nobody", "none", "neither", "nor", "without" and the patterns of ``assets/words/denials.txt``
   ("far from", "instead of", "no need", "rather than" …); so does a negated verb straight after the phrase
@@ -80,6 +81,8 @@ class Denials:
             if self.stops[b] == "comma" and (all(t in FILLERS for t in self.texts[a + 1 : b + 1])
                                              or all(t in FILLERS for t in self.texts[b + 1 : c + 1])):
                 self.soft_commas.add(b)
+            elif self.stops[b] == "comma" and b + 1 < n and self.texts[b + 1] in ("or", "nor"):
+                self.soft_commas.add(b)  # "I don't need X, or Y": the denial carries on over "or"
         self.cues: dict[int, int] = {}  # token index of a cue -> its first token
         for i, text in enumerate(self.texts):
             if text in NEGATION_WORDS and not self._excepted(i):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.words import find, load_list
 
-EARNED_IT_COST = 45.0  # per earned-it phrase ("I deserve", "I've been here five years")
-APOLOGETIC_COST = 30.0  # per apology or permission-asking phrase
+EARNED_IT_COST = 60.0  # per earned-it phrase ("I deserve", "I've been here five years")
+APOLOGETIC_COST = 40.0  # per apology or permission-asking phrase
 HEDGED_ASK_COST = 30.0  # the ask itself wrapped in hedges ("maybe I could perhaps be considered")
 DENIED_LEVEL_COST = 30.0  # "I don't think I'm operating at the senior level"
 HEDGE_REACH = 12  # tokens before an ask (in its sentence) where a hedge weakens it
