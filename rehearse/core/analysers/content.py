@@ -165,7 +165,10 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     position, span = _first_ask(book, scenario)
     readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)])
     explicit = position is not None or readiness_hit is not None
-    timeline = next((m for m in (book.move("ask_date"), book.move("propose_date")) if m.made), None)
+    timeline = book.move("ask_date")
+    if not timeline.made:
+        proposed = book.move("propose_date")  # "how about the end of March?" — a date put to the manager
+        timeline = proposed if proposed.made and _put_to_the_manager(book, proposed.start_word) else None
     flags = []
     if explicit:
         first, last = span if position is not None else (readiness_hit.start_word, readiness_hit.end_word)
@@ -185,6 +188,22 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     detail = f"explicit ask: {'yes' if explicit else 'no'}; timeline asked: {'yes' if timeline else 'no'}"
     return Component("ask", weight, score, detail, tip, priority=int(not explicit)), flags, {"explicit_ask": explicit,
                                                                  "asked_timeline": bool(timeline)}
+
+
+DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split())
+
+
+def _put_to_the_manager(book: PhraseBook, word: int) -> bool:
+    """True when the sentence holding ``word`` is a question or about deciding (not "I'll present next quarter")."""
+    words = book.heard.words
+    start = word
+    while start > 0 and not words[start - 1].rstrip("\"')").endswith((".", "!", "?")):
+        start -= 1
+    end = word
+    while end < len(words) - 1 and not words[end].rstrip("\"')").endswith((".", "!", "?")):
+        end += 1
+    sentence = " ".join(words[start : end + 1])
+    return sentence.rstrip("\"')").endswith("?") or bool({t.text for t in tokenize(sentence)} & DECISION_WORDS)
 
 
 def _is_timeline(phrase: str) -> bool:
