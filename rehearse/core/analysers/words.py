@@ -200,12 +200,38 @@ def find(tokens: list[Token], patterns, taken: set[int] | None = None) -> list[F
 
     ``taken`` (token indexes already claimed by another list) is respected and updated.
     """
+    texts, numbers, starts, results = _index(tokens)
+    key = tuple(patterns) if taken is None else None
+    if key is not None and key in results:
+        return list(results[key])
+    found = _find(texts, numbers, starts, patterns, set() if taken is None else taken)
+    if key is not None:
+        results[key] = tuple(found)
+    return found
+
+
+_RECENT: list = []  # (token list, its index) for the last few token lists: the analysers of one answer share them
+_RECENT_SIZE = 8
+
+
+def _index(tokens: list[Token]):
+    """Token texts, number flags, positions by text and a result cache, for ``tokens`` (by identity; an entry keeps
+    its list alive, and the list of entries is replaced whole, so threads never see a half-built one)."""
+    recent = _RECENT[:]
+    for entry in recent:
+        if entry[0] is tokens:
+            return entry[1]
     texts = [t.text for t in tokens]
     numbers = [t.number for t in tokens]
     starts: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
         starts.setdefault(text, []).append(i)
-    taken = set() if taken is None else taken
+    entry = (tokens, (texts, numbers, starts, {}))
+    _RECENT[:] = [entry] + recent[: _RECENT_SIZE - 1]
+    return entry[1]
+
+
+def _find(texts, numbers, starts, patterns, taken: set[int]) -> list[Found]:
     found: list[Found] = []
     everywhere = range(len(texts))
     for pattern in sorted(patterns, key=lambda p: -p.size):
