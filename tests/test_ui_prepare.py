@@ -151,9 +151,16 @@ def test_a_comment_survives_an_edit_and_save_in_the_form(open_window, qtbot, tmp
 
 def test_an_invalid_field_shows_its_message_beside_it_as_you_type(open_window, qtbot, tmp_path):
     path = tmp_path / "mine.toml"
-    shutil.copyfile(EXAMPLE, path)
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace('persona = "skeptical"', 'persona = "grumpy"'),
+                    encoding="utf-8")
     window = open_window(scenario_path=path)
-    editor = window.prepare.edit_scenario()
+    assert window.scenario_bar.problems.isVisible()  # the file has a problem: the form is the way to fix it
+    assert window.scenario_bar.form_button.isEnabled()
+    click(qtbot, window.scenario_bar.form_button)
+    editor = window.prepare.editor
+    assert editor.field_problem("who.persona") == "Choose supportive, skeptical or busy."
+    type_into(editor, "who.persona", "skeptical")
+    editor.validate_now()
     assert editor.errors == [] and editor.summary.text() == "Ready to rehearse."
     field = editor.fields["pitch.evidence.items[0].key_phrases"]
     editor.show_section("evidence")
@@ -179,7 +186,7 @@ def test_an_invalid_field_shows_its_message_beside_it_as_you_type(open_window, q
     editor.ask_unsaved = lambda: "discard"
     editor.close()
     assert not editor.isVisible()
-    assert path.read_bytes() == EXAMPLE.read_bytes()
+    assert "grumpy" in path.read_text(encoding="utf-8")  # discarded: the file is as it was
 
 
 def test_the_shipped_files_are_never_written(open_window, qtbot, rehearse_home, shipped_bytes):
