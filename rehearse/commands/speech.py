@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rehearse.speech.audio import load_pcm16
+from rehearse.speech.audio import iter_pcm16, wav_info
 
 CHUNK_BYTES = 3200  # 0.1 s of 16 kHz s16le, as the microphone delivers it
 
@@ -11,7 +11,7 @@ def register(sub) -> None:
     """Add this module's subcommands to the rehearse parser."""
     p = sub.add_parser("transcribe", help="transcribe a WAV file offline (Vosk or the built-in Whisper)",
                        description="Transcribe an audio file with the recognizer the app uses, fed in 0.1 s chunks "
-                                   "through its streaming interface. Any common WAV: 8-48 kHz, mono or stereo, "
+                                   "through its streaming interface. Any common WAV: 8-192 kHz, up to two hours, mono or stereo, "
                                    "8/16/24/32-bit integer or float.")
     p.add_argument("audio", metavar="AUDIO", help="the WAV file")
     p.add_argument("--engine", choices=["auto", "vosk", "whisper"], default="auto",
@@ -31,6 +31,15 @@ def transcribe_pcm(recognizer, pcm: bytes):
     return recognizer.finish()
 
 
+def transcribe_file(recognizer, path):
+    """Stream an audio file through ``recognizer`` (decoded and resampled block by block: bounded memory)."""
+    recognizer.reset()
+    for block in iter_pcm16(path):
+        for i in range(0, len(block), CHUNK_BYTES):
+            recognizer.accept(block[i:i + CHUNK_BYTES])
+    return recognizer.finish()
+
+
 def run_transcribe(args) -> int:
     from rehearse.cli import print_json
     from rehearse.errors import UserError
@@ -39,7 +48,7 @@ def run_transcribe(args) -> int:
     if args.model and args.engine == "whisper":
         raise UserError("--model names a Vosk model folder; the built-in Whisper model needs none")
 
-    pcm = load_pcm16(args.audio)  # reads and checks the file before any model is loaded
+    wav_info(args.audio)  # checks the file before any model is loaded
     engine = args.engine
     if args.model and engine == "auto":
         engine = "vosk"
@@ -49,7 +58,7 @@ def run_transcribe(args) -> int:
     recognizer = create_recognizer(engine, model_path=args.model,
                                    final_engine=args.final_engine)
     try:
-        transcript = transcribe_pcm(recognizer, pcm)
+        transcript = transcribe_file(recognizer, args.audio)
     finally:
         recognizer.close()
     if args.json:
