@@ -80,18 +80,18 @@ def read_only(folder: Path):
 
 def fill(folder: Path) -> None:
     """Fill the file system holding ``folder`` to the last byte."""
-    with open(folder / ".filler", "wb") as fh:
+    for name, step in ((".filler", 4096), (".filler2", 1)):
+        try:
+            fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return  # not even an inode left
         try:
             while True:
-                fh.write(b"\0" * 4096)
-                fh.flush()
+                os.write(fd, b"\0" * step)
         except OSError:
             pass
-    with contextlib.suppress(OSError):
-        with open(folder / ".filler2", "wb") as fh:
-            while True:
-                fh.write(b"\0")
-                fh.flush()
+        finally:
+            os.close(fd)
 
 
 def unprivileged_prefix() -> tuple:
