@@ -41,10 +41,19 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_progress)
 
 
-def _store():
-    from rehearse.store import Store
+class _store:
+    """The history, opened for one command; on the way out, names any damaged row that was skipped (stderr)."""
 
-    return Store()
+    def __enter__(self):
+        from rehearse.store import Store
+
+        self.store = Store()
+        return self.store
+
+    def __exit__(self, *exc):
+        self.store.close()
+        for line in dict.fromkeys(self.store.skipped):
+            print(f"rehearse: {line}", file=sys.stderr)
 
 
 def _print_json(data) -> None:

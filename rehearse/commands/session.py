@@ -48,7 +48,7 @@ def cmd_run(args) -> int:
     from rehearse.session.conversation import Session
     from rehearse.session.runner import Runner
     from rehearse.speech.audio import iter_samples
-    from rehearse.speech.recognizer import resolve_engine
+    from rehearse.speech.recognizer import resolve_engine, usable_engine
     from rehearse.store.db import Store
     from rehearse.errors import UserError
 
@@ -66,6 +66,9 @@ def cmd_run(args) -> int:
     if not (0 < args.silence < math.inf):  # also refuses nan
         raise UserError(f"--silence must be a number of seconds more than 0 (got {args.silence:g})")
     resolve_engine(args.engine)  # no Vosk model for --engine vosk: say so before a run is stored
+    args.engine, notice = usable_engine(args.engine)  # a broken Vosk model: fall back to the built-in recognizer
+    if notice:
+        print(f"rehearse: {notice}", file=sys.stderr)
     store = Store()
     session = Session(scenario, args.mode, store=store, persona=args.persona, seed=args.seed,
                       by_part=args.by_part, engine=args.engine, scenario_path=os.path.abspath(args.scenario),

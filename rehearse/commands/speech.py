@@ -52,6 +52,14 @@ def run_transcribe(args) -> int:
     engine = args.engine
     if args.model and engine == "auto":
         engine = "vosk"
+    if engine == "auto" and args.final_engine != "vosk":
+        from rehearse.speech.recognizer import usable_engine
+
+        engine, notice = usable_engine(engine)  # a broken installed Vosk model: the built-in recognizer instead
+        if notice:
+            import sys
+
+            print(f"rehearse: {notice}", file=sys.stderr)
     if args.final_engine == "vosk" and resolve_engine(engine, args.model)[0] != "vosk":
         raise UserError("--final-engine vosk needs the Vosk recognizer, and this one is Whisper "
                         "(use --engine vosk with an installed Vosk model, or --model PATH)")

@@ -47,7 +47,10 @@ class Runner:
             return self._run()
         except BaseException:
             if not self.session.finished:
-                self.session.finish(complete=False)
+                try:
+                    self.session.finish(complete=False)
+                except UserError:
+                    pass  # e.g. the disk is full: the first error, which said so already, is the one to report
             raise
 
     def _run(self) -> dict:

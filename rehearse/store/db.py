@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import shutil
 import sqlite3
 import threading
+import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 
 from rehearse.errors import UserError
+from rehearse.fileio import why
 from rehearse.paths import data_dir
 from rehearse.store import recordings
 from rehearse.store.migrations import SCHEMA_VERSION, migrate
@@ -69,6 +73,40 @@ class DamagedDatabase(UserError):
         )
 
 
+class ReadOnlyHistory(UserError):
+    """The history can be read but not written: its folder is on a read-only file system (or not writable)."""
+
+
+class BadText(bytes):
+    """A stored text value that is not UTF-8 (what the connection's text_factory returns for it)."""
+
+
+def _text(raw: bytes):
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return BadText(raw)
+
+
+class _BadRow(Exception):
+    """One stored row that cannot be read; ``str()`` says which field and why."""
+
+
+# SQLite errors that say something about the disk or the folder, not about the database's contents
+_NOT_DAMAGE = (("disk is full", "the disk is full"), ("readonly", "the history folder is read-only"),
+               ("read-only", "the history folder is read-only"), ("unable to open", "the file cannot be opened"),
+               ("disk i/o error", "the disk reported an input/output error"), ("locked", "it is locked by another "
+               "program"), ("busy", "it is busy (used by another program)"), ("out of memory", "out of memory"))
+
+
+def _not_damage(err: Exception) -> str | None:
+    text = str(err).lower()
+    return next((plain for key, plain in _NOT_DAMAGE if key in text), None)
+
+
+REQUIRED_TABLES = ("runs", "turns", "drill_cards")
+
+
 class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else data_dir() / DB_NAME
@@ -76,17 +114,44 @@ class Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._live: dict[int, int | None] = {}  # run_id -> lock fd, for runs this Store started and not finished
+        self.read_only = False  # True when the folder cannot be written: reading works, storing says why not
+        self.skipped: list[str] = []  # rows that could not be read (named, one sentence each), newest reads last
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening, damage, migrations
+    def _writable(self) -> bool:
+        """Can we write in the history's folder (and its file)? os.access also sees a read-only file system."""
+        if not os.access(self.dir, os.W_OK):
+            return False
+        return not self.path.exists() or os.access(self.path, os.W_OK)
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        if not read_only:
+            return sqlite3.connect(self.path, isolation_level=None, timeout=15, check_same_thread=False)
+        # WAL needs its -shm file; on a read-only file system "immutable" reads the file as it is on disk
+        uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=15, check_same_thread=False)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=15,
+                                   check_same_thread=False)
+        return conn
+
     def _open(self) -> sqlite3.Connection:
         if self.path.exists() and not self.path.is_file():
             raise UserError(f"{self.path}: expected the history database file, found a folder")
         existed = self.path.exists() and self.path.stat().st_size > 0
+        self.read_only = not self._writable()
+        if self.read_only and not existed:
+            raise ReadOnlyHistory(f"{self.dir}: the data folder is read-only, so there is no history yet and none "
+                                  "can be stored; set REHEARSE_HOME to a folder you can write")
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=15, check_same_thread=False)
+            conn = self._connect(self.read_only)
         except sqlite3.Error as err:
             raise UserError(f"{self.path}: cannot open the history database: {err}") from None
+        conn.text_factory = _text  # a value that is not UTF-8 marks its row as damaged instead of failing the read
         try:
             if existed:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -99,14 +164,29 @@ class Store:
                     f"{self.path}: this history was written by a newer version of Rehearse "
                     f"(schema {version}; this version knows up to {SCHEMA_VERSION}). Update Rehearse to open it."
                 )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            migrate(conn)
+            if self.read_only:
+                if version < SCHEMA_VERSION:
+                    conn.close()
+                    raise ReadOnlyHistory(f"{self.path}: this history needs updating to this version of Rehearse, "
+                                          "and its folder is read-only; open it once where it can be written")
+            else:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                migrate(conn)
+            if existed:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                missing = [t for t in REQUIRED_TABLES if t not in tables]
+                if missing:
+                    raise sqlite3.DatabaseError(f"the table{'s' if len(missing) > 1 else ''} "
+                                                f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing")
         except sqlite3.DatabaseError as err:
             conn.close()
-            if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
+            plain = _not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
+            if plain and "locked" in str(err) or plain and "busy" in str(err):
                 raise UserError(f"{self.path}: the history database is busy (locked by another program)") from None
+            if plain:
+                raise UserError(f"{self.path}: cannot open the history database: {plain} ({err})") from None
             raise DamagedDatabase(self.path, self._back_up_damaged(), str(err)) from None
         conn.row_factory = sqlite3.Row
         return conn
@@ -119,10 +199,16 @@ class Store:
                 return earlier
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        shutil.copy2(self.path, backup)
-        wal = self.path.with_name(self.path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, backup.with_name(backup.name + "-wal"))
+        try:
+            shutil.copy2(self.path, backup)
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists():
+                shutil.copy2(wal, backup.with_name(backup.name + "-wal"))
+        except OSError as err:
+            backup.unlink(missing_ok=True)
+            raise UserError(f"{self.path}: the history database is damaged, and no copy could be saved beside it "
+                            f"({why(err)}). Nothing was changed; copy the file somewhere safe before anything else."
+                            ) from None
         return backup
 
     @property
@@ -147,14 +233,28 @@ class Store:
         self.close()
 
     def _write(self, sql: str, params=()) -> sqlite3.Cursor:
+        if self.read_only:
+            raise ReadOnlyHistory(f"{self.dir}: the data folder is read-only: Rehearse can show your history but "
+                                  "not store anything new; set REHEARSE_HOME to a folder you can write")
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                cur = self._conn.execute(sql, params)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    cur = self._conn.execute(sql, params)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        try:
+                            self._conn.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass
+                    raise
+            except sqlite3.OperationalError as err:
+                plain = _not_damage(err)
+                if plain is None:
+                    raise
+                raise UserError(f"{self.path}: not stored: {plain}. What was stored before is safe; free some "
+                                "space or fix the folder, then go on") from None
             return cur
 
     def _query(self, sql: str, params=()) -> list[sqlite3.Row]:
@@ -241,11 +341,35 @@ class Store:
     _RUN_LIST = (
         "SELECT r.*, (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id) AS n_turns,"
         " (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id AND t.role = 'user') AS n_user,"
-        " (SELECT AVG(t.score) FROM turns t WHERE t.run_id = r.id AND t.role = 'user') AS mean_turn_score"
+        " (SELECT AVG(t.score) FROM turns t WHERE t.run_id = r.id AND t.role = 'user'"
+        "  AND typeof(t.score) IN ('integer', 'real')) AS mean_turn_score"
         " FROM runs r"
     )
 
+    @staticmethod
+    def _check_row(row: sqlite3.Row, numbers: tuple[str, ...], json_fields: tuple[str, ...] = ()) -> None:
+        """Raise _BadRow when a value of ``row`` cannot be read: text that is not UTF-8, a score or number that
+        is not a number, JSON that is not JSON."""
+        for key in row.keys():
+            if isinstance(row[key], BadText):
+                raise _BadRow(f"its {key} is not readable text")
+        for key in numbers:
+            if key in row.keys() and row[key] is not None and (
+                    isinstance(row[key], (str, bytes)) or not math.isfinite(row[key])):
+                raise _BadRow(f"its {key} is not a number ({str(row[key])[:20]!r})")
+        for key in json_fields:
+            if row[key]:
+                try:
+                    json.loads(row[key])
+                except ValueError:
+                    raise _BadRow(f"its {key} is not valid stored data") from None
+
+    def _skip(self, what: str, err: _BadRow) -> None:
+        self.skipped.append(f"{self.path}: {what} is damaged ({err}) and was skipped; the rest of the history is "
+                            "fine")
+
     def _run_row(self, row: sqlite3.Row) -> dict:
+        self._check_row(row, ("id", "score", "seed", "mean_turn_score", "complete"), ("summary",))
         finished = row["finished_at"] is not None
         complete = bool(row["complete"])
         score = row["score"] if row["score"] is not None else row["mean_turn_score"]
@@ -270,14 +394,21 @@ class Store:
         }
 
     def runs(self) -> list[dict]:
-        """Every run, newest first."""
-        return [self._run_row(r) for r in self._query(self._RUN_LIST + " ORDER BY r.id DESC")]
+        """Every run, newest first. A run that cannot be read is left out and named in ``skipped``."""
+        out = []
+        for r in self._query(self._RUN_LIST + " ORDER BY r.id DESC"):
+            try:
+                out.append(self._run_row(r))
+            except _BadRow as err:
+                self._skip(f"run {r['id']}", err)
+        return out
 
     def last_run_id(self) -> int | None:
         rows = self._query("SELECT MAX(id) FROM runs")
         return rows[0][0]
 
     def _turn_row(self, row: sqlite3.Row) -> dict:
+        self._check_row(row, ("idx", "score", "latency"), ("transcript", "feedback"))
         audio = row["audio_path"]
         if audio is not None:
             path = Path(audio)
@@ -303,10 +434,21 @@ class Store:
         rows = self._query(self._RUN_LIST + " WHERE r.id = ?", (int(run_id),)) if fits else []
         if not rows:
             raise UserError(f"no run {run_id} in the history (see `rehearse history`)")
-        result = self._run_row(rows[0])
+        try:
+            result = self._run_row(rows[0])
+        except _BadRow as err:
+            raise UserError(f"{self.path}: run {run_id} is damaged ({err}) and cannot be shown; the other runs are "
+                            "fine (see `rehearse history`)") from None
         result["summary"] = _loads(rows[0]["summary"]) or {}
         turns = self._query("SELECT * FROM turns WHERE run_id = ? ORDER BY idx", (int(run_id),))
-        result["turns"] = [self._turn_row(t) for t in turns]
+        result["turns"] = []
+        result["skipped"] = []
+        for t in turns:
+            try:
+                result["turns"].append(self._turn_row(t))
+            except _BadRow as err:
+                self._skip(f"turn {t['idx']} of run {run_id}", err)
+                result["skipped"].append({"turn": t["idx"], "problem": str(err)})
         used = {t["audio"] for t in result["turns"] if t["audio"]}
         found = recordings.run_recordings(self.dir, int(run_id))
         for rec in found:
@@ -330,7 +472,11 @@ class Store:
         sql += " ORDER BY t.run_id, t.idx"
         out = []
         for row in self._query(sql, params):
-            turn = self._turn_row(row)
+            try:
+                turn = self._turn_row(row)
+            except _BadRow as err:
+                self._skip(f"turn {row['idx']} of run {row['run_id']}", err)
+                continue
             turn.update(
                 run_id=row["run_id"], started_at=row["created_at"] or row["run_started"],
                 scenario=row["scenario_title"], scenario_path=row["scenario_path"], mode=row["mode"],
@@ -346,15 +492,16 @@ class Store:
             "SELECT objection_id, card, score, attempts, updated_at FROM drill_cards WHERE scenario_key = ?",
             (scenario_key,),
         )
-        return {
-            r["objection_id"]: {
-                "card": _loads(r["card"]) or {},
-                "score": r["score"],
-                "attempts": r["attempts"],
-                "updated_at": r["updated_at"],
-            }
-            for r in rows
-        }
+        out = {}
+        for r in rows:
+            try:
+                self._check_row(r, ("score", "attempts"), ("card",))
+            except _BadRow as err:
+                self._skip(f"the drill card of {r['objection_id']!r}", err)
+                continue
+            out[r["objection_id"]] = {"card": _loads(r["card"]) or {}, "score": r["score"],
+                                      "attempts": r["attempts"], "updated_at": r["updated_at"]}
+        return out
 
     def save_drill_card(self, scenario_key: str, objection_id: str, card: dict, score: float) -> None:
         self._write(
