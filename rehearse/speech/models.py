@@ -205,6 +205,7 @@ def _part_path(name: str) -> Path:
 def list_models() -> list[ModelInfo]:
     """Known models (installed or not) and every other model folder, with status and any problem."""
     infos = []
+    clean_stale_temp()  # what an install killed mid-way left behind
     dirs = {p.name: p for p in _installed_dirs()}
     for name in list(KNOWN_MODELS) + [n for n in dirs if n not in KNOWN_MODELS]:
         known = KNOWN_MODELS.get(name)
