@@ -140,13 +140,13 @@ def write_atomic(path, data: bytes | Callable[[], bytes], force: bool = False) -
             finally:
                 os.close(fd)
         except OSError as err:
-            raise UserError(f"{path}: not written: {why(err)}") from None
+            raise UserError(f"{path}: cannot write: {why(err)}") from None
         return len(data)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as err:
-        raise UserError(f"{path}: not written: {why(err)}") from None
+        raise UserError(f"{path}: cannot write: {why(err)}") from None
     try:
         try:
             _write_all(fd, data)
@@ -158,7 +158,7 @@ def write_atomic(path, data: bytes | Callable[[], bytes], force: bool = False) -
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"{path}: not written: {why(err)}; nothing was left behind") from None
+        raise UserError(f"{path}: cannot write: {why(err)}; nothing was written") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -46,7 +46,7 @@ def test_export_on_a_full_disk_leaves_nothing_and_says_so(home_with_a_run, tmp_p
         fill(disk)
         before = sorted(os.listdir(disk))
         result = cli("export", "last", "-o", disk / f"report.{fmt}", home=home_with_a_run)
-        assert_clean_error(result, "not written", "disk is full")
+        assert_clean_error(result, "cannot write", "disk is full")
         assert "Wrote" not in result.stdout
         assert sorted(os.listdir(disk)) == before  # no partial report, no temporary file
 
