@@ -144,3 +144,45 @@ def test_model_install_from_random_archives_never_crashes(tmp_path, raw):
     path = tmp_path / "m.zip"
     path.write_bytes(raw)
     check(*run("models", "install", "--from", path, "--json"))
+
+
+def _healthy_history(folder):
+    from rehearse.store import Store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with Store(folder / "history.sqlite3") as store:
+        for n in range(3):
+            run_id = store.create_run(scenario_path=str(EXAMPLE), scenario_title="Example", target_role="Senior",
+                                      mode="pitch", persona="busy", seed=n, engine="whisper")
+            store.add_turn(run_id, index=0, role="manager", text="What's on your mind? " * 20)
+            store.add_turn(run_id, index=1, role="user", text="I am asking for a promotion. " * 20, expects="intent",
+                           feedback={"score": 50 + n, "tip": "x"}, transcript={"text": "hi", "words": []})
+            store.finish_run(run_id, complete=True, outcome="not_yet", summary={"score": 50 + n})
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return (folder / "history.sqlite3").read_bytes()
+
+
+HEALTHY: dict[str, bytes] = {}
+
+
+@settings(max_examples=int(40 * SCALE), **SETTINGS)
+@given(data=st.data())
+def test_history_commands_on_damaged_databases_never_crash(rehearse_home, tmp_path, data):
+    if "db" not in HEALTHY:
+        HEALTHY["db"] = _healthy_history(tmp_path / "healthy")
+    raw = bytearray(HEALTHY["db"])
+    kind = data.draw(st.sampled_from(["flip", "truncate", "random"]))
+    if kind == "flip":
+        for _ in range(data.draw(st.integers(1, 40))):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    elif kind == "truncate":
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    else:
+        raw = bytearray(data.draw(st.binary(max_size=8192)))
+    rehearse_home.mkdir(parents=True, exist_ok=True)
+    for leftover in rehearse_home.glob("history.sqlite3*"):
+        leftover.unlink()
+    (rehearse_home / "history.sqlite3").write_bytes(bytes(raw))
+    for argv in (["history", "--json"], ["show", "last", "--json"], ["email", "last"], ["progress", "--json"],
+                 ["export", "last", "-o", tmp_path / "r.md", "--force"]):
+        check(*run(*argv))

@@ -105,6 +105,30 @@ def _not_damage(err: Exception) -> str | None:
 
 
 REQUIRED_TABLES = ("runs", "turns", "drill_cards")
+_expected_columns: dict[str, list[str]] = {}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _check_schema(conn: sqlite3.Connection) -> None:
+    """Raise sqlite3.DatabaseError naming a missing table or column (a schema damaged or edited by hand)."""
+    if not _expected_columns:
+        fresh = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(fresh)
+        _expected_columns.update({t: _columns(fresh, t) for t in REQUIRED_TABLES})
+        fresh.close()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [t for t in REQUIRED_TABLES if t not in tables]
+    if missing:
+        raise sqlite3.DatabaseError(f"the table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                    f"{'are' if len(missing) > 1 else 'is'} missing")
+    for table, expected in _expected_columns.items():
+        have = set(_columns(conn, table))
+        lost = [c for c in expected if c not in have]
+        if lost:
+            raise sqlite3.DatabaseError(f"the table {table} has lost its column(s) {', '.join(lost)}")
 
 
 class Store:
@@ -140,8 +164,11 @@ class Store:
         return conn
 
     def _open(self) -> sqlite3.Connection:
-        if self.path.exists() and not self.path.is_file():
+        if self.path.is_dir():
             raise UserError(f"{self.path}: expected the history database file, found a folder")
+        if self.path.exists() and not self.path.is_file():
+            raise UserError(f"{self.path}: expected the history database file, found a special file (a FIFO or "
+                            "a device); move it away")
         existed = self.path.exists() and self.path.stat().st_size > 0
         self.read_only = not self._writable()
         if self.read_only and not existed:
@@ -175,12 +202,9 @@ class Store:
                 conn.execute("PRAGMA foreign_keys=ON")
                 migrate(conn)
             if existed:
-                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-                missing = [t for t in REQUIRED_TABLES if t not in tables]
-                if missing:
-                    raise sqlite3.DatabaseError(f"the table{'s' if len(missing) > 1 else ''} "
-                                                f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing")
-        except sqlite3.DatabaseError as err:
+                _check_schema(conn)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
+            # (SQLite's own message about a damaged schema can hold bytes that are not UTF-8)
             conn.close()
             plain = _not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
             if plain and "locked" in str(err) or plain and "busy" in str(err):
@@ -259,7 +283,14 @@ class Store:
 
     def _query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
+                # damage that PRAGMA quick_check did not see (it reads every page only in integrity_check)
+                plain = _not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
+                if plain:
+                    raise UserError(f"{self.path}: cannot read the history: {plain} ({err})") from None
+                raise DamagedDatabase(self.path, self._back_up_damaged(), str(err)) from None
 
     # ----------------------------------------------------------------- runs and turns
     def create_run(
