@@ -190,7 +190,7 @@ def test_other_one_line_fields_refuse_line_breaks(field):
 
 
 def test_the_email_subject_is_one_line_even_for_an_old_stored_run():
-    from rehearse.store.email import draft_email, email_text
+    from rehearse.report.email import draft_email, email_text
 
     draft = draft_email({"run_id": 1, "target_role": "Senior\nBcc: x@example.com", "turns": [], "outcome": None})
     headers = email_text(draft).split("\n\n", 1)[0]
