@@ -54,3 +54,46 @@ def test_starting_a_run_with_a_read_only_data_folder_shows_why_in_the_banner(qtb
         assert not list(rehearse_home.glob("*.damaged-*"))
         win.ctx.shutdown()
         win.close()
+
+
+def test_a_full_disk_during_an_answer_is_shown_in_the_banner(qtbot, tmp_path, monkeypatch):
+    import wave
+
+    from hardening_helpers import ROOT, tiny_tmpfs
+
+    answer = ROOT / "tests" / "data" / "audio" / "answer.wav"
+    long_answer = tmp_path / "long.wav"
+    with wave.open(str(answer)) as src:
+        params, frames = src.getparams(), src.readframes(src.getnframes())
+    with wave.open(str(long_answer), "wb") as dst:
+        dst.setparams(params)
+        for _ in range(max(1, 3_000_000 // max(1, len(frames)))):
+            dst.writeframes(frames)
+    with tiny_tmpfs(tmp_path / "home", "1m") as home:
+        monkeypatch.setenv("REHEARSE_HOME", str(home))
+        Store().close()
+        make_app()
+
+        def source():
+            from rehearse.speech.sources import WavFileSource
+
+            return WavFileSource(long_answer)
+
+        ctx = AppContext(source_factory=source, voice=False)
+        ctx.seed = 3
+        win = MainWindow(ctx, load_engine=False)
+        qtbot.addWidget(win)
+        win.show()
+        view = win.rehearse_view
+        qtbot.waitUntil(lambda: view.start_button.isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(view.prompt_shown, timeout=60_000):
+            qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(view.talk.talk, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: "disk is full" in view.message.text(), timeout=90_000)
+        text = view.message.text()
+        assert view.message.isVisible() and "Something went wrong" not in text and "Traceback" not in text
+        with Store() as store:  # the manager's first line was stored before the disk filled
+            run = store.run(store.last_run_id())
+            assert run["turns"] and run["turns"][0]["role"] == "manager"
+        win.ctx.shutdown()
+        win.close()
