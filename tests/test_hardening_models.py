@@ -195,3 +195,15 @@ def test_a_wrong_range_reply_names_no_file_that_is_not_there(server, tmp_path, h
     assert "wrong" in message or "instead of" in message
     assert str(part) not in message or part.exists()
     assert not part.exists()  # it could not be resumed: discarded, the next try starts over
+
+
+def test_a_full_disk_while_downloading_is_a_clear_error(server, tmp_path):
+    name = "vosk-model-en-us-0.22"
+    data = model_zip(tmp_path / "m.zip", folder=name, files={**LAYOUT, "am/big.bin": os.urandom(2_000_000)}
+                     ).read_bytes()
+    server.files[f"/{name}.zip"] = data
+    catalogue(server, name=name, lang="en-us", size=len(data), md5=hashlib.md5(data).hexdigest())
+    with tiny_tmpfs(tmp_path / "home", "1m") as home:
+        result = cli("models", "install", name, "--url", server.base, home=home)
+        assert_clean_error(result, "disk is full")
+        assert "Traceback" not in result.stderr and "Installed" not in result.stdout
