@@ -213,3 +213,10 @@ def test_a_float_wav_with_nan_reads_as_silence_without_warnings(tmp_path):
     assert np.frombuffer(pcm, "<i2")[300] == 32767
     result = cli("transcribe", path, "--engine", "whisper", "--json", home=tmp_path / "home")
     assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr
+
+
+def test_record_to_a_fifo_is_refused_instead_of_hanging(tmp_path, fifo):
+    out = tmp_path / "out.wav"
+    os.mkfifo(out)
+    result = cli("record", "-o", out, "--seconds", "1", home=tmp_path / "home", timeout=30)
+    assert_clean_error(result, str(out), "FIFO")
