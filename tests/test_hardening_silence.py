@@ -3,7 +3,6 @@ quiet speech is still heard, and an hour-long file is transcribed in bounded mem
 """
 
 import json
-import resource
 import subprocess
 import sys
 

@@ -3,13 +3,12 @@ full disk during a run (issue 13, defects 2, 4 and 5)."""
 
 import json
 import os
-import shutil
 import sqlite3
 import wave
 
 import pytest
 
-from hardening_helpers import assert_clean_error, cli, fill, read_only, tiny_tmpfs
+from hardening_helpers import assert_clean_error, cli, read_only, tiny_tmpfs
 from rehearse.paths import SCENARIOS
 from rehearse.store import Store
 
