@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rehearse.core import scenario as sc
 from rehearse.core.normalize import tokenize
+from rehearse.core.text_checks import MAX_DEPTH, has_line_break, too_deep
 from rehearse.core.toml_lines import key_lines, line_for
 from rehearse.errors import UserError
 from rehearse.fileio import read_regular
@@ -24,9 +25,7 @@ BLANK = re.compile(r"<[^<>\n]{1,80}>")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # Fields that may hold several lines; every other text is one line (names and roles go into email headers).
 MULTI_LINE = ("say", "tip")
-LINE_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 MAX_SCENARIO_BYTES = 1024 * 1024  # a scenario is a few kilobytes of text
-MAX_DEPTH = 20  # tables and lists nested deeper than this are not a scenario (and would exhaust the stack)
 
 
 @dataclass
@@ -100,7 +99,7 @@ def validate_file(path: str | Path) -> Report:
 def validate_text(text: str, name: str = "<scenario>") -> Report:
     if not text.strip():
         return Report(name, None, [Problem(name, "the file is empty; start from `rehearse scenario new FILE`")])
-    deep = _too_deep(text)
+    deep = too_deep(text, MAX_DEPTH)
     if deep:
         return Report(name, None, [Problem(name, f"tables or lists nested more than {MAX_DEPTH} deep; "
                                                  "a scenario needs at most 4 levels", line=deep)])
@@ -124,52 +123,6 @@ def validate_text(text: str, name: str = "<scenario>") -> Report:
     if not checker.errors:
         scenario.path = name
     return Report(name, None if checker.errors else scenario, checker.errors, checker.warnings)
-
-
-def _breaks(value: str) -> bool:
-    return bool(LINE_BREAKS.search(value.strip()))
-
-
-def _too_deep(text: str) -> int | None:
-    """The line where inline arrays/tables open more than MAX_DEPTH deep (outside strings and comments), or None.
-
-    tomllib reads nested values recursively: a few thousand ``[`` exhaust Python's stack (RecursionError). This
-    scan is a cheap upper bound of the nesting; real scenarios are far below it.
-    """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return None
-    depth, line, i, n = 0, 1, 0, len(text)
-    quote = None
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
-            line += 1
-            if quote in ('"', "'"):
-                quote = None  # a one-line string cannot go on; tomllib reports it
-        elif quote:
-            if ch == "\\" and quote in ('"', '"""'):
-                i += 2
-                continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = None
-                continue
-        elif ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        elif ch in "\"'":
-            quote = ch * 3 if text.startswith(ch * 3, i) else ch
-            i += len(quote)
-            continue
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-        i += 1
-    return None
 
 
 def _dotted(path: tuple) -> str:
@@ -229,7 +182,7 @@ class _Checker:
             return ""
         if required and not value.strip():
             self.error(here, "is empty")
-        if key not in MULTI_LINE and _breaks(value):
+        if key not in MULTI_LINE and has_line_break(value):
             self.error(here, "must be one line (it contains a line break)")
             return ""
         self.blanks(here, value)
@@ -253,7 +206,7 @@ class _Checker:
                 self.error(here + (i,), f"should be text in quotes, not {_kind(item)}")
             elif not item.strip():
                 self.error(here + (i,), "is empty")
-            elif _breaks(item):
+            elif has_line_break(item):
                 self.error(here + (i,), "must be one line (it contains a line break)")
             elif key == "key_phrases" and not tokenize(item):  # punctuation or a non-Latin script: never heard
                 self.error(here + (i,), f"{item!r} has no words to listen for (English letters or numbers)")

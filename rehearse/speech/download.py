@@ -12,10 +12,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import http.client
+import os
 import re
 import shutil
 import socket
 import stat
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -275,3 +277,32 @@ def remove_tree(path: Path) -> None:
         path.unlink()
     elif path.exists():
         shutil.rmtree(path)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours
+    return True
+
+
+def clean_stale_temp(root: Path, older_than_s: float = 3600) -> list[Path]:
+    """Remove what killed installs left in the models folder (``.install-PID-*`` of a process that is gone, or
+    older than ``older_than_s``). Returns what was removed."""
+    removed = []
+    for tmp in root.glob(".install-*"):
+        found = re.match(r"^\.install-(\d+)-", tmp.name)
+        try:
+            if found:
+                stale = int(found.group(1)) != os.getpid() and not _pid_alive(int(found.group(1)))
+            else:
+                stale = time.time() - tmp.stat().st_mtime > older_than_s
+            if stale:
+                remove_tree(tmp)
+                removed.append(tmp)
+        except OSError:
+            pass
+    return removed

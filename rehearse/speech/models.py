@@ -30,6 +30,7 @@ from rehearse.speech.download import (
     NoNetwork,
     Progress,
     check_file,
+    clean_stale_temp,
     download,
     fetch_json,
     remove_tree,
@@ -205,7 +206,7 @@ def _part_path(name: str) -> Path:
 def list_models() -> list[ModelInfo]:
     """Known models (installed or not) and every other model folder, with status and any problem."""
     infos = []
-    clean_stale_temp()  # what an install killed mid-way left behind
+    clean_stale_temp(models_dir())  # what an install killed mid-way left behind
     dirs = {p.name: p for p in _installed_dirs()}
     for name in list(KNOWN_MODELS) + [n for n in dirs if n not in KNOWN_MODELS]:
         known = KNOWN_MODELS.get(name)
@@ -268,39 +269,6 @@ def _resolve(name: str, base: str) -> dict:
                         "download could not be verified; download it yourself and use `rehearse models install "
                         "--from ZIP`")
     return spec
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, not ours
-    return True
-
-
-def clean_stale_temp(root: Path | None = None, older_than_s: float = 3600) -> list[Path]:
-    """Remove what killed installs left in the models folder (``.install-PID-*`` of a process that is gone, or
-    older than ``older_than_s``). Returns what was removed."""
-    root = root or models_dir()
-    removed = []
-    for tmp in root.glob(".install-*"):
-        found = re.match(r"^\.install-(\d+)-", tmp.name)
-        try:
-            if found:
-                stale = int(found.group(1)) != os.getpid() and not _pid_alive(int(found.group(1)))
-            else:
-                stale = time.time() - tmp.stat().st_mtime > older_than_s
-            if stale:
-                remove_tree(tmp)
-                removed.append(tmp)
-        except OSError:
-            pass
-    return removed
-
-
-_clean_stale_temp = clean_stale_temp
 
 
 def install(name: str | None = None, progress: Progress | None = None, cancel=None, base_url: str | None = None,

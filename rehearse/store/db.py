@@ -12,11 +12,8 @@ ran out), ``"running"`` (not finished, and the process that started it is still 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import os
-import shutil
 import sqlite3
 import threading
 import urllib.parse
@@ -24,9 +21,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rehearse.errors import UserError
-from rehearse.fileio import why
 from rehearse.paths import data_dir
 from rehearse.store import recordings
+from rehearse.store.damage import (  # noqa: F401 - DamagedDatabase, ReadOnlyHistory: part of this module's API
+    BadRow,
+    DamagedDatabase,
+    ReadOnlyHistory,
+    back_up,
+    check_row,
+    check_schema,
+    decode_text,
+    not_damage,
+)
 from rehearse.store.migrations import SCHEMA_VERSION, migrate
 
 DB_NAME = "history.sqlite3"
@@ -58,77 +64,6 @@ def _loads(text: str | None):
         return json.loads(text)
     except ValueError:
         return None
-
-
-class DamagedDatabase(UserError):
-    """The history file is not a usable SQLite database. ``path`` and ``backup`` name the two files."""
-
-    def __init__(self, path: Path, backup: Path, reason: str):
-        self.path, self.backup, self.reason = path, backup, reason
-        super().__init__(
-            f"{path}: the history database is damaged ({reason}).\n"
-            f"A copy was saved as {backup}. Nothing was deleted.\n"
-            f"To start a fresh history, move {path} away; to try to rescue it: "
-            f"sqlite3 {backup} .recover | sqlite3 recovered.sqlite3"
-        )
-
-
-class ReadOnlyHistory(UserError):
-    """The history can be read but not written: its folder is on a read-only file system (or not writable)."""
-
-
-class BadText(bytes):
-    """A stored text value that is not UTF-8 (what the connection's text_factory returns for it)."""
-
-
-def _text(raw: bytes):
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return BadText(raw)
-
-
-class _BadRow(Exception):
-    """One stored row that cannot be read; ``str()`` says which field and why."""
-
-
-# SQLite errors that say something about the disk or the folder, not about the database's contents
-_NOT_DAMAGE = (("disk is full", "the disk is full"), ("readonly", "the history folder is read-only"),
-               ("read-only", "the history folder is read-only"), ("unable to open", "the file cannot be opened"),
-               ("disk i/o error", "the disk reported an input/output error"), ("locked", "it is locked by another "
-               "program"), ("busy", "it is busy (used by another program)"), ("out of memory", "out of memory"))
-
-
-def _not_damage(err: Exception) -> str | None:
-    text = str(err).lower()
-    return next((plain for key, plain in _NOT_DAMAGE if key in text), None)
-
-
-REQUIRED_TABLES = ("runs", "turns", "drill_cards")
-_expected_columns: dict[str, list[str]] = {}
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
-
-
-def _check_schema(conn: sqlite3.Connection) -> None:
-    """Raise sqlite3.DatabaseError naming a missing table or column (a schema damaged or edited by hand)."""
-    if not _expected_columns:
-        fresh = sqlite3.connect(":memory:", isolation_level=None)
-        migrate(fresh)
-        _expected_columns.update({t: _columns(fresh, t) for t in REQUIRED_TABLES})
-        fresh.close()
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = [t for t in REQUIRED_TABLES if t not in tables]
-    if missing:
-        raise sqlite3.DatabaseError(f"the table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                                    f"{'are' if len(missing) > 1 else 'is'} missing")
-    for table, expected in _expected_columns.items():
-        have = set(_columns(conn, table))
-        lost = [c for c in expected if c not in have]
-        if lost:
-            raise sqlite3.DatabaseError(f"the table {table} has lost its column(s) {', '.join(lost)}")
 
 
 class Store:
@@ -178,7 +113,7 @@ class Store:
             conn = self._connect(self.read_only)
         except sqlite3.Error as err:
             raise UserError(f"{self.path}: cannot open the history database: {err}") from None
-        conn.text_factory = _text  # a value that is not UTF-8 marks its row as damaged instead of failing the read
+        conn.text_factory = decode_text  # a value that is not UTF-8 marks its row as damaged instead of failing the read
         try:
             if existed:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -202,38 +137,18 @@ class Store:
                 conn.execute("PRAGMA foreign_keys=ON")
                 migrate(conn)
             if existed:
-                _check_schema(conn)
+                check_schema(conn)
         except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
             # (SQLite's own message about a damaged schema can hold bytes that are not UTF-8)
             conn.close()
-            plain = _not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
+            plain = not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
             if plain and "locked" in str(err) or plain and "busy" in str(err):
                 raise UserError(f"{self.path}: the history database is busy (locked by another program)") from None
             if plain:
                 raise UserError(f"{self.path}: cannot open the history database: {plain} ({err})") from None
-            raise DamagedDatabase(self.path, self._back_up_damaged(), str(err)) from None
+            raise DamagedDatabase(self.path, back_up(self.path), str(err)) from None
         conn.row_factory = sqlite3.Row
         return conn
-
-    def _back_up_damaged(self) -> Path:
-        """Copy the damaged file (and its WAL) aside; reuse an identical earlier copy rather than pile them up."""
-        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        for earlier in sorted(self.dir.glob(self.path.name + ".damaged-*")):
-            if not earlier.name.endswith("-wal") and hashlib.sha256(earlier.read_bytes()).hexdigest() == digest:
-                return earlier
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        try:
-            shutil.copy2(self.path, backup)
-            wal = self.path.with_name(self.path.name + "-wal")
-            if wal.exists():
-                shutil.copy2(wal, backup.with_name(backup.name + "-wal"))
-        except OSError as err:
-            backup.unlink(missing_ok=True)
-            raise UserError(f"{self.path}: the history database is damaged, and no copy could be saved beside it "
-                            f"({why(err)}). Nothing was changed; copy the file somewhere safe before anything else."
-                            ) from None
-        return backup
 
     @property
     def schema_version(self) -> int:
@@ -274,7 +189,7 @@ class Store:
                             pass
                     raise
             except sqlite3.OperationalError as err:
-                plain = _not_damage(err)
+                plain = not_damage(err)
                 if plain is None:
                     raise
                 raise UserError(f"{self.path}: not stored: {plain}. What was stored before is safe; free some "
@@ -287,10 +202,10 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
             except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
                 # damage that PRAGMA quick_check did not see (it reads every page only in integrity_check)
-                plain = _not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
+                plain = not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
                 if plain:
                     raise UserError(f"{self.path}: cannot read the history: {plain} ({err})") from None
-                raise DamagedDatabase(self.path, self._back_up_damaged(), str(err)) from None
+                raise DamagedDatabase(self.path, back_up(self.path), str(err)) from None
 
     # ----------------------------------------------------------------- runs and turns
     def create_run(
@@ -377,30 +292,12 @@ class Store:
         " FROM runs r"
     )
 
-    @staticmethod
-    def _check_row(row: sqlite3.Row, numbers: tuple[str, ...], json_fields: tuple[str, ...] = ()) -> None:
-        """Raise _BadRow when a value of ``row`` cannot be read: text that is not UTF-8, a score or number that
-        is not a number, JSON that is not JSON."""
-        for key in row.keys():
-            if isinstance(row[key], BadText):
-                raise _BadRow(f"its {key} is not readable text")
-        for key in numbers:
-            if key in row.keys() and row[key] is not None and (
-                    isinstance(row[key], (str, bytes)) or not math.isfinite(row[key])):
-                raise _BadRow(f"its {key} is not a number ({str(row[key])[:20]!r})")
-        for key in json_fields:
-            if row[key]:
-                try:
-                    json.loads(row[key])
-                except ValueError:
-                    raise _BadRow(f"its {key} is not valid stored data") from None
-
-    def _skip(self, what: str, err: _BadRow) -> None:
+    def _skip(self, what: str, err: BadRow) -> None:
         self.skipped.append(f"{self.path}: {what} is damaged ({err}) and was skipped; the rest of the history is "
                             "fine")
 
     def _run_row(self, row: sqlite3.Row) -> dict:
-        self._check_row(row, ("id", "score", "seed", "mean_turn_score", "complete"), ("summary",))
+        check_row(row, ("id", "score", "seed", "mean_turn_score", "complete"), ("summary",))
         finished = row["finished_at"] is not None
         complete = bool(row["complete"])
         score = row["score"] if row["score"] is not None else row["mean_turn_score"]
@@ -430,7 +327,7 @@ class Store:
         for r in self._query(self._RUN_LIST + " ORDER BY r.id DESC"):
             try:
                 out.append(self._run_row(r))
-            except _BadRow as err:
+            except BadRow as err:
                 self._skip(f"run {r['id']}", err)
         return out
 
@@ -439,7 +336,7 @@ class Store:
         return rows[0][0]
 
     def _turn_row(self, row: sqlite3.Row) -> dict:
-        self._check_row(row, ("idx", "score", "latency"), ("transcript", "feedback"))
+        check_row(row, ("idx", "score", "latency"), ("transcript", "feedback"))
         audio = row["audio_path"]
         if audio is not None:
             path = Path(audio)
@@ -467,7 +364,7 @@ class Store:
             raise UserError(f"no run {run_id} in the history (see `rehearse history`)")
         try:
             result = self._run_row(rows[0])
-        except _BadRow as err:
+        except BadRow as err:
             raise UserError(f"{self.path}: run {run_id} is damaged ({err}) and cannot be shown; the other runs are "
                             "fine (see `rehearse history`)") from None
         result["summary"] = _loads(rows[0]["summary"]) or {}
@@ -477,7 +374,7 @@ class Store:
         for t in turns:
             try:
                 result["turns"].append(self._turn_row(t))
-            except _BadRow as err:
+            except BadRow as err:
                 self._skip(f"turn {t['idx']} of run {run_id}", err)
                 result["skipped"].append({"turn": t["idx"], "problem": str(err)})
         used = {t["audio"] for t in result["turns"] if t["audio"]}
@@ -505,7 +402,7 @@ class Store:
         for row in self._query(sql, params):
             try:
                 turn = self._turn_row(row)
-            except _BadRow as err:
+            except BadRow as err:
                 self._skip(f"turn {row['idx']} of run {row['run_id']}", err)
                 continue
             turn.update(
@@ -526,8 +423,8 @@ class Store:
         out = {}
         for r in rows:
             try:
-                self._check_row(r, ("score", "attempts"), ("card",))
-            except _BadRow as err:
+                check_row(r, ("score", "attempts"), ("card",))
+            except BadRow as err:
                 self._skip(f"the drill card of {r['objection_id']!r}", err)
                 continue
             out[r["objection_id"]] = {"card": _loads(r["card"]) or {}, "score": r["score"],
