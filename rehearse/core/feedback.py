@@ -1,7 +1,7 @@
 """Feedback on one answer: weighted components, key-phrase coverage, flags that point at words, one tip.
 
-``analyse_part(scenario, part, transcript)`` (part: intent | evidence | gaps | ask | pitch) and
-``analyse_objection(scenario, objection_id, transcript)`` return a :class:`Feedback`. The components and weights
+``analyse(scenario, answer_for, transcript)`` returns a :class:`Feedback` (``analyse_part`` and ``analyse_objection``
+are the two halves of it). The components and weights
 are documented in ``docs/feedback.md``; the score is their weighted mean, and the tip is the one of the component
 that loses the most weighted points.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rehearse.core.analysers import content
 from rehearse.core.analysers.delivery import analyse_delivery
 from rehearse.core.analysers.heard import Component, Flag, Heard
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.scenario import PITCH_PARTS, Scenario
 from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
@@ -33,7 +34,7 @@ SIGNALS = ("asked_timeline", "named_gaps", "evidence_with_numbers", "explicit_as
 
 @dataclass
 class Feedback:
-    part: str  # intent | evidence | gaps | ask | pitch | objection:ID
+    answer_for: AnswerFor  # a pitch part, the whole pitch or an objection
     score: int
     components: list[Component]
     key_phrases: list[dict]
@@ -43,19 +44,23 @@ class Feedback:
     signals: dict
     evidence: list[dict] = field(default_factory=list)  # per evidence item, for evidence and pitch answers
     text: str = ""
+    confirmed: dict | None = None  # after a yes: whether the answer confirmed the title, timing and pay
 
     def to_dict(self) -> dict:
-        return {
-            "part": self.part, "score": self.score,
+        out = {
+            "part": self.answer_for.to_str(), "score": self.score,
             "components": [c.to_dict() for c in self.components],
             "key_phrases": self.key_phrases, "flags": [f.to_dict() for f in self.flags],
             "tip": self.tip, "delivery": self.delivery, "signals": self.signals, "evidence": self.evidence,
             "text": self.text,
         }  # fmt: skip
+        if self.confirmed is not None:
+            out["confirmed"] = self.confirmed
+        return out
 
     def to_text(self) -> str:
         """Readable feedback: score, components, key phrases ✓/✗, flags with the quoted words, the tip."""
-        lines = [f"{self.part}: {self.score}/100"]
+        lines = [f"{self.answer_for.to_str()}: {self.score}/100"]
         for c in self.components:
             lines.append(f"  {c.name:<13} {c.score:5.0f}  (weight {c.weight:g})  {c.detail}")
         if self.key_phrases:
@@ -85,11 +90,13 @@ class Feedback:
         return "\n".join(lines)
 
 
-def analyse(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
-    """``part`` as on the command line: a pitch part, ``pitch`` or ``objection:ID``."""
-    if part.startswith("objection:"):
-        return analyse_objection(scenario, part.split(":", 1)[1], transcript)
-    return analyse_part(scenario, part, transcript)
+def analyse(scenario: Scenario, answer_for: AnswerFor, transcript: Transcript) -> Feedback:
+    """Feedback on an answer to a pitch part, the whole pitch or an objection."""
+    if answer_for.is_objection:
+        return analyse_objection(scenario, answer_for.id, transcript)
+    if answer_for.is_part:
+        return analyse_part(scenario, answer_for.id, transcript)
+    raise ValueError(f"read-aloud answers are analysed by rehearse.core.pronunciation, not {answer_for}")
 
 
 def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
@@ -100,7 +107,7 @@ def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedb
     book = content.PhraseBook(heard)
     phrases = scenario.part_key_phrases(part)
     key_phrases, comp, flags = content.key_phrases(book, phrases, WEIGHTS[part]["key_phrases"])
-    return _finish(part, scenario, heard, book, comp, flags, key_phrases)
+    return _finish(AnswerFor.part(part), scenario, heard, book, comp, flags, key_phrases)
 
 
 def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcript) -> Feedback:
@@ -116,13 +123,13 @@ def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcr
     key_phrases, comp, flags = content.key_phrases(book, objection.key_phrases, weight)
     if comp.tip:
         comp.tip = f"{objection.tip} {comp.tip}"
-    return _finish(f"objection:{objection_id}", scenario, heard, book, comp, flags, key_phrases)
+    return _finish(AnswerFor.objection(objection_id), scenario, heard, book, comp, flags, key_phrases)
 
 
-def _finish(part, scenario, heard, book, key_comp, flags, key_phrases) -> Feedback:
+def _finish(answer_for: AnswerFor, scenario, heard, book, key_comp, flags, key_phrases) -> Feedback:
     """Run every analyser. Weighted ones make the score; the others still report their signals, and framing and
     specificity (what was said, whatever the part) their flags and — for "I deserve"-style framing — the tip."""
-    kind = "objection" if part.startswith("objection:") else part
+    kind = answer_for.scored_as
     weights = WEIGHTS[kind]
     components, hidden, signals = [key_comp], [], {}
     evidence_items: list[dict] = []
@@ -148,7 +155,7 @@ def _finish(part, scenario, heard, book, key_comp, flags, key_phrases) -> Feedba
         elif name in ("framing", "specificity"):
             hidden.append(comp)
             flags = flags + [f for f in more_flags if f.severity != "good"]
-    target = scenario.target_seconds(part)
+    target = scenario.target_seconds(answer_for)
     delivery, comp, f = analyse_delivery(heard, target, weights["delivery"])
     components.append(comp)
     flags = flags + f
@@ -161,5 +168,5 @@ def _finish(part, scenario, heard, book, key_comp, flags, key_phrases) -> Feedba
         score, tip = 0, "Nothing was heard: check the microphone, then answer out loud."
     full_signals = {name: bool(signals.get(name, False)) for name in SIGNALS}
     full_signals.update({k: v for k, v in signals.items() if k not in SIGNALS})
-    return Feedback(part, int(score), components, key_phrases, flags, tip, delivery, full_signals, evidence_items,
+    return Feedback(answer_for, int(score), components, key_phrases, flags, tip, delivery, full_signals, evidence_items,
                     heard.text)  # fmt: skip

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.normalize import tokenize
-from rehearse.store import marks
+from rehearse.report import marks
 
 MONTHS = ("January February March April May June July August September October November December "
           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
@@ -95,7 +96,7 @@ def evidence_as_heard(run: dict, scenario=None, limit: int = 6) -> list[str]:
     for turn, text, span in _user_sentences(before):
         if text.endswith("?") or GROWTH_RE.search(text):
             continue
-        evidence_turn = turn.get("expects") == "evidence"
+        evidence_turn = marks.answer_for(turn) == AnswerFor.part("evidence")
         if _has_number(text) or _overlaps_hit(turn, span, phrases) and (phrases is not None or evidence_turn):
             key = _norm(text)
             if key not in seen:
@@ -110,7 +111,7 @@ def growth_as_heard(run: dict, limit: int = 3) -> list[str]:
     before = [t for t in run.get("turns") or [] if cut is None or t.get("index", 0) < cut]
     found = []
     for turn, text, _span in _user_sentences(before):
-        if not text.endswith("?") and (GROWTH_RE.search(text) or turn.get("expects") == "gaps"):
+        if not text.endswith("?") and (GROWTH_RE.search(text) or marks.answer_for(turn) == AnswerFor.part("gaps")):
             if text not in found:
                 found.append(text)
     return found[:limit]
