@@ -5,8 +5,8 @@ Rehearse was built and measured with is exactly that release's four files; a fol
 a file or holds one more (``preprocessor_config.json`` would change how audio is read) is refused with a clear
 message instead of being loaded, so a changed or tampered package cannot silently change what the coach hears.
 
-Checking costs one SHA-256 pass over 78 MB (about 0.15 s on the development machine, against about 2.3 s to load
-the model; see docs/benchmarks.md). It runs when the model is loaded, which happens once a process (the model is
+Checking costs one SHA-256 pass over 78 MB (0.13–0.17 s on the development machine, against 3.6 s to load the
+model; see docs/benchmarks.md). It runs when the model is loaded, which happens once a process (the model is
 shared); a folder already checked in this process, unchanged since (same size, mtime and inode of every file), is
 not hashed again.
 """
