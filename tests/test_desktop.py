@@ -107,3 +107,14 @@ def test_a_path_with_spaces_and_a_backslash_survives_the_entry(tmp_path):
     # a launcher first undoes the string escapes (\\ -> \), then the Exec quoting
     unescaped = exec_value.replace("\\\\", "\\")
     assert shlex.split(unescaped) == [odd, "-m", "rehearse"]
+
+
+def test_the_app_window_carries_the_icon_and_names_the_entry(qapp):
+    from rehearse.ui.app import make_app
+
+    app = make_app()
+    assert app.desktopFileName() == "rehearse"
+    icon = app.windowIcon()
+    assert not icon.isNull() and not icon.pixmap(64, 64).isNull()  # the SVG was read (Qt's SVG plug-in)
+    image = icon.pixmap(64, 64).toImage()
+    assert image.pixelColor(32, 4).blue() > image.pixelColor(32, 4).red()  # the blue tile, not a blank
