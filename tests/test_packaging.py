@@ -102,3 +102,12 @@ def test_installed_wheel_runs_away_from_the_checkout(installed, tmp_path):
     delivery = next(c for c in feedback["components"] if c["name"] == "delivery")
     assert "1 fillers" in delivery["detail"] and "0 hedges" not in delivery["detail"], delivery
     assert 0 < feedback["score"] < 100
+
+    # the manager's voice (its worker is a file inside the installed package) and the built-in recognizer (its
+    # weights checked against the pinned sums) work from the installed copy too
+    say = run_installed(installed, tmp_path, str(bin_ / "rehearse"), "say", "Why now?", "-o", "why.wav", "--json")
+    assert say.returncode == 0 and json.loads(say.stdout)["frames"] > 0, say.stderr
+    heard = run_installed(installed, tmp_path, str(bin_ / "rehearse"), "transcribe",
+                          str(ROOT / "tests" / "data" / "audio" / "answer.wav"), "--engine", "whisper", "--json")
+    assert heard.returncode == 0, heard.stderr
+    assert "promotion" in json.loads(heard.stdout)["text"].lower()
