@@ -92,7 +92,7 @@ def answer_by_voice(qtbot, view) -> dict:
     """Press Space like a user, let the recording play in, and return the feedback the panel shows."""
     with qtbot.waitSignal(view.feedback_shown, timeout=RUN_TIMEOUT) as got:
         qtbot.keyClick(view.talk.talk, Qt.Key.Key_Space)
-        assert view.listen_job is not None and view.talk.state == "listening"
+        assert view.listening and view.talk.state == "listening"
     return got.args[0]
 
 
@@ -288,17 +288,18 @@ def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
     try:
         with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
             view.start()
-        job = view.speak_job
-        assert job is not None and job.text == view.prompt.text
-        qtbot.waitUntil(lambda: job.result is not None or job.error is not None, timeout=60000)
-        if job.error is not None:
-            assert window.voice_banner.isVisible()
+        qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
+        speech = view.drive.speech
+        assert speech.text == view.prompt.text
+        qtbot.waitUntil(speech.done.is_set, timeout=60000)
+        if speech.error is not None:
+            qtbot.waitUntil(window.voice_banner.isVisible, timeout=10000)
             assert "voice is not available" in window.voice_banner.text()
-            assert str(job.error).split(" (")[0] in window.voice_banner.text()
+            assert str(speech.error).split(" (")[0] in window.voice_banner.text()
             assert not ctx.voice_enabled and not view.card.replay.isEnabled()
             assert view.card.line.text() == view.prompt.text
         else:
-            assert Path(job.result).is_file()  # synthesised and played to the end
+            assert Path(speech.path).is_file()  # synthesised and played to the end
             assert not window.voice_banner.isVisible()
     finally:
         window.close()

@@ -24,7 +24,7 @@ import numpy as np
 
 from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
-from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
 from rehearse.speech.weights import verify_whisper_weights
 
 # huggingface_hub reads this when first imported (by faster_whisper): set it before anything imports them.

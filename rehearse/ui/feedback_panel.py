@@ -34,6 +34,12 @@ def card_layout(frame: QFrame, spacing: int) -> QVBoxLayout:
 def chip_text(phrase: dict) -> str:
     if phrase.get("hit"):
         return f"✓  {phrase.get('phrase', '')}"
+    denied = phrase.get("denied") or {}
+    if denied:
+        return f"⊘  {phrase.get('phrase', '')}  —  said, but denied: “{denied.get('said') or denied.get('text')}”"
+    own = phrase.get("own_words") or {}
+    if own:
+        return f"≈  {phrase.get('phrase', '')}  —  in your own words: “{own.get('text')}”"
     closest = phrase.get("closest") or {}
     heard = closest.get("text") if closest.get("similarity", 0) >= 75 else None
     if heard:
@@ -197,8 +203,10 @@ class FeedbackPanel(QFrame):
             chip = QLabel(elide(text, 70))
             if len(text) > 70:
                 chip.setToolTip(text)
-            chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
-            chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
+            chip.setObjectName("ChipHit" if phrase.get("hit") or phrase.get("own_words") else "ChipMiss")
+            state = ("said: " if phrase.get("hit") else "said, but denied: " if phrase.get("denied")
+                     else "in your own words: " if phrase.get("own_words") else "missing: ")
+            chip.setAccessibleName(state + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
 
     def _fill_rest(self, feedback: dict, transcript_text: str) -> None:
