@@ -223,6 +223,7 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
         assert text.endswith("due now") == (score < scheduling.RATING_BANDS[0][0]), text
 
 
+@pytest.mark.perf
 def test_closing_mid_answer_keeps_the_partial_answer_and_stops_everything(app_window, qtbot):
     window = app_window(lambda _w: LONG, realtime=True)
     view = window.rehearse_view
