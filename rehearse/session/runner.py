@@ -66,7 +66,7 @@ class Runner:
                 self.emit("stopped", reason="cancelled")
                 return self._finish(complete=False)
             source = self._source(answers.pop(0) if answers is not None else None)
-            heard = self._listen(source, prompt.answer_index)
+            heard = self._listen(source, prompt.answer_index, prompt.expects)
             t0 = time.perf_counter()
             result = s.submit(Answer(heard.transcript, str(heard.audio_path), heard.latency))
             t1 = time.perf_counter()
@@ -104,11 +104,12 @@ class Runner:
             return MicrophoneSource(device=self.device)
         return WavFileSource(path, realtime=self.realtime)
 
-    def _listen(self, source, turn_index: int):
+    def _listen(self, source, turn_index: int, expects: str | None = None):
+        from rehearse.core.vocabulary import scenario_vocabulary
         from rehearse.speech.listener import listen
         from rehearse.speech.recognizer import create_recognizer
 
-        recognizer = create_recognizer(self.engine)
+        recognizer = create_recognizer(self.engine, vocabulary=scenario_vocabulary(self.session.scenario, expects))
         wav_path = self.session.store.recording_path(self.session.run_id, turn_index)
         from_file = self.answers is not None
         self.emit("listening", turn_index=turn_index, source="file" if from_file else "microphone")

@@ -221,7 +221,10 @@ class RunView(QWidget):
     def listen(self, source_factory, silence_s: float, imported: bool = False) -> None:
         self.stop_speaking()
         wav_path = self.session.store.recording_path(self.session.run_id, self.prompt.answer_index)
-        job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s, until_silence=not imported)
+        from rehearse.core.vocabulary import scenario_vocabulary
+
+        job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s, until_silence=not imported,
+                        vocabulary=scenario_vocabulary(self.session.scenario, self.prompt.expects))
         job.partial.connect(self.talk.set_partial)
         job.level.connect(self.talk.set_level)
         job.done.connect(self._heard)

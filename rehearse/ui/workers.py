@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from PySide6.QtCore import Signal
 
@@ -90,8 +90,9 @@ class ListenJob(Job):
     LEVEL_EVERY_S = 0.04  # at most 25 level updates a second, however fast the source delivers
 
     def __init__(self, source_factory: Callable[[], object], wav_path: Path, engine: str = "auto",
-                 silence_s: float = 1.5, until_silence: bool = True):
+                 silence_s: float = 1.5, until_silence: bool = True, vocabulary: Sequence[str] = ()):
         super().__init__()
+        self.vocabulary = list(vocabulary)  # the scenario's words, to bias the recognizer
         self.source_factory = source_factory
         self.wav_path = Path(wav_path)
         self.engine = engine
@@ -109,7 +110,7 @@ class ListenJob(Job):
         from rehearse.speech.listener import listen
         from rehearse.speech.recognizer import create_recognizer
 
-        recognizer = create_recognizer(self.engine)
+        recognizer = create_recognizer(self.engine, vocabulary=self.vocabulary)
         source = self.source_factory()
         try:
             return listen(source, recognizer, self.wav_path, silence_s=self.silence_s, stop_event=self.stop_event,

@@ -1,0 +1,74 @@
+"""The scenario's own words, handed to the recognizer so it hears them: roles, names, jargon, key phrases.
+
+A general recognizer writes "see in your engineer" for "Senior Engineer" and "Logan-related" for "login-related";
+told the words the conversation is about, Whisper writes them as prepared (``hotwords``, see
+:mod:`rehearse.speech.whisper_engine`). The part being answered comes first (its key phrases), then the roles and
+names, then the jargon of the prepared sentences (words the pronunciation dictionary does not know, or written with
+capitals inside a sentence: "OAuth", "API"), then the other parts' key phrases. The recognizer takes what fits its
+budget, in this order. Read-aloud answers get none: biasing would hide the very words a reader needs to practise.
+Biasing was measured not to invent phrases that were not said (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rehearse.core.scenario import PARTS, Scenario
+
+__all__ = ["scenario_vocabulary"]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]")
+
+
+def scenario_vocabulary(scenario: Scenario | None, expects: str | None = None) -> list[str]:
+    """The words to bias the recognizer with for an answer to ``expects`` (a pitch part, "pitch", "objection:ID";
+    "read:N" gets none), most important first, each once."""
+    if scenario is None or (expects or "").startswith("read:"):
+        return []
+    out: list[str] = []
+    if expects and expects.startswith("objection:"):
+        try:
+            out += scenario.objection(expects.split(":", 1)[1]).key_phrases
+        except KeyError:
+            pass
+    elif expects in PARTS or expects == "pitch":
+        out += scenario.part_key_phrases(expects)
+    who = scenario.who
+    out += [who.target_role, who.current_role, who.manager, who.name]
+    out += _jargon(scenario)
+    out += scenario.part_key_phrases("pitch")
+    for objection in scenario.objections:
+        out += objection.key_phrases
+    seen: set[str] = set()
+    unique = []
+    for term in out:
+        term = " ".join(str(term or "").split())
+        if term and term.lower() not in seen:
+            seen.add(term.lower())
+            unique.append(term)
+    return unique
+
+
+def _jargon(scenario: Scenario) -> list[str]:
+    """Words of the prepared sentences a general recognizer may not know: not in the pronunciation dictionary, or
+    capitalised inside a sentence ("OAuth", "API", "Kubernetes")."""
+    from rehearse.core.soundalike import phones
+
+    p = scenario.pitch
+    texts = [p.intent.say] + [f"{i.what}. {i.outcome}. {i.say}" for i in p.evidence.items]
+    texts += [f"{g.gap}. {g.plan}. {g.say}" for g in p.gaps.items]
+    who = scenario.who
+    known = {w.lower() for name in (who.target_role, who.current_role, who.manager, who.name) for w in name.split()}
+    found: list[str] = []
+    for text in texts:
+        text = text or ""
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if word.lower() in known:
+                continue
+            starts_sentence = not text[:m.start()].rstrip() or text[:m.start()].rstrip()[-1] in ".!?:;"
+            inner_capital = not starts_sentence and any(c.isupper() for c in word) and not word.startswith("I'")
+            unknown = "-" not in word and not phones(word.lower())
+            if inner_capital or unknown:
+                found.append(word)
+    return found
