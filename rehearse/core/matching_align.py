@@ -62,6 +62,8 @@ def _compare(p: Term, t: Term) -> tuple[float, str, float]:
         return 0.0, EXACT, 1.0
     if p.key == t.key and not p.number:
         return 0.03, STEM, 0.97
+    if {p.text, t.text} == {"1", "ones"}:  # "one on one" for "one-on-ones"
+        return 0.03, STEM, 0.97
     if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         return STRICT_COST, "strict", 0.0
     sim = similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0

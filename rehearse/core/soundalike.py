@@ -13,7 +13,7 @@ recognizer and an accent change most) cost less than consonants:
   consonant left out or added     1.0  (0.5 for H, and for D or T after N: "and" is said "an")
 
 :func:`sound_similarity` is 1 minus that distance over the longer group's length (1.0: they sound the same).
-:func:`same_consonants` says whether only vowels differ — what a strict word (a role: "senior") needs, so that
+:func:`same_consonants` says whether only vowels differ (N and NG count as one) — what a strict word (a role: "senior") needs, so that
 "junior" is never heard for "senior". Words the dictionary does not know (names, jargon, "oauth") have no sound
 here: callers fall back on spelling. Why the dictionary rather than metaphone or espeak-ng: see docs/benchmarks.md.
 """
@@ -30,6 +30,7 @@ _REDUCED = frozenset("AH IH UH".split())
 _TWINS = {frozenset(p) for p in (("P", "B"), ("T", "D"), ("K", "G"), ("F", "V"), ("S", "Z"), ("TH", "DH"),
                                  ("CH", "JH"), ("SH", "ZH"), ("M", "N"), ("N", "NG"), ("T", "CH"), ("D", "JH"),
                                  ("S", "SH"), ("Z", "ZH"), ("TH", "T"), ("DH", "D"), ("TH", "F"))}
+_CLASS = {"NG": "N"}  # "seeing your" has the consonants of "senior"
 _MAX_VARIANTS = 3
 
 _lock = threading.Lock()
@@ -113,8 +114,8 @@ def _distance(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
         for k in range(1, m + 1):
             cur[k] = min(prev[k] + _indel(a, i - 1), cur[k - 1] + _indel(b, k - 1), prev[k - 1] + _sub(a[i - 1], b[k - 1]))
         prev = cur
-    consonants_a = [p for p in a if p not in VOWELS and p != "HH"]
-    consonants_b = [p for p in b if p not in VOWELS and p != "HH"]
+    consonants_a = [_CLASS.get(p, p) for p in a if p not in VOWELS and p != "HH"]
+    consonants_b = [_CLASS.get(p, p) for p in b if p not in VOWELS and p != "HH"]
     return prev[m], consonants_a == consonants_b
 
 
