@@ -35,6 +35,7 @@ class Tour(QObject):
         self.realtime = True
         self.ctx = AppContext(source_factory=self._source)
         self.ctx.seed = TOUR_SEED
+        self._light = app.palette()
         self.window = MainWindow(self.ctx, scenario_path=None)
         self.window.mute_action.setChecked(True)
         self.window.resize(1180, 900)
@@ -136,6 +137,18 @@ class Tour(QObject):
         set_palette(self.app, dark_palette())
         yield 300
         self.grab("06-drill-dark")
+        set_palette(self.app, self._light)
+
+        from rehearse.ui.tour_prepare import prepare_steps
+
+        yield from prepare_steps(self)
+
+    def grab_widget(self, widget, name: str) -> None:
+        self.app.processEvents()
+        path = self.out / f"{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        print(path)
 
 
 def start_tour(app: QApplication, out_dir: str | Path) -> Tour:
