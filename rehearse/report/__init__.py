@@ -1,0 +1,1 @@
+"""What is shown or exported from stored runs (above ``store/``, which only stores)."""
