@@ -57,9 +57,15 @@ def _colour(flag: dict) -> str:
     return rgba(FLAG, 0.22)
 
 
-def highlighted_transcript(text: str, flags: list[dict]) -> str:
+CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
+
+
+def highlighted_transcript(text: str, flags: list[dict], *, links: bool = False, current: int | None = None,
+                           text_colour: str | None = None) -> str:
     """The answer as rich text with flagged spans marked (word indexes into text.split()); flags that cover most
-    of the answer (length, pace) are not marked."""
+    of the answer (length, pace) are not marked. ``links``: every word is a link ``w:INDEX`` (click to play from
+    there), coloured ``text_colour`` (the palette's text) and not underlined; ``current``: that word is shown as the
+    one being heard."""
     words = text.split()
     marks: dict[int, tuple[str, str]] = {}
     for flag in flags:
@@ -69,17 +75,27 @@ def highlighted_transcript(text: str, flags: list[dict]) -> str:
         end = start if flag.get("end_word") is None else flag["end_word"]
         for i in range(start, min(end, len(words) - 1) + 1):
             marks.setdefault(i, (_colour(flag), flag.get("message") or flag.get("kind", "")))
+
+    def word(i: int) -> str:
+        out = html.escape(words[i])
+        if i == current:
+            out = f'<span style="background:{CURRENT_WORD[0]}; color:{CURRENT_WORD[1]};">{out}</span>'
+        if links:
+            colour = f"color:{text_colour};" if text_colour else ""
+            out = f'<a href="w:{i}" style="{colour} text-decoration:none;">{out}</a>'
+        return out
+
     out, i = [], 0
     while i < len(words):
         if i not in marks:
-            out.append(html.escape(words[i]))
+            out.append(word(i))
             i += 1
             continue
         colour, message = marks[i]
         j = i
         while j + 1 < len(words) and marks.get(j + 1) == (colour, message):
             j += 1
-        span = html.escape(" ".join(words[i:j + 1]))
+        span = " ".join(word(k) for k in range(i, j + 1))
         out.append(f'<span style="background:{colour};" title="{html.escape(message)}">{span}</span>')
         i = j + 1
     return " ".join(out)
