@@ -49,6 +49,36 @@ def _score(turn: dict) -> float | None:
     return score if isinstance(score, (int, float)) else None
 
 
+MAX_WORDS = 70  # per quoted answer, so that the sheet stays one page
+QUOTABLE_KINDS = ("filler", "hedge")  # removed or left as they are; not reasons to leave a sentence out
+
+
+def flagged_words(turn: dict) -> set[int]:
+    """Word indexes inside a problem the feedback pointed at (a warning or a problem on a few words, not on the
+    whole answer), and inside a key phrase said within a denial."""
+    n = len(marks.turn_text(turn).split())
+    out: set[int] = set()
+    feedback = marks.feedback_of(turn)
+    for flag in feedback.get("flags") or []:
+        if not isinstance(flag, dict) or flag.get("kind") in QUOTABLE_KINDS:
+            continue
+        if flag.get("severity") not in ("problem", "warning"):
+            continue
+        start, end = flag.get("start_word"), flag.get("end_word")
+        if not isinstance(start, int):
+            continue
+        end = end if isinstance(end, int) and end >= start else start
+        if end - start + 1 > max(8, 0.6 * n):
+            continue  # about the whole answer (length, pace): no sentence in particular
+        out.update(range(start, end + 1))
+    for phrase in feedback.get("key_phrases") or []:
+        if isinstance(phrase, dict) and phrase.get("hit") and phrase.get("negated"):
+            start, end = phrase.get("start_word"), phrase.get("end_word")
+            if isinstance(start, int):
+                out.update(range(start, (end if isinstance(end, int) else start) + 1))
+    return out
+
+
 def best_answer(turns: list[dict], expects: str) -> dict | None:
     """The highest-scoring answer to ``expects`` (the later one on a tie), cleaned: ``{"run_id", "date",
     "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered."""
@@ -60,18 +90,22 @@ def best_answer(turns: list[dict], expects: str) -> dict | None:
             best = turn
     if best is None:
         return None
-    words, word_marks = marks.word_marks(best)
-    hits = marks.hits(best)
-    kept, left_out = [], 0
-    for text, span in marks.sentences(best, drop=("filler",)):
-        if any("flag" in word_marks[i] for i in span):
+    flagged = flagged_words(best)
+    hits = [p for p in marks.hits(best) if not p.get("negated")]
+    kept, left_out, shortened = [], 0, False
+    all_sentences = marks.sentences(best, drop=("filler",))
+    for text, span in all_sentences:
+        if flagged.intersection(span):
             left_out += 1
             continue
+        if sum(len(t.split()) for t, _ in kept) >= MAX_WORDS:  # one page: the opening of a long answer
+            shortened = True
+            break
         heard = [str(p.get("phrase")) for p in hits
                  if isinstance(p.get("start_word"), int) and p["start_word"] in span]
         kept.append((text, heard))
     return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
-            "sentences": kept, "left_out": left_out}
+            "sentences": kept, "left_out": left_out, "shortened": shortened}
 
 
 def cheatsheet(scenario, turns: list[dict]) -> dict:
@@ -93,15 +127,15 @@ def cheatsheet(scenario, turns: list[dict]) -> dict:
 
 
 STYLE = """
-body { font-family: sans-serif; font-size: 8.5pt; line-height: 1.25; margin: 0; }
-h1 { font-size: 13pt; margin: 0 0 2pt 0; }
-p.sub { color: #555555; margin: 0 0 6pt 0; }
+body { font-family: sans-serif; font-size: 7.5pt; margin: 0; }
+h1 { font-size: 11pt; margin: 0; }
+p.sub { color: #555555; margin: 0 0 4pt 0; }
 table { border-collapse: collapse; width: 100%; }
-th { text-align: left; font-size: 9pt; background-color: #e8eef7; padding: 3pt 4pt; }
-td { vertical-align: top; padding: 2pt 4pt 4pt 4pt; border-bottom: 1px solid #dddddd; width: 50%; }
+th { text-align: left; font-size: 8pt; background-color: #e8eef7; padding: 1pt 3pt; }
+td { vertical-align: top; padding: 1pt 10pt 2pt 3pt; width: 50%; }
 .kp { color: #2e7d32; }
 .muted { color: #777777; }
-.score { color: #555555; font-size: 7.5pt; }
+.score { color: #555555; font-size: 7pt; }
 """
 
 
@@ -127,23 +161,25 @@ def to_html(sheet: dict) -> str:
     rows = []
     for section in sheet["sections"]:
         prep = section["prepared"]
-        left = "".join(f"<div>• {esc(s)}</div>" for s in prep["sentences"])
+        left = "<br>".join(f"• {esc(s)}" for s in prep["sentences"])
         if prep["key_phrases"]:
-            left += ('<div class="kp">Key phrases: ' + " · ".join(esc(k) for k in prep["key_phrases"])
-                     + "</div>")
+            left += ('<br>' if left else "") + ('<span class="kp">Key phrases: '
+                                                 + " · ".join(esc(k) for k in prep["key_phrases"]) + "</span>")
         if prep.get("tip"):
-            left += f'<div class="muted">Tip: {esc(prep["tip"])}</div>'
+            left += f'<br><span class="muted">Tip: {esc(prep["tip"])}</span>'
         best = section["best"]
         if best is None:
-            right = '<span class="muted">Not answered yet — practise it in a drill or a conversation.</span>'
+            right = '<span class="muted">Not answered yet.</span>'
         else:
             said = " ".join(_bold_phrases(text, heard) for text, heard in best["sentences"])
+            if best.get("shortened"):
+                said += " …"
             right = said or '<span class="muted">(nothing left to quote)</span>'
             note = f"score {best['score']:.0f} · run {best['run_id']} · {_date(best['date'])}"
             if best["left_out"]:
                 n = best["left_out"]
                 note += f" · {n} sentence{'s' if n != 1 else ''} left out (flagged in the feedback)"
-            right += f'<div class="score">{esc(note)}</div>'
+            right += f'<br><span class="score">{esc(note)}</span>'
         rows.append(f'<tr><th colspan="2">{esc(section["title"])}</th></tr><tr><td>{left}</td><td>{right}</td></tr>')
     sub = f"Promotion to {sheet['target_role']}" + (f" · with {sheet['manager']}" if sheet.get("manager") else "")
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
