@@ -22,6 +22,12 @@ from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 from rehearse.core.transcript import Transcript
 
 CONF_THRESHOLD = 0.6
+# Short function words: recognizers drop or blur them in fluent speech, and nobody needs to practise saying them,
+# so they never make the practice list ("Practise: and." helps no one). They still count in the score.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but nor so of to in on at by for with from as if than then that this these those it its "
+    "is are was were be been am do did has have had i me my we us our you your he him his she her they them their "
+    "not no".split())
 STATUS_RANK = {"ok": 0, "unclear": 1, "misheard": 2, "missed": 3}
 
 
@@ -52,10 +58,10 @@ class Reading:
 
     @property
     def practice(self) -> list[str]:
-        """Words to practise, in sentence order, once each (articles left out)."""
+        """Words to practise, in sentence order, once each (short function words left out)."""
         out: dict[str, None] = {}
         for w in self.words:
-            if w.status != "ok" and w.word.lower() not in ARTICLES:
+            if w.status != "ok" and w.word.lower() not in ARTICLES and w.word.lower() not in FUNCTION_WORDS:
                 out.setdefault(w.word, None)
         return list(out)
 

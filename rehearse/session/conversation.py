@@ -222,8 +222,12 @@ class Session:
             reading = analyse_reading(prompt.text, transcript)
             result = reading.to_dict()
             result["key_phrases"] = [m.to_dict() for m in match_phrases(transcript.text, [prompt.text])]
-            result["tip"] = (f"Practise: {', '.join(reading.practice)}." if reading.practice
-                             else "Every word came through clearly.")
+            if reading.practice:
+                result["tip"] = f"Practise: {', '.join(reading.practice)}."
+            elif all(w.status == "ok" for w in reading.words):
+                result["tip"] = "Every word came through clearly."
+            else:
+                result["tip"] = "The words that carry the meaning came through clearly."
             return result
         if expects.startswith("objection:"):
             fb = core_feedback.analyse_objection(self.scenario, expects.split(":", 1)[1], transcript)
