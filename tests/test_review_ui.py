@@ -212,3 +212,21 @@ def test_export_and_email_from_the_window(qtbot, window, tmp_path):
 
     assert QGuiApplication.clipboard().text() == dialog.text() and "Hi Dana," in dialog.text()
     dialog.close()
+
+
+def test_drill_list_counts_objections_answered_in_conversations(qtbot, window):
+    with Store() as store:
+        turns = [t for t in store.user_turns() if str(t["expects"]).startswith("objection:")]
+        cards = store.drill_cards(str(EXAMPLE.resolve()))
+    in_pitch = [t for t in turns if t["mode"] == "pitch"]
+    assert in_pitch  # the conversations met objections
+    oid = in_pitch[-1]["expects"].split(":", 1)[1]
+    attempts = sum(1 for t in turns if t["expects"] == f"objection:{oid}")
+    # and the schedule learnt from them: a conversation's objection is reviewed like a drill's
+    assert cards[oid]["attempts"] == attempts
+    drill = window.drill_view
+    qtbot.waitUntil(lambda: drill.queue.count() == len(drill.scenario.objection_ids), timeout=TIMEOUT)
+    row = next(text for text in drill.item_texts()
+               if f"{attempts} tr" in text and "in conversations" in text)
+    latest = [t["score"] for t in turns if t["expects"] == f"objection:{oid}"][-1]
+    assert f"Last score {round(latest)}" in row

@@ -35,6 +35,25 @@ def scenarios(store) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def turns_for_scenario(store, scenario_path) -> list[dict]:
+    """``Store.user_turns`` of one scenario file, however its path was written (absolute or resolved)."""
+    from pathlib import Path
+
+    try:
+        target = Path(scenario_path).resolve()
+    except (OSError, TypeError):
+        return []
+    out = []
+    for turn in store.user_turns():
+        path = turn.get("scenario_path") or ""
+        try:
+            if path and (path == str(scenario_path) or Path(path).resolve() == target):
+                out.append(turn)
+        except OSError:
+            continue
+    return out
+
+
 def objection_attempts(turns: list[dict]) -> dict[str, dict]:
     """Per objection id: ``attempts`` (all modes), ``in_conversations`` (pitch runs), ``latest`` and ``best``
     score. ``turns``: ``Store.user_turns(...)`` (oldest first)."""

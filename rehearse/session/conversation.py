@@ -198,6 +198,8 @@ class Session:
                            "latency": answer.latency})
         self._pending = None
         if self.mode == "pitch":
+            if prompt.expects.startswith("objection:"):  # an objection met in the conversation is practice too
+                self._review(prompt.expects.split(":", 1)[1], feedback["score"])
             if self.pitch.heard(prompt.expects, feedback):
                 self._done = True
         elif self.mode == "drill":
