@@ -3,6 +3,7 @@ engine from recorded answers (built-in Whisper), playback through PortAudio into
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -230,3 +231,31 @@ def test_drill_list_counts_objections_answered_in_conversations(qtbot, window):
                if f"{attempts} tr" in text and "in conversations" in text)
     latest = [t["score"] for t in turns if t["expects"] == f"objection:{oid}"][-1]
     assert f"Last score {round(latest)}" in row
+
+
+def test_play_command_follows_the_words(home, virtual_mic, sink_follower):  # noqa: F811
+    import json
+
+    import sys
+
+    with Store() as store:
+        run = store.run(1)
+    answer = next(t for t in run["turns"] if t["role"] == "user")
+    words = timed_words(answer["text"], answer["transcript"])
+    start = words[-6].start  # the last few words only: a short play
+    env = dict(virtual_mic.env, REHEARSE_HOME=str(home))
+    done = subprocess.run([sys.executable, "-m", "rehearse", "play", "1", str(answer["index"]), "--from",
+                           str(start), "--device", "pulse", "--json"], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parents[1])
+    assert done.returncode == 0, done.stderr
+    played = json.loads(done.stdout)["played"]
+    assert played == [{"turn": answer["index"], "role": "user", "path": answer["audio"], "from": start,
+                       "duration": pytest.approx(played[0]["duration"])}]
+    # the words from there on were printed, in order (ALSA's own underrun notes on stderr left aside)
+    printed = re.sub(r"ALSA lib [^\n]*\n", "", done.stderr)
+    assert " ".join(w.text for w in words[-6:]) in printed
+    assert words[-7].text + " " + words[-6].text not in printed
+    bad = subprocess.run([sys.executable, "-m", "rehearse", "play", "1", "99"], env=env, capture_output=True,
+                         text=True, timeout=60, cwd=Path(__file__).parents[1])
+    assert bad.returncode == 2 and "has no turn 99" in bad.stderr and "Traceback" not in bad.stderr
+
