@@ -21,7 +21,7 @@ def _pg():
 
 class ChartsView(QWidget):
     back = Signal()
-    loaded = Signal(dict)
+    loaded = Signal(object)  # dict; not Signal(dict): PySide6 6.12 loses a reference to True per emission
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,7 +55,7 @@ class ChartsView(QWidget):
         text = self.palette().color(QPalette.ColorRole.Text)
         for n, (key, title, unit) in enumerate(METRICS + (("mastery", "Mastery per objection", "latest score"),)):
             plot = pg.PlotWidget(background=base)
-            plot.setMinimumHeight(220)
+            plot.setMinimumHeight(185)
             plot.setTitle(f"{title} <span style='font-size:9pt'>({unit})</span>", color=text.name())
             plot.showGrid(x=False, y=True, alpha=0.25)
             plot.setMouseEnabled(x=False, y=False)
@@ -108,6 +108,13 @@ class ChartsView(QWidget):
             axis = self.plots[key].getAxis("bottom")
             axis.setTicks([[(i + 1, str(run_id)) for i, run_id in enumerate(runs)]])
             self.plots[key].setXRange(0.5, max(1, len(runs)) + 0.5, padding=0)
+            # from zero (a score of 50 is not drawn at the bottom of the chart), up to the data or a fixed top
+            top = {"score": 100, "coverage": 100}.get(key)
+            if key == "pace":
+                top = max([series["pace_band"][1] + 20] + [y + 10 for y in ys])
+            elif top is None:
+                top = max([1.0] + [y * 1.15 for y in ys])
+            self.plots[key].setYRange(0, top, padding=0.02)
         if self.band is None:
             low, high = series["pace_band"]
             self.band = pg.LinearRegionItem((low, high), orientation="horizontal", movable=False,
@@ -122,7 +129,8 @@ class ChartsView(QWidget):
         brushes = [HIT if (m["latest"] or 0) >= 65 else MISS for m in mastery]
         self.bars = pg.BarGraphItem(x=list(range(len(mastery))), height=heights, width=0.6, brushes=brushes)
         plot.addItem(self.bars)
-        plot.setYRange(0, 100)
+        plot.setYRange(0, 100, padding=0.02)
+        plot.setXRange(-0.6, max(1, len(mastery)) - 0.4, padding=0)
         plot.getAxis("bottom").setTicks([[(i, m["objection"].replace("_", " ")) for i, m in enumerate(mastery)]])
 
     def curve_data(self, key: str) -> tuple[list, list]:

@@ -60,13 +60,27 @@ def _colour(flag: dict) -> str:
 CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
 
 
+def said_phrase_words(phrases: list[dict] | None, n_words: int) -> set[int]:
+    """Word indexes of the key phrases heard (not those said inside a denial: they earn nothing)."""
+    out: set[int] = set()
+    for phrase in phrases or []:
+        if not isinstance(phrase, dict) or not phrase.get("hit") or phrase.get("negated"):
+            continue
+        start, end = phrase.get("start_word"), phrase.get("end_word")
+        if isinstance(start, int):
+            end = end if isinstance(end, int) and end >= start else start
+            out.update(range(max(0, start), min(end, n_words - 1) + 1))
+    return out
+
+
 def highlighted_transcript(text: str, flags: list[dict], *, links: bool = False, current: int | None = None,
-                           text_colour: str | None = None) -> str:
+                           text_colour: str | None = None, phrases: list[dict] | None = None) -> str:
     """The answer as rich text with flagged spans marked (word indexes into text.split()); flags that cover most
     of the answer (length, pace) are not marked. ``links``: every word is a link ``w:INDEX`` (click to play from
     there), coloured ``text_colour`` (the palette's text) and not underlined; ``current``: that word is shown as the
-    one being heard."""
+    one being heard; ``phrases``: the feedback's key phrases — those heard are in bold."""
     words = text.split()
+    said = said_phrase_words(phrases, len(words))
     marks: dict[int, tuple[str, str]] = {}
     for flag in flags:
         if flag.get("kind") in SKIPPED or _whole(flag, len(words)):
@@ -78,6 +92,8 @@ def highlighted_transcript(text: str, flags: list[dict], *, links: bool = False,
 
     def word(i: int) -> str:
         out = html.escape(words[i])
+        if i in said:
+            out = f"<b>{out}</b>"
         if i == current:
             out = f'<span style="background:{CURRENT_WORD[0]}; color:{CURRENT_WORD[1]};">{out}</span>'
         if links:
@@ -254,7 +270,8 @@ class FeedbackPanel(QFrame):
     def _fill_rest(self, feedback: dict, transcript_text: str) -> None:
         flags = feedback.get("flags", [])
         text = transcript_text.strip()
-        self.transcript.setText(highlighted_transcript(text, flags) if text else "<i>(nothing was heard)</i>")
+        self.transcript.setText(highlighted_transcript(text, flags, phrases=feedback.get("key_phrases"))
+                                if text else "<i>(nothing was heard)</i>")
         self.flags.setText(flags_html(flags, text.split()))
         self.flags.setVisible(bool(self.flags.text()))
         self.delivery.setText(delivery_line(feedback.get("delivery") or {}))

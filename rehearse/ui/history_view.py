@@ -27,14 +27,26 @@ EMPTY = ("No runs yet. Your rehearsals appear here once you have done one: go to
 COLUMNS = ("Run", "Date", "Scenario", "Mode", "Score", "Outcome", "Status")
 
 
+def local_time(iso: str | None) -> str:
+    """A stored UTC time as the user's local date and time, to the minute."""
+    from datetime import datetime
+
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso[:16].replace("T", " ")
+
+
 def searchable_text(run: dict) -> str:
     """Everything said in a run (both sides), lower-cased, for the search box."""
     return " ".join((t.get("text") or "") for t in run.get("turns") or []).lower()
 
 
 class HistoryView(QWidget):
-    run_opened = Signal(dict)
-    runs_loaded = Signal(list)
+    run_opened = Signal(object)  # dict (Signal(dict) loses a reference to True per emission in PySide6 6.12)
+    runs_loaded = Signal(object)  # list
     run_deleted = Signal(int)
 
     def __init__(self, ctx, parent: QWidget | None = None):
@@ -191,7 +203,7 @@ class HistoryView(QWidget):
         self.table.setRowCount(len(runs))
         for row, run in enumerate(runs):
             score = run.get("score")
-            cells = (str(run["run_id"]), (run.get("started_at") or "")[:16].replace("T", " "),
+            cells = (str(run["run_id"]), local_time(run.get("started_at")),
                      run.get("scenario") or "", MODE_NAMES.get(run.get("mode"), run.get("mode") or ""),
                      "–" if score is None else f"{score:.0f}",
                      marks.outcome_label(run.get("outcome")) if run.get("mode") == "pitch" else "–",

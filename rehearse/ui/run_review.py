@@ -100,8 +100,9 @@ class AnswerBlock(QFrame):
             return
         colour = self.palette().color(QPalette.ColorRole.WindowText).name()
         timed = bool(self.turn.get("audio_exists")) and any(w.start is not None for w in self.words)
-        self.panel.transcript.setText(highlighted_transcript(self.text, self.flags, links=timed,
-                                                             current=self.current, text_colour=colour))
+        self.panel.transcript.setText(highlighted_transcript(
+            self.text, self.flags, links=timed, current=self.current, text_colour=colour,
+            phrases=marks.feedback_of(self.turn).get("key_phrases")))
 
     def show_position(self, seconds: float | None) -> None:
         current = None if seconds is None else word_at(self.words, seconds)
@@ -190,7 +191,7 @@ class RunReview(QWidget):
         self.back_button = QPushButton("← &History")
         self.back_button.clicked.connect(self._back)
         top.addWidget(self.back_button)
-        self.heading = label("", "Title", wrap=False)
+        self.heading = label("", "Heading")
         top.addWidget(self.heading, 1)
         self.export_button = QPushButton("&Export…")
         self.export_button.setToolTip("Save this run as PDF, a web page or Markdown")
@@ -225,7 +226,9 @@ class RunReview(QWidget):
         self.message.show_message("")
         when = run_facts(run)[0][1]
         self.heading.setText(f"Run {run['run_id']} · {run.get('scenario') or ''}")
-        facts = [when, str(run.get("mode") or "")]
+        from rehearse.ui.history_view import MODE_NAMES
+
+        facts = [when, MODE_NAMES.get(run.get("mode"), str(run.get("mode") or ""))]
         if run.get("score") is not None:
             facts.append(f"score {round(run['score'])}")
         facts += [marks.outcome_label(run.get("outcome")), str(run.get("status") or "")]
@@ -275,10 +278,14 @@ class RunReview(QWidget):
         if not turn.get("audio_exists"):
             self.message.show_message("This answer has no recording (typed, or the file is missing).", "warning")
             return
+        self.player.set_device(getattr(self.ctx, "output_device", None))  # where the manager's voice goes now
         if self.player.key != index or self.player.player.path is None:
             if not self.player.load(turn["audio"], answer_title(turn), key=index):
                 return
         self.message.show_message("")
+        block = self.blocks.get(index)
+        if block is not None:  # the words to follow in view
+            self.scroll.ensureWidgetVisible(block.panel.transcript, 0, 120)
         self.player.play_from(start)
 
     def _play_line(self, turn: dict) -> None:
@@ -293,6 +300,7 @@ class RunReview(QWidget):
         key = ("manager", turn["index"])
 
         def ready(path):
+            self.player.set_device(getattr(self.ctx, "output_device", None))
             if self.synth_job is job and self.player.load(path, "The manager's line", key=key):
                 self.player.play_from(0.0)
 

@@ -45,8 +45,9 @@ def answer_title(prompt) -> str:
 
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
-    feedback_shown = Signal(dict)     # the feedback dict
-    run_finished = Signal(dict)       # the summary
+    feedback_shown = Signal(object)   # the feedback dict (not Signal(dict): PySide6 6.12 drops a reference to True
+    #                                   on each emission of a dict holding it, and Python 3.11 aborts when it reaches 0)
+    run_finished = Signal(object)     # the summary dict
     failed = Signal(str)
 
     mode = "pitch"

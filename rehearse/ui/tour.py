@@ -2,8 +2,8 @@
 
 Drives the real app through its views — a pitch answered from a recorded WAV (read in real time, so the level
 meter and live words move), the feedback, the end of the conversation, a drill, a second conversation, then the
-History tab: the list, a run reopened during playback, the comparison and the progress charts — and saves ``QWidget.grab()`` PNGs
-into DIR. The voice is muted (nobody listens under Xvfb); everything else is the real thing.
+History tab: the list, a run reopened during playback, the comparison and the progress charts — and saves
+``QWidget.grab()`` PNGs into DIR. The voice is muted (nobody listens under Xvfb); everything else is the real thing.
 """
 
 from __future__ import annotations
@@ -143,26 +143,25 @@ class Tour(QObject):
         w.tabs.setCurrentWidget(history)
         yield history.runs_loaded
         yield 300
-        self.grab("07-history")
+        self.grab("11-history")
         history.select_run(1)
         history.open_selected()
         yield history.run_opened
         review = history.review
         index, block = next(iter(review.blocks.items()))
         start = next((word.start for word in block.words if word.start is not None and word.start > 4.0), 0.0)
-        review.scroll.verticalScrollBar().setValue(max(0, block.y() - 10))
         review.play_turn(index, start)
         yield 4500  # a virtual sound device takes a moment to start; then the words follow the sound
-        self.grab("08-playback")
+        self.grab("12-playback")
         review.stop()
         history.show_compare("pitch")
         yield history.compare.loaded
         yield 300
-        self.grab("09-compare")
+        self.grab("13-compare")
         history.show_charts()
         yield history.charts.loaded
         yield 600
-        self.grab("10-charts")
+        self.grab("14-charts")
         history.show_list()
         w.tabs.setCurrentWidget(drill)
         yield 200
