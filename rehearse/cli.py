@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "rehearse.commands.session",
     "rehearse.commands.history",
     "rehearse.commands.review",
+    "rehearse.commands.desktop",
 ]
 
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Time scenario loading and feedback (analyse_part / analyse_objection) on answers of growing length.
+"""Feedback: pair ordering on labelled paired answers, non-answer scores, and timing on answers of growing length.
 
-Usage: .venv/bin/python scripts/bench_feedback.py [--json]
+Usage: .venv/bin/python scripts/bench_feedback.py [--json] [--only ordering|speed] [--details]
+
+Ordering: tests/data/feedback/pairs.json holds answers written in pairs (the better and the worse answer to the
+same part, by the coaching rules; decoys say the key phrases inside denials, hedges or a bare list). A pair is
+ordered when the better answer scores strictly higher. Reported separately for the "tune" and the held-out part
+(every third item, fixed before tuning), with the denial pairs and the non-answers (which must score <= 30).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import statistics
 import time
 from pathlib import Path
 
-from rehearse.core.feedback import analyse_objection, analyse_part
+from rehearse.core.feedback import analyse, analyse_objection, analyse_part
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript, Word
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "scenarios" / "example-senior-engineer.toml"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "assets" / "scenarios" / "example-senior-engineer.toml"
+PAIRS = ROOT / "tests" / "data" / "feedback" / "pairs.json"
 ANSWER = (
     "I'd like to talk about my promotion to Senior Engineer. Um, I led the migration to OAuth and login support "
     "tickets fell by sixty two percent. I think I worked really hard on the caching layer, uh, for checkout. One "
@@ -40,10 +47,67 @@ def best_of(fn, repeats: int) -> float:
     return statistics.median(times) * 1000
 
 
+def score(scenario, part: str, text: str) -> int:
+    return analyse(scenario, part, Transcript(text=text)).score
+
+
+def ordering(path: Path = PAIRS) -> dict:
+    """Pairwise ordering accuracy per split, denial pairs, and non-answer scores."""
+    data = json.loads(path.read_text())
+    scenario = load_scenario(ROOT / "assets" / "scenarios" / data["scenario"])
+    out: dict = {"splits": {}, "failures": [], "nonanswers": {}}
+    for split in ("tune", "heldout"):
+        pairs = [p for p in data["pairs"] if p["split"] == split]
+        ordered = denial_ok = denials = 0
+        for p in pairs:
+            better, worse = score(scenario, p["part"], p["better"]), score(scenario, p["part"], p["worse"])
+            ok = better > worse
+            ordered += ok
+            if p["kind"] == "denial":
+                denials += 1
+                denial_ok += ok
+            if not ok:
+                out["failures"].append({"id": p["id"], "split": split, "part": p["part"], "kind": p["kind"],
+                                        "better": better, "worse": worse})
+        non = [n for n in data["nonanswers"] if n["split"] == split]
+        non_scores = {n["id"]: score(scenario, n["part"], n["text"]) for n in non}
+        out["splits"][split] = {"pairs": len(pairs), "ordered": ordered,
+                                "accuracy": round(ordered / len(pairs), 3) if pairs else None,
+                                "denial_pairs": denials, "denials_ordered": denial_ok,
+                                "nonanswers": len(non), "nonanswers_over_30": sum(v > 30 for v in non_scores.values()),
+                                "nonanswer_max": max(non_scores.values(), default=None)}
+        out["nonanswers"].update(non_scores)
+    return out
+
+
+def print_ordering(result: dict, details: bool) -> None:
+    print("| split | pairs | ordered | accuracy | denial pairs ordered | non-answers > 30 | highest non-answer |")
+    print("|---|---|---|---|---|---|---|")
+    for split, r in result["splits"].items():
+        print(f"| {split} | {r['pairs']} | {r['ordered']} | {r['accuracy']:.3f} | {r['denials_ordered']} of "
+              f"{r['denial_pairs']} | {r['nonanswers_over_30']} of {r['nonanswers']} | {r['nonanswer_max']} |")
+    if details:
+        for f in result["failures"]:
+            print(f"  not ordered: {f['id']} ({f['split']}, {f['part']}, {f['kind']}): better {f['better']}, "
+                  f"worse {f['worse']}")
+        print("  non-answers:", result["nonanswers"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", choices=["ordering", "speed"])
+    parser.add_argument("--details", action="store_true", help="list the pairs that are not ordered")
     args = parser.parse_args()
+    if args.only != "speed":
+        result = ordering()
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            print_ordering(result, args.details)
+        if args.only == "ordering":
+            return
+        print()
     scenario = load_scenario(EXAMPLE)
     rows = [{"what": "load + validate the example scenario", "ms": round(best_of(lambda: load_scenario(EXAMPLE),
                                                                                    20), 1)}]

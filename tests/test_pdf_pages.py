@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pypdf import PdfReader
 
-from rehearse.store.export import STYLE
-from rehearse.store.pdf import html_to_pdf
+from rehearse.report.export import STYLE
+from rehearse.report.pdf import html_to_pdf
 
 SAID = " ".join(["I led the migration to OAuth and support tickets fell by sixty two percent."] * 40)
 

@@ -61,7 +61,8 @@ def cmd_play(args) -> int:
     from rehearse.commands.history import resolve_run
     from rehearse.report.timed_words import timed_words
     from rehearse.speech.player import Player
-    from rehearse.store import Store, marks
+    from rehearse.report import marks
+    from rehearse.store import Store
 
     with Store() as store:
         run = store.run(resolve_run(store, args.run))

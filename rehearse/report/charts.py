@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from statistics import mean
 
-from rehearse.store import marks
-from rehearse.store.progress import PACE_BAND, attempt_of
+from rehearse.report import marks
+from rehearse.report.progress import PACE_BAND, attempt_of
 
 METRICS = (
     ("score", "Score", "of 100"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rehearse.core.scenario import PARTS
 from rehearse.errors import UserError
-from rehearse.store import marks
+from rehearse.report import marks
 
 FORMATS = ("html", "pdf")
 PART_TITLES = {"pitch": "The whole pitch", "intent": "1 · Intent", "evidence": "2 · Evidence",
@@ -201,7 +201,7 @@ def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None) -> Path:
         if fmt == "html":
             out_path.write_text(to_html(sheet), encoding="utf-8")
         else:
-            from rehearse.store.pdf import html_to_pdf
+            from rehearse.report.pdf import html_to_pdf
 
             html_to_pdf(to_html(sheet), out_path)
     except OSError as err:

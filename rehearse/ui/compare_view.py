@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from rehearse.store import marks
+from rehearse.report import marks
 from rehearse.ui.feedback_panel import FeedbackPanel, label
 
 

@@ -1,4 +1,5 @@
-"""What the views share: the session thread (which also owns the store), the audio source, the voice, the engine.
+"""What the views share: the session thread (short jobs off the UI thread), the store, the audio source, the voice,
+the engine.
 
 Tests build an :class:`AppContext` with a ``source_factory`` that returns a ``WavFileSource`` in place of the
 microphone and ``voice=False`` (no sound card); everything else is the real thing.
@@ -40,17 +41,19 @@ class AppContext(QObject):
         self.seed: int | None = None  # fixed seed for repeatable runs (the screenshot tour)
         self.engine_state: EngineState | None = None
         self._store = None
+        self._store_lock = threading.Lock()
         self._speaker = None
         self._speaker_lock = threading.Lock()
 
-    # ---- on the session thread only ------------------------------------------------------------------------------
+    # ---- off the UI thread (the session thread, the drive loop) ----------------------------------------------------
     def store(self):
-        """The history store, opened on the session thread the first time it is needed."""
-        if self._store is None:
-            from rehearse.store.db import Store
+        """The history store, opened the first time it is needed (it serialises calls from several threads)."""
+        with self._store_lock:
+            if self._store is None:
+                from rehearse.store.db import Store
 
-            self._store = Store()
-        return self._store
+                self._store = Store()
+            return self._store
 
     # ---- any thread ------------------------------------------------------------------------------------------------
     def speaker(self):
@@ -81,6 +84,7 @@ class AppContext(QObject):
             if self._store is not None:
                 self._store.close()
                 self._store = None
+        self._store_lock = threading.Lock()
 
         try:
             self.host.run_now(close)

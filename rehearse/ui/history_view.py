@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from rehearse.errors import UserError
-from rehearse.store import marks
+from rehearse.report import marks
 from rehearse.ui.feedback_panel import label
 from rehearse.ui.widgets import Banner
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFrame, Q
 
 from rehearse.errors import UserError
 from rehearse.report.timed_words import timed_words, word_at
-from rehearse.store import marks
-from rehearse.store.export import answer_title, run_facts
+from rehearse.report import marks
+from rehearse.report.export import answer_title, run_facts
 from rehearse.ui.feedback_panel import FeedbackPanel, card_layout, highlighted_transcript, label
 from rehearse.ui.playback import PlaybackBar
 from rehearse.ui.tasks import Job, start_job
@@ -67,7 +67,6 @@ class AnswerBlock(QFrame):
         super().__init__(parent)
         self.turn = turn
         self.text = marks.turn_text(turn).strip()
-        self.flags = marks.feedback_of(turn).get("flags") or []
         self.words = timed_words(self.text, turn.get("transcript"))
         self.current: int | None = None
         box = QVBoxLayout(self)
@@ -101,8 +100,7 @@ class AnswerBlock(QFrame):
         colour = self.palette().color(QPalette.ColorRole.WindowText).name()
         timed = bool(self.turn.get("audio_exists")) and any(w.start is not None for w in self.words)
         self.panel.transcript.setText(highlighted_transcript(
-            self.text, self.flags, links=timed, current=self.current, text_colour=colour,
-            phrases=marks.feedback_of(self.turn).get("key_phrases")))
+            self.text, marks.feedback_of(self.turn), links=timed, current=self.current, text_colour=colour))
 
     def show_position(self, seconds: float | None) -> None:
         current = None if seconds is None else word_at(self.words, seconds)
@@ -337,7 +335,7 @@ class RunReview(QWidget):
 
     def export_to(self, path) -> Path | None:
         """Write the run to ``path`` (format from the extension; PDF when there is none). None on failure."""
-        from rehearse.store.export import export_run
+        from rehearse.report.export import export_run
 
         path = Path(path)
         fmt = SUFFIX_FORMATS.get(path.suffix.lower())
@@ -352,7 +350,7 @@ class RunReview(QWidget):
         return path
 
     def open_email(self) -> EmailDialog | None:
-        from rehearse.store.email import draft_email
+        from rehearse.report.email import draft_email
 
         if self.run is None:
             return None

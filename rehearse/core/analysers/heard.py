@@ -89,7 +89,13 @@ class Component:
     detail: str
     tip: str | None = None
     priority: int = 0  # 1 when the tip is about something that hurts the conversation (e.g. "I deserve")
+    scale: float = 1.0  # how much of "nothing wrong found" counts: only as far as the answer has content
+
+    @property
+    def counted(self) -> float:
+        """The score that counts: the clean part scaled by ``scale``, what was found wrong in full."""
+        return max(0.0, 100.0 * self.scale - (100.0 - self.score))
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weight": self.weight, "score": round(self.score, 1), "detail": self.detail,
-                "tip": self.tip}
+                "tip": self.tip, "scale": round(self.scale, 2)}
