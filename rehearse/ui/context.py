@@ -44,6 +44,7 @@ class AppContext(QObject):
         self.voice_enabled = voice  # False: no usable voice here (a banner says why)
         self.voice_error = "" if voice else "no sound output"
         self.muted = False  # the user turned the voice off (no banner)
+        self.output_device = None  # where the manager's voice and played-back recordings go (None: the default)
         self.seed: int | None = None  # fixed seed for repeatable runs (the screenshot tour)
         self.engine_state: EngineState | None = None
         self._store = None

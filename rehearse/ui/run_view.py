@@ -51,8 +51,9 @@ def reveal(scroll: QScrollArea, widget: QWidget, margin: int = 16) -> None:
 
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
-    feedback_shown = Signal(dict)     # the feedback, as shown (and stored)
-    run_finished = Signal(dict)       # the summary
+    feedback_shown = Signal(object)   # the feedback dict, as shown (and stored); not Signal(dict): PySide6 6.12 drops
+    #                                   a reference to True on each emission of a dict holding it (Python 3.11 aborts)
+    run_finished = Signal(object)     # the summary dict
     failed = Signal(str)
 
     mode = "pitch"
