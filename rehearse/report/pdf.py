@@ -27,12 +27,52 @@ def _ensure_gui_app():
     return app
 
 
+def _print(html: str, writer) -> None:
+    """Lay the document out page by page ourselves, with the page number in a footer band below the text.
+
+    ``QTextDocument.print_`` draws the page number inside the page's bottom margin, where a block's background
+    that runs across a page break (the grey answer box) is painted too, over the number. Here each page's text is
+    clipped to the body and the number sits below it, in space no text is laid out in.
+    """
+    from PySide6.QtCore import QRectF, QSizeF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setHtml(html)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer = int(writer.resolution() * 0.3)  # 0.3 inch for the page number
+    body = QSizeF(page.width(), page.height() - footer)
+    doc.setPageSize(body)
+    painter = QPainter(writer)
+    try:
+        count = doc.pageCount()
+        font = QFont(doc.defaultFont())
+        font.setPointSizeF(8)
+        for number in range(count):
+            if number:
+                writer.newPage()
+            painter.save()
+            clip = QRectF(0, number * body.height(), body.width(), body.height())
+            painter.translate(0, -clip.top())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.setFont(font)
+            painter.drawText(QRectF(0, body.height(), body.width(), footer),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{number + 1} / {count}")
+    finally:
+        painter.end()
+
+
 def pdf_bytes(html: str) -> bytes:
-    """Lay out ``html`` on A4 pages and return the PDF (written to memory: Qt reports no error when a file write
+    """Lay out ``html`` on A4 pages and return the PDF (made in memory: Qt reports no error when a file write
     fails, so the file itself is written by :func:`rehearse.fileio.write_atomic`, which checks every byte)."""
     _ensure_gui_app()
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
     data = QByteArray()
     buffer = QBuffer(data)
@@ -43,9 +83,7 @@ def pdf_bytes(html: str) -> bytes:
     writer.setResolution(300)
     writer.setTitle("Rehearse report")
     writer.setCreator("Rehearse")
-    doc = QTextDocument()
-    doc.setHtml(html)
-    doc.print_(writer)
+    _print(html, writer)
     del writer  # finishes the PDF
     buffer.close()
     pdf = bytes(data.data())
