@@ -227,3 +227,17 @@ def test_an_own_words_ask_for_another_role_is_not_the_prepared_one(scenario):
 def test_pattern_flags_quote_their_words(scenario, part, text, kind, words):
     fb = analyse_part(scenario, part, typed(text))
     assert [f.text for f in fb.flags if f.kind == kind] == words
+
+
+def test_a_gap_named_in_other_words_credits_its_phrase_and_the_tip_asks_for_the_other_gap(scenario):
+    fb = analyse_part(scenario, "gaps", typed(
+        "Working with other teams is where I need to grow; I've offered to run the API review with payments next "
+        "quarter."))
+    assert fb.gaps["named"] == ["cross-team influence"]
+    assert kp(fb, "cross-team influence")["own_words"] is not None
+    assert "public speaking" in fb.tip and "cross-team" not in fb.tip
+
+
+def test_a_timeline_phrase_is_not_an_ask_in_other_words(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? What specifically is missing?"))
+    assert kp(fb, "promotion cycle")["own_words"] is None
