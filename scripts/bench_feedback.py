@@ -17,6 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import analyse, analyse_objection, analyse_part
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript, Word
@@ -48,7 +49,7 @@ def best_of(fn, repeats: int) -> float:
 
 
 def score(scenario, part: str, text: str) -> int:
-    return analyse(scenario, part, Transcript(text=text)).score
+    return analyse(scenario, AnswerFor.parse(part), Transcript(text=text)).score
 
 
 def ordering(path: Path = PAIRS) -> dict:

@@ -5,7 +5,7 @@ from test_store_samples import SCENARIO, store_pitch_run
 
 from rehearse.core.loader import load_scenario
 from rehearse.store import Store
-from rehearse.store.email import DATE_RE, date_phrase, draft_email, email_text
+from rehearse.report.email import DATE_RE, date_phrase, draft_email, email_text
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import pytest
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import WEIGHTS, analyse, analyse_objection, analyse_part
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript, Word
@@ -188,8 +189,9 @@ def test_objection_strong_response_phrases(scenario):
     assert good.score > weak.score + 30
     assert weak.tip.startswith(scenario.objection("not_yet").tip)
     assert {c.name for c in good.components} == set(WEIGHTS["objection"])
-    assert good.part == "objection:not_yet" and good.signals["asked_timeline"]
-    assert analyse(scenario, "objection:budget", typed("x")).part == "objection:budget"
+    assert good.answer_for == AnswerFor.objection("not_yet") and good.signals["asked_timeline"]
+    budget = analyse(scenario, AnswerFor.parse("objection:budget"), typed("x"))
+    assert budget.answer_for.is_objection and budget.to_dict()["part"] == "objection:budget"
 
 
 def test_unknown_part_and_objection_list_valid_ones(scenario):
@@ -344,8 +346,8 @@ def _vosk_style(text: str) -> str:
     ("objection:not_yet", "What specifically is missing? Can we set a review date?"),
 ])
 def test_both_recognizer_styles_give_the_same_verdict(scenario, part, text):
-    whisper = analyse(scenario, part, typed(text))
-    vosk = analyse(scenario, part, typed(_vosk_style(text)))
+    whisper = analyse(scenario, AnswerFor.parse(part), typed(text))
+    vosk = analyse(scenario, AnswerFor.parse(part), typed(_vosk_style(text)))
     assert vosk.signals == whisper.signals
     assert [kp["hit"] for kp in vosk.key_phrases] == [kp["hit"] for kp in whisper.key_phrases]
     assert sorted(f.kind for f in vosk.flags) == sorted(f.kind for f in whisper.flags)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from rehearse.core.transcript import Answer
 from rehearse.speech.audio import load_pcm16
-from rehearse.speech.listener import Heard, listen
+from rehearse.speech.listener import listen
 from rehearse.speech.recognizer import create_recognizer
 from rehearse.speech.sources import MicrophoneError, WavFileSource
 
@@ -53,7 +54,7 @@ class Recorded:
 def test_answer_is_heard_recorded_and_ends_on_silence(tmp_path, whisper):
     source = WavFileSource(SPEECH, lead_s=1.0, pad_s=4.0)
     heard = listen(source, whisper, tmp_path / "a.wav")
-    assert isinstance(heard, Heard) and heard.reason == "silence"
+    assert isinstance(heard, Answer) and heard.reason == "silence"
     text = heard.transcript.text.lower()
     for word in ("promotion", "senior engineer", "migration", "third"):
         assert word in text

@@ -4,7 +4,7 @@ import pytest
 from test_store_samples import store_drill_run, store_pitch_run
 
 from rehearse.store import Store
-from rehearse.store.progress import pace_gap, progress, trend
+from rehearse.report.progress import pace_gap, progress, trend
 
 WEAK_BUDGET = ("Um, I understand, um, it is tight. Could we, um, talk later about it, um, maybe?", 20.0)
 BETTER_BUDGET = ("I understand. Could we treat the title and the money separately, um, and talk later?", 12.0)

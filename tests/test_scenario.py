@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.analysers.words import LISTS, WORDS_DIR, find, load_list, parse_list
 from rehearse.core.loader import load_scenario
 from rehearse.core.normalize import tokenize
@@ -39,10 +40,10 @@ def test_placeholder_names():
 
 
 def test_target_seconds_and_key_phrases(scenario):
-    assert scenario.target_seconds("intent") == 30
-    assert scenario.target_seconds("pitch") == 30 + 120 + 60 + 30
-    assert scenario.target_seconds("objection:not_yet") == 45
-    assert scenario.target_seconds("objection:timing") == 45  # default
+    assert scenario.target_seconds(AnswerFor.part("intent")) == 30
+    assert scenario.target_seconds(AnswerFor.part("pitch")) == 30 + 120 + 60 + 30
+    assert scenario.target_seconds(AnswerFor.objection("not_yet")) == 45
+    assert scenario.target_seconds(AnswerFor.objection("timing")) == 45  # default
     assert "62%" in scenario.part_key_phrases("evidence")
     pitch = scenario.part_key_phrases("pitch")
     assert len(pitch) == len(set(pitch)) and "what specifically" in pitch

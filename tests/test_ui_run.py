@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.store.db import Store
 from rehearse.ui.app import make_app
 from rehearse.ui.context import AppContext
@@ -84,7 +85,7 @@ def app_window(qtbot):
 def pitch_answers(window) -> Path:
     """The strong pitch for the opening; the objection answer for everything the manager says after it."""
     prompt = window.rehearse_view.prompt
-    return PITCH if prompt.expects == "pitch" else OBJECTION
+    return PITCH if prompt.answer_for == AnswerFor.part("pitch") else OBJECTION
 
 
 def answer_by_voice(qtbot, view) -> dict:
@@ -102,7 +103,7 @@ def test_full_pitch_run_by_voice(app_window, qtbot):
     qtbot.waitUntil(lambda: window.ctx.engine_state is not None, timeout=RUN_TIMEOUT)
     with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
-    assert view.prompt.expects == "pitch"
+    assert view.prompt.answer_for == AnswerFor.part("pitch")
     assert view.card.name.text() == "Dana" and view.card.line.text() == view.prompt.text
     assert view.talk.state == IDLE and view.talk.timer.text().endswith("/ 4:00")
 
@@ -176,15 +177,15 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
 
     with qtbot.waitSignal(drill.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(drill.start_button, Qt.MouseButton.LeftButton)
-    first = drill.prompt.expects
-    assert first.startswith("objection:")
-    assert drill.queue.currentItem().data(Qt.ItemDataRole.UserRole) == first.split(":", 1)[1]
+    first = drill.prompt.answer_for
+    assert first.is_objection
+    assert drill.queue.currentItem().data(Qt.ItemDataRole.UserRole) == first.id
     assert drill.card.hint.text().startswith("Hint: ")  # the objection's tip
 
     feedback = answer_by_voice(qtbot, drill)
     assert drill.again_button.isVisible() and drill.next_button.isVisible()
     assert drill.again_button.text() == "&Again" and drill.next_button.text() == "&Next"
-    oid = first.split(":", 1)[1]
+    oid = first.id
     # the queue now shows this objection's mastery
     qtbot.waitUntil(lambda: any(f"Last score {round(feedback['score'])}" in drill.item_texts()[i]
                                 for i in range(drill.queue.count())), timeout=10000)
@@ -192,7 +193,7 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
     # Again: the same objection, answered weakly this time from an imported recording
     with qtbot.waitSignal(drill.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(drill.again_button, Qt.MouseButton.LeftButton)
-    assert drill.prompt.expects == first
+    assert drill.prompt.answer_for == first
     with qtbot.waitSignal(drill.feedback_shown, timeout=RUN_TIMEOUT) as got:
         drill.import_wav(str(WEAK))
     weak = got.args[0]
@@ -208,7 +209,7 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
         qtbot.waitUntil(lambda: drill.talk.state == IDLE or drill.summary is not None, timeout=RUN_TIMEOUT)
         if drill.summary is not None:
             break
-        seen.add(drill.prompt.expects.split(":", 1)[1])
+        seen.add(drill.prompt.answer_for.id)
         answer_by_voice(qtbot, drill)
     assert len(seen) == 7
     assert drill.summary_panel.outcome.text().startswith("Drill done")

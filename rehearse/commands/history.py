@@ -95,7 +95,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from rehearse.store.export import to_markdown
+    from rehearse.report.export import to_markdown
 
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
@@ -110,7 +110,7 @@ SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html
 
 
 def cmd_export(args) -> int:
-    from rehearse.store.export import FORMATS, export_run
+    from rehearse.report.export import FORMATS, export_run
 
     out = Path(args.output)
     fmt = args.format or SUFFIX_FORMATS.get(out.suffix.lower())
@@ -140,7 +140,7 @@ def _scenario_for(run: dict):
 
 
 def cmd_email(args) -> int:
-    from rehearse.store.email import draft_email, email_text
+    from rehearse.report.email import draft_email, email_text
 
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
@@ -160,7 +160,7 @@ ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady
 
 
 def cmd_progress(args) -> int:
-    from rehearse.store.progress import progress
+    from rehearse.report.progress import progress
 
     # runs store the scenario's absolute path (rehearse run), so a relative --scenario must be made absolute too
     scenario_path = os.path.abspath(args.scenario) if args.scenario else None

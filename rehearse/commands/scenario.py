@@ -104,7 +104,7 @@ def cmd_check(args) -> int:
     from rehearse.core.transcript import Transcript
 
     scenario = load_scenario(args.scenario)
-    feedback = analyse(scenario, args.part, Transcript(text=args.text))
+    feedback = analyse(scenario, scenario.answer_for(args.part), Transcript(text=args.text))
     if args.json:
         print_json(feedback.to_dict())
     else:

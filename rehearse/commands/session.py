@@ -86,9 +86,9 @@ def run_json(session, summary: dict) -> dict:
         "complete": session.complete,
         "outcome": session.outcome,
         "turns": [
-            {"index": t["index"], "role": t["role"], "text": t["text"], "expects": t["expects"],
-             "audio": t["audio"], "feedback": t["feedback"], "latency": t.get("latency"),
-             "transcript": t.get("transcript")}
+            {"index": t["index"], "role": t["role"], "text": t["text"], "expects": t["answer_for"].to_str(),
+             "audio": t["audio"], "feedback": t["feedback"] and t["feedback"].to_dict(), "latency": t.get("latency"),
+             "transcript": t["transcript"].to_dict() if t.get("transcript") else None}
             for t in session.turns
         ],
         "summary": summary,

@@ -1,11 +1,11 @@
 """Feedback on one answer: weighted components, key-phrase coverage, flags that point at words, one tip.
 
-``analyse_part(scenario, part, transcript)`` (part: intent | evidence | gaps | ask | pitch) and
-``analyse_objection(scenario, objection_id, transcript)`` return a :class:`Feedback`. The components and weights
-are documented in ``docs/feedback.md``. The score is their weighted mean, where the components that only say
-"nothing wrong found" (framing, specificity, delivery) count in proportion to the answer's content: an empty,
-off-topic or one-line answer cannot score on them. The tip is the one of the component that loses the most weighted
-points (problems that hurt the conversation first); it never asks for a move that was just made.
+``analyse(scenario, answer_for, transcript)`` returns a :class:`Feedback` (``analyse_part`` and ``analyse_objection``
+are the two halves of it). The components and weights are documented in ``docs/feedback.md``. The score is their
+weighted mean, where the components that only say "nothing wrong found" (framing, specificity, delivery) count in
+proportion to the answer's content: an empty, off-topic or one-line answer cannot score on them. The tip is the one
+of the component that loses the most weighted points (problems that hurt the conversation first); it never asks for
+a move that was just made.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from rehearse.core.analysers import content
 from rehearse.core.analysers.delivery import analyse_delivery
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.scenario import PITCH_PARTS, Scenario
 from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
@@ -41,7 +42,7 @@ SIGNALS = ("asked_timeline", "named_gaps", "evidence_with_numbers", "explicit_as
 
 @dataclass
 class Feedback:
-    part: str  # intent | evidence | gaps | ask | pitch | objection:ID
+    answer_for: AnswerFor  # a pitch part, the whole pitch or an objection
     score: int
     components: list[Component]
     key_phrases: list[dict]
@@ -51,22 +52,26 @@ class Feedback:
     signals: dict
     evidence: list[dict] = field(default_factory=list)  # per evidence item, for evidence and pitch answers
     text: str = ""
+    confirmed: dict | None = None  # after a yes: whether the answer confirmed the title, timing and pay
     moves: list[dict] = field(default_factory=list)  # for objections: each move, made (with its words) or missing
     gaps: dict = field(default_factory=dict)  # {"named": [gap, ...], "skipped": [gap, ...]} (denial-aware)
     content_score: float = 0.0  # 0-100: how much of what the part calls for was said (phrases, moves, items)
 
     def to_dict(self) -> dict:
-        return {
-            "part": self.part, "score": self.score,
+        out = {
+            "part": self.answer_for.to_str(), "score": self.score,
             "components": [c.to_dict() for c in self.components],
             "key_phrases": self.key_phrases, "flags": [f.to_dict() for f in self.flags],
             "tip": self.tip, "delivery": self.delivery, "signals": self.signals, "evidence": self.evidence,
             "text": self.text, "moves": self.moves, "gaps": self.gaps, "content_score": self.content_score,
         }  # fmt: skip
+        if self.confirmed is not None:
+            out["confirmed"] = self.confirmed
+        return out
 
     def to_text(self) -> str:
         """Readable feedback: score, components, key phrases ✓/✗, flags with the quoted words, the tip."""
-        lines = [f"{self.part}: {self.score}/100"]
+        lines = [f"{self.answer_for.to_str()}: {self.score}/100"]
         for c in self.components:
             lines.append(f"  {c.name:<13} {c.score:5.0f}  (weight {c.weight:g})  {c.detail}")
         if self.key_phrases:
@@ -101,11 +106,13 @@ class Feedback:
         return "\n".join(lines)
 
 
-def analyse(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
-    """``part`` as on the command line: a pitch part, ``pitch`` or ``objection:ID``."""
-    if part.startswith("objection:"):
-        return analyse_objection(scenario, part.split(":", 1)[1], transcript)
-    return analyse_part(scenario, part, transcript)
+def analyse(scenario: Scenario, answer_for: AnswerFor, transcript: Transcript) -> Feedback:
+    """Feedback on an answer to a pitch part, the whole pitch or an objection."""
+    if answer_for.is_objection:
+        return analyse_objection(scenario, answer_for.id, transcript)
+    if answer_for.is_part:
+        return analyse_part(scenario, answer_for.id, transcript)
+    raise ValueError(f"read-aloud answers are analysed by rehearse.core.pronunciation, not {answer_for}")
 
 
 def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
@@ -117,7 +124,7 @@ def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedb
     phrases = scenario.part_key_phrases(part)
     key_phrases, comp, flags = content.key_phrases(book, phrases, WEIGHTS[part]["key_phrases"],
                                                    moves=PART_MOVES.get(part, ()))
-    return _finish(part, scenario, heard, book, comp, flags, key_phrases)
+    return _finish(AnswerFor.part(part), scenario, heard, book, comp, flags, key_phrases)
 
 
 def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcript) -> Feedback:
@@ -140,13 +147,15 @@ def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcr
         moves = content.moves(book, move_ids, weights["moves"], lead_tip=objection.tip, recited=recited)
     elif comp.tip and not comp.priority:
         comp.tip = f"{objection.tip} {comp.tip}"
-    return _finish(f"objection:{objection_id}", scenario, heard, book, comp, flags, key_phrases, weights, moves)
+    return _finish(AnswerFor.objection(objection_id), scenario, heard, book, comp, flags, key_phrases, weights,
+                   moves)
 
 
-def _finish(part, scenario, heard, book, key_comp, flags, key_phrases, weights=None, moves=None) -> Feedback:
+def _finish(answer_for: AnswerFor, scenario, heard, book, key_comp, flags, key_phrases, weights=None,
+            moves=None) -> Feedback:
     """Run every analyser. Weighted ones make the score; the others still report their signals, and framing and
     specificity (what was said, whatever the part) their flags and — for "I deserve"-style framing — the tip."""
-    kind = "objection" if part.startswith("objection:") else part
+    kind = answer_for.scored_as
     weights = weights or WEIGHTS[kind]
     components, hidden, signals = [key_comp], [], {}
     evidence_items: list[dict] = []
@@ -178,7 +187,7 @@ def _finish(part, scenario, heard, book, key_comp, flags, key_phrases, weights=N
         elif name in ("framing", "specificity"):
             hidden.append(comp)
             flags = flags + [f for f in more_flags if f.severity != "good"]
-    target = scenario.target_seconds(part)
+    target = scenario.target_seconds(answer_for)
     delivery, comp, f = analyse_delivery(heard, target, weights["delivery"], min_words=MIN_WORDS[kind])
     components.append(comp)
     flags = flags + f
@@ -201,5 +210,5 @@ def _finish(part, scenario, heard, book, key_comp, flags, key_phrases, weights=N
     full_signals.update({k: v for k, v in signals.items() if k not in SIGNALS and isinstance(v, (bool, int))})
     gaps = {"named": list(signals.get("gaps_named", [])), "skipped": list(signals.get("gaps_skipped", []))}
     moves_detail = [book.move(m).to_dict() for m in signals.get("moves_made", []) + signals.get("moves_missing", [])]
-    return Feedback(part, int(score), components, key_phrases, flags, tip, delivery, full_signals, evidence_items,
-                    heard.text, moves_detail, gaps, round(content_score, 1))  # fmt: skip
+    return Feedback(answer_for, int(score), components, key_phrases, flags, tip, delivery, full_signals, evidence_items,
+                    heard.text, moves=moves_detail, gaps=gaps, content_score=round(content_score, 1))  # fmt: skip

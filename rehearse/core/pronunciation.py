@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
+from rehearse.core.matching import match_phrases
 from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 from rehearse.core.transcript import Transcript
 
@@ -42,6 +43,8 @@ class Reading:
     heard: str
     words: list[WordCheck]
     extra: list[str] = field(default_factory=list)  # heard words that are not in the sentence
+    key_phrases: list[dict] = field(default_factory=list)  # the sentence as one key phrase (see reading_feedback)
+    tip: str | None = None
 
     @property
     def score(self) -> float:
@@ -67,6 +70,8 @@ class Reading:
             "words": [asdict(w) for w in self.words],
             "practice": self.practice,
             "extra": self.extra,
+            "key_phrases": self.key_phrases,
+            "tip": self.tip,
         }
 
 
@@ -154,3 +159,13 @@ def analyse_reading(sentence: str, transcript: Transcript, conf_threshold: float
             continue
         words.append(WordCheck(word=word, status=status[i], **info[i]))
     return Reading(sentence=sentence, heard=" ".join(heard_words), words=words, extra=extra)
+
+
+def reading_feedback(sentence: str, transcript: Transcript) -> Reading:
+    """The feedback on reading ``sentence`` aloud: the word-by-word check, the sentence matched as a key phrase,
+    and a tip naming the words to practise."""
+    reading = analyse_reading(sentence, transcript)
+    reading.key_phrases = [m.to_dict() for m in match_phrases(transcript.text, [sentence])]
+    reading.tip = (f"Practise: {', '.join(reading.practice)}." if reading.practice
+                   else "Every word came through clearly.")
+    return reading

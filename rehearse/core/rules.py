@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import re
 
 from rehearse.core.analysers.words import find, load_list
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.matching import match_phrase
 from rehearse.core.normalize import tokenize
 
@@ -71,7 +72,7 @@ REACTION_PART = ({key: part for _signal, key, part in MISSING_RULES}
                  | {key: part for _signal, _bad, key, part in MANNER_RULES})
 STRONG_SIGNALS = tuple(signal for signal, _key, _part in MISSING_RULES)
 # What the user's answer to an outcome is scored as (the ask: role, timeline, compensation / criteria).
-OUTCOME_EXPECTS = {"yes": "ask", "not_yet": "ask", "ambiguous": "ask"}
+OUTCOME_EXPECTS = {"yes": AnswerFor.part("ask"), "not_yet": AnswerFor.part("ask"), "ambiguous": AnswerFor.part("ask")}
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Move:
 
     kind: str
     key: str = ""  # reaction key, objection id or outcome
-    expects: str | None = None  # what the user's answer is scored as; None when the conversation ends
+    expects: AnswerFor | None = None  # what the user's answer is scored as; None when the conversation ends
 
 
 @dataclass
@@ -88,7 +89,8 @@ class PitchState:
     """What the manager knows so far. Signals are merged over the user's answers (once heard, stays heard)."""
 
     signals: dict[str, bool] = field(default_factory=dict)
-    raised: list[str] = field(default_factory=list)  # reaction keys and "objection:ID" raised so far
+    raised: list[str] = field(default_factory=list)  # reaction keys and objection ids raised so far, in order
+    objections: list[str] = field(default_factory=list)  # the objection ids among them
     outcome: str | None = None
     ended: bool = False
 
@@ -143,17 +145,16 @@ def next_move(state: PitchState, persona: str | None, rng: random.Random, *,
     if state.exchanges < rules.max_reactions:
         for key, part in missing(state.signals):
             if key not in state.raised and (reactions is None or key in reactions):
-                return Move("reaction", key, part)
+                return Move("reaction", key, AnswerFor.part(part))
         if not missing(state.signals):
             for signal, bad, key, part in MANNER_RULES:
                 if (signal in state.signals and bool(state.signals[signal]) == bad and key not in state.raised
                         and (reactions is None or key in reactions)):
-                    return Move("reaction", key, part)
-        asked = [r for r in state.raised if r.startswith("objection:")]
-        fresh = [oid for oid in objection_ids if f"objection:{oid}" not in state.raised]
-        if not asked and fresh and not missing(state.signals) and rng.random() < rules.p_objection:
+                    return Move("reaction", key, AnswerFor.part(part))
+        fresh = [oid for oid in objection_ids if oid not in state.objections]
+        if not state.objections and fresh and not missing(state.signals) and rng.random() < rules.p_objection:
             oid = rng.choice(fresh)
-            return Move("objection", oid, f"objection:{oid}")
+            return Move("objection", oid, AnswerFor.objection(oid))
     outcome = decide_outcome(state.signals, persona, rng)
     return Move("outcome", outcome, OUTCOME_EXPECTS[outcome])
 
@@ -163,7 +164,8 @@ def apply(state: PitchState, move: Move) -> None:
     if move.kind == "reaction":
         state.raised.append(move.key)
     elif move.kind == "objection":
-        state.raised.append(f"objection:{move.key}")
+        state.raised.append(move.key)
+        state.objections.append(move.key)
     elif move.kind == "outcome":
         state.outcome = move.key
     elif move.kind == "end":
@@ -173,9 +175,13 @@ def apply(state: PitchState, move: Move) -> None:
 PRAISE_SCORE = 70  # an answer earns the manager's praise from this score on
 
 
-def praise_earned(feedback: dict | None) -> bool:
-    """True when the answer the manager reacts to earned a word of praise (its score is at least PRAISE_SCORE)."""
-    return bool(feedback) and (feedback.get("score") or 0) >= PRAISE_SCORE
+def praise_earned(feedback) -> bool:
+    """True when the answer the manager reacts to (a Feedback, or its dict) earned a word of praise: its score is at
+    least PRAISE_SCORE."""
+    if feedback is None:
+        return False
+    score = feedback.get("score") if isinstance(feedback, dict) else getattr(feedback, "score", None)
+    return (score or 0) >= PRAISE_SCORE
 
 
 def without_unearned_praise(text: str, earned: bool) -> str:
@@ -241,12 +247,12 @@ OUTCOME_TIPS = {
 }
 
 
-def answer_expects(move: Move, objection_ids) -> str:
+def answer_expects(move: Move, objection_ids) -> AnswerFor:
     """What the user's answer to ``move`` is scored as: its objection when the scenario has a matching one."""
     oid = REACTION_OBJECTIONS.get(move.key) if move.kind in ("reaction", "outcome") else None
     if oid and oid in objection_ids:
-        return f"objection:{oid}"
-    return move.expects or "ask"
+        return AnswerFor.objection(oid)
+    return move.expects or AnswerFor.part("ask")
 
 
 # --- after a yes: did the user confirm the details? ---------------------------------------------------------------

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from rehearse.errors import UserError
-from rehearse.session.conversation import Answer, Session
+from rehearse.session.conversation import Session
 from rehearse.session.events import Event, EventHandler, ignore
 
 
@@ -68,10 +68,10 @@ class Runner:
             source = self._source(answers.pop(0) if answers is not None else None)
             heard = self._listen(source, prompt.answer_index)
             t0 = time.perf_counter()
-            result = s.submit(Answer(heard.transcript, str(heard.audio_path), heard.latency))
+            result = s.submit(heard)
             t1 = time.perf_counter()
-            self.emit("feedback", turn_index=result.turn_index, feedback=result.feedback, done=result.done,
-                      expects=prompt.expects)
+            self.emit("feedback", turn_index=result.turn_index, feedback=result.feedback.to_dict(), done=result.done,
+                      expects=prompt.answer_for.to_str())
             prompt = s.next_prompt()
             t2 = time.perf_counter()
             self.timings[-1].update(score_s=round(t1 - t0, 3), next_s=round(t2 - t1, 3))

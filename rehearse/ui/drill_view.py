@@ -130,7 +130,7 @@ class DrillView(RunView):
 
     def _show_queue(self, rows) -> None:
         self.queue_items = rows
-        current = self.prompt.expects.split(":", 1)[1] if self._on_objection() else None
+        current = self.prompt.answer_for.id if self._on_objection() else None
         self.queue.clear()
         width = self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4
         for item, attempts in rows:
@@ -153,12 +153,12 @@ class DrillView(RunView):
         return [self.queue.itemWidget(self.queue.item(i)).text() for i in range(self.queue.count())]
 
     def _on_objection(self) -> bool:
-        return bool(self.prompt is not None and str(self.prompt.expects or "").startswith("objection:"))
+        return bool(self.prompt is not None and self.prompt.answer_for.is_objection)
 
     def show_prompt(self, prompt) -> None:
         super().show_prompt(prompt)
         if self._on_objection():
-            oid = prompt.expects.split(":", 1)[1]
+            oid = prompt.answer_for.id
             for row in range(self.queue.count()):
                 if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == oid:
                     self.queue.setCurrentRow(row)

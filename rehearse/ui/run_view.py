@@ -31,18 +31,6 @@ def as_dict(value) -> dict:
     return value if isinstance(value, dict) else value.to_dict()
 
 
-def answer_title(prompt) -> str:
-    """What an answer was to, in a few words, for the summary."""
-    expects = str(prompt.expects or "")
-    if expects.startswith("objection:"):
-        return "Objection: " + expects.split(":", 1)[1].replace("_", " ")
-    if expects.startswith("read:"):
-        text = prompt.text
-        return "Read: " + (text if len(text) <= 50 else text[:47] + "…")
-    return {"pitch": "Your pitch", "intent": "Intent", "evidence": "Evidence", "gaps": "Gaps",
-            "ask": "The ask"}.get(expects, expects)
-
-
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
     feedback_shown = Signal(dict)     # the feedback dict
@@ -268,7 +256,7 @@ class RunView(QWidget):
         self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
         self.feedback.clear()
         self.feedback.show()
-        self.answers.append((answer_title(self.prompt), feedback.get("score")))
+        self.answers.append((self.prompt.answer_for.title(self.prompt.text), feedback.get("score")))
         self.feedback.show_feedback_staged(feedback, self.answer_text, lambda: self._feedback_ready(result, feedback))
 
     def _feedback_ready(self, result, feedback: dict) -> None:

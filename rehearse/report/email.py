@@ -21,7 +21,7 @@ from rehearse.core.analysers.book import PhraseBook
 from rehearse.core.analysers.heard import Heard
 from rehearse.core.normalize import tokenize
 from rehearse.core.transcript import Transcript
-from rehearse.store import marks
+from rehearse.report import marks
 
 MONTHS = ("January February March April May June July August September October November December "
           "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from statistics import linear_regression, mean
 
-from rehearse.store import marks
+from rehearse.report import marks
 
 # Pace that is easy to follow for listeners (and comfortable for second-language speakers), words a minute.
 PACE_BAND = (120.0, 160.0)
