@@ -243,3 +243,29 @@ def test_a_gap_named_in_other_words_credits_its_phrase_and_the_tip_asks_for_the_
 def test_a_timeline_phrase_is_not_an_ask_in_other_words(scenario):
     fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? What specifically is missing?"))
     assert kp(fb, "promotion cycle")["own_words"] is None
+
+
+# --- the cases the issue reported ----------------------------------------------------------------------------------
+
+def test_the_reported_decoys_no_longer_win(scenario):
+    honest = analyse_part(scenario, "intent", typed(
+        "I'd like to talk about my promotion to Senior Engineer. Over the past year I've been operating at the "
+        "senior level, and I'd like us to make that official this cycle."))
+    decoy = analyse_part(scenario, "intent", typed(
+        "I'm not here to ask for a promotion to Senior Engineer… I don't think I'm operating at the senior level."))
+    assert decoy.score < honest.score and decoy.score <= 10  # was 98 against 90
+    refusal = analyse_part(scenario, "ask", typed(
+        "I'm not saying I'm ready for Senior Engineer, and we don't need to agree a date."))
+    assert refusal.score <= 10  # was 100
+    not_yet = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically, I don't want a review date, and I'm not at the next level."))
+    assert not_yet.score <= 10  # was 89
+    okay = analyse_objection(scenario, "not_yet", typed("Okay, I guess that's fine. Whatever you think."))
+    own = analyse_objection(scenario, "not_yet", typed(
+        "What exactly would you need to see, and can we put a date on the calendar?"))
+    assert okay.score <= 30 and own.score >= okay.score + 40  # were 39 and 42-46
+    deserve = analyse_part(scenario, "ask", typed(
+        "I deserve to be a Senior Engineer. Do you see me as ready for Senior Engineer?"))
+    level = analyse_part(scenario, "ask", typed(
+        "I'm already operating at the senior level. Do you see me as ready for Senior Engineer?"))
+    assert level.score > deserve.score  # were 91/91
