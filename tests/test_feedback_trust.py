@@ -269,3 +269,12 @@ def test_the_reported_decoys_no_longer_win(scenario):
     level = analyse_part(scenario, "ask", typed(
         "I'm already operating at the senior level. Do you see me as ready for Senior Engineer?"))
     assert level.score > deserve.score  # were 91/91
+
+
+def test_a_phrase_denied_once_and_then_said_plainly_counts(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically. But what specifically would you need to see? Can we set a review "
+        "date?"))
+    entry = kp(fb, "what specifically")
+    assert entry["hit"] and entry["denied"] is None and entry["start_word"] == 8
+    assert fb.text.split()[8] == "what"

@@ -21,6 +21,7 @@ from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 # common words that say nothing about which gap was meant
 STEM_STOP = frozenset("the and for with that this will have been want need more get better into about "
                       "from next team work lead".split())
+MAX_RETRIES = 3  # denied hits of one phrase looked past before it counts as denied
 NEAR_MISS = 75.0  # a missed phrase whose closest words are at least this similar (0-100) earns half credit
 OWN_WORDS_CREDIT = 0.75  # a prepared phrase whose move was made in other words
 BARE_LIST = 0.75  # key phrases covering this share of the answer's words (with 2+ phrases): a recited list
@@ -55,13 +56,28 @@ class PhraseBook:
         self._window_cache: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
 
     def match(self, phrase: str) -> PhraseMatch:
+        """The phrase's match; a hit inside a denial is a miss (``denied``) unless it is also said plainly later."""
         if phrase not in self.cache:
             m = self.matcher.match(phrase)
-            if m.hit:
+            first_denial = None
+            words = list(self.heard.words)
+            for _ in range(MAX_RETRIES):
+                if not m.hit:
+                    break
                 d = self.denials.of(m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases)
-                if d is not None:
-                    self.denied[phrase] = d
-                    m = replace(m, hit=False, reason=f'denied: "{d.text}"')
+                if d is None:
+                    break
+                first_denial = first_denial or (m, d)
+                # look again with the denied words blanked out (the word count, so the indexes, stay the same)
+                words[m.start_word : m.end_word + 1] = ["·"] * (m.end_word - m.start_word + 1)
+                m = Matcher(" ".join(words)).match(phrase)
+                if m.hit:
+                    m = replace(m, heard=self.heard.quote(m.start_word, m.end_word))
+            if first_denial is not None and not (m.hit and self.denials.of(
+                    m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases) is None):
+                m, d = first_denial
+                self.denied[phrase] = d
+                m = replace(m, hit=False, reason=f'denied: "{d.text}"')
             self.cache[phrase] = m
         return self.cache[phrase]
 
