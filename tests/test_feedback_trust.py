@@ -56,6 +56,10 @@ def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
     ("Why don't we agree a date?", "agree a date"),
     ("No, I'm asking for a promotion to Senior Engineer", "promotion to Senior Engineer"),
     ("I didn't lead it alone, but I ran the incident reviews", "incident reviews"),
+    ("Not long ago I led the migration to OAuth", "migration to OAuth"),
+    ("Can we agree a date no later than the promotion cycle?", "promotion cycle"),
+    ("Without the caching layer, checkout would still take 900 ms", "caching layer"),
+    ("Repeat incidents fell by no less than 40% fewer", "40% fewer"),
 ])
 def test_negation_elsewhere_is_not_a_denial(text, phrase):
     assert denied(text, phrase) is None
