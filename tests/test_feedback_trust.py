@@ -60,6 +60,7 @@ def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
     ("Can we agree a date no later than the promotion cycle?", "promotion cycle"),
     ("Without the caching layer, checkout would still take 900 ms", "caching layer"),
     ("Repeat incidents fell by no less than 40% fewer", "40% fewer"),
+    ("I understand it's not yet. What specifically would you need to see?", "what specifically"),
 ])
 def test_negation_elsewhere_is_not_a_denial(text, phrase):
     assert denied(text, phrase) is None

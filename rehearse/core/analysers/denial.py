@@ -162,8 +162,13 @@ class Denials:
         cue = self._cue_before(first_tok)
         if cue is None:
             cue = self._negated_after(last_tok)
-        if cue is None and negated:
-            cue = next((k for k in range(first_tok - 1, max(-1, first_tok - 4), -1) if k in self.cues), None)
+        if cue is None and negated:  # the matcher saw a negation just before: within the sentence, not across it
+            for k in range(first_tok - 1, max(-1, first_tok - 4), -1):
+                if self.stops[k] == "strong":
+                    break
+                if k in self.cues:
+                    cue = k
+                    break
         if cue is None:
             return None
         if gap and not self._denies_gap(cue, first_tok, last_tok):
