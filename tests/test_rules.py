@@ -146,5 +146,5 @@ def test_praise_only_when_earned():
     # a line with no praise, or nothing but praise, is left as it is
     assert rules.without_unearned_praise("What about {gap}?", False) == "What about {gap}?"
     assert rules.without_unearned_praise("That's a clear case.", False) == "That's a clear case."
-    assert not rules.praise_earned({"score": 10}) and rules.praise_earned({"score": 85})
+    assert not rules.praise_earned(10) and rules.praise_earned(85)
     assert not rules.praise_earned(None)

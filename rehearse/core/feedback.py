@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from rehearse.core.analysers import content
 from rehearse.core.analysers.delivery import analyse_delivery
 from rehearse.core.analysers.heard import Component, Flag, Heard
-from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
 from rehearse.core.answer_for import AnswerFor
+from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
 from rehearse.core.scenario import PITCH_PARTS, Scenario
 from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
@@ -147,8 +147,7 @@ def analyse_objection(scenario: Scenario, objection_id: str, transcript: Transcr
         moves = content.moves(book, move_ids, weights["moves"], lead_tip=objection.tip, recited=recited)
     elif comp.tip and not comp.priority:
         comp.tip = f"{objection.tip} {comp.tip}"
-    return _finish(AnswerFor.objection(objection_id), scenario, heard, book, comp, flags, key_phrases, weights,
-                   moves)
+    return _finish(AnswerFor.objection(objection_id), scenario, heard, book, comp, flags, key_phrases, weights, moves)
 
 
 def _finish(answer_for: AnswerFor, scenario, heard, book, key_comp, flags, key_phrases, weights=None,
@@ -210,5 +209,6 @@ def _finish(answer_for: AnswerFor, scenario, heard, book, key_comp, flags, key_p
     full_signals.update({k: v for k, v in signals.items() if k not in SIGNALS and isinstance(v, (bool, int))})
     gaps = {"named": list(signals.get("gaps_named", [])), "skipped": list(signals.get("gaps_skipped", []))}
     moves_detail = [book.move(m).to_dict() for m in signals.get("moves_made", []) + signals.get("moves_missing", [])]
-    return Feedback(answer_for, int(score), components, key_phrases, flags, tip, delivery, full_signals, evidence_items,
-                    heard.text, moves=moves_detail, gaps=gaps, content_score=round(content_score, 1))  # fmt: skip
+    return Feedback(answer_for, int(score), components, key_phrases, flags, tip, delivery, full_signals,
+                    evidence_items, heard.text, moves=moves_detail, gaps=gaps,
+                    content_score=round(content_score, 1))  # fmt: skip

@@ -24,10 +24,9 @@ Pure and seeded: the same signals, persona and ``random.Random(seed)`` give the 
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass, field
-
-import re
 
 from rehearse.core.analysers.words import find, load_list
 from rehearse.core.answer_for import AnswerFor
@@ -175,13 +174,9 @@ def apply(state: PitchState, move: Move) -> None:
 PRAISE_SCORE = 70  # an answer earns the manager's praise from this score on
 
 
-def praise_earned(feedback) -> bool:
-    """True when the answer the manager reacts to (a Feedback, or its dict) earned a word of praise: its score is at
-    least PRAISE_SCORE."""
-    if feedback is None:
-        return False
-    score = feedback.get("score") if isinstance(feedback, dict) else getattr(feedback, "score", None)
-    return (score or 0) >= PRAISE_SCORE
+def praise_earned(score: int | None) -> bool:
+    """True when the answer the manager reacts to earned a word of praise (its score is at least PRAISE_SCORE)."""
+    return score is not None and score >= PRAISE_SCORE
 
 
 def without_unearned_praise(text: str, earned: bool) -> str:

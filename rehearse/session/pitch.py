@@ -43,7 +43,7 @@ class PitchFlow:
         if move.kind == "end":
             return None
         answer_for = rules.answer_expects(move, sc.objection_ids)
-        earned = rules.praise_earned(self.last_feedback)
+        earned = rules.praise_earned(self.last_feedback.score if self.last_feedback is not None else None)
         if move.kind == "reaction":
             gap = self._unnamed_gap() if move.key == "gaps_not_named" else None
             text = sc.pick(sc.manager.reactions[move.key], self.rng, gap=gap)
@@ -74,7 +74,7 @@ class PitchFlow:
             self.gaps_feedback = feedback
         self.named_gaps.update(feedback.gaps.get("named") or [])
         for item in self.scenario.pitch.gaps.items:
-            if any(m.get("hit") and m.get("phrase") in item.key_phrases for m in feedback.key_phrases or []):
+            if any(m.get("hit") and m.get("phrase") in item.key_phrases for m in feedback.key_phrases):
                 self.named_gaps.add(item.gap)
         self.state.hear(feedback.signals)
         if self.state.outcome is not None:
