@@ -211,7 +211,7 @@ def test_no_praise_before_a_follow_up_the_answer_did_not_earn(scenario, store):
         s = Session(scenario, "pitch", store=store, persona="supportive", seed=seed)
         s.next_prompt()
         fb = s.submit(say(WEAK_LIST)).feedback
-        assert fb["score"] < 70
+        assert fb.score < 70
         follow_up = s.next_prompt()
         lowered = follow_up.text.lower()
         assert "strong" not in lowered and "well prepared" not in lowered and "clear case" not in lowered, (
@@ -229,7 +229,7 @@ def test_the_manager_asks_about_a_gap_the_user_skipped_never_one_just_named(scen
         s = Session(scenario, "pitch", store=store, persona="skeptical", seed=seed)
         s.next_prompt()
         fb = s.submit(say(pitch)).feedback
-        assert named.gap in fb["gaps"]["named"]
+        assert named.gap in fb.gaps["named"]
         while (prompt := s.next_prompt()) is not None:
             assert named.gap not in prompt.text, (seed, prompt.text)
             s.submit(say("Understood. What specifically is missing, and can we agree a review date?"))
@@ -241,5 +241,5 @@ def test_a_denied_ask_gets_the_no_ask_reaction(scenario, store):
     fb = s.submit(say("I'm not asking for a promotion to Senior Engineer. I led the migration to OAuth and support "
                       "tickets dropped by 62%. One area I'm still growing is cross-team influence, so I'll lead the "
                       "design review next quarter. We don't need to agree a date.")).feedback
-    assert fb["signals"]["explicit_ask"] is False and fb["signals"]["asked_timeline"] is False
+    assert fb.signals["explicit_ask"] is False and fb.signals["asked_timeline"] is False
     assert s.next_prompt().key == "no_ask"
