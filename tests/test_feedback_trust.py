@@ -5,6 +5,7 @@ import pytest
 
 from rehearse.core.analysers.denial import Denials
 from rehearse.core.analysers.heard import Heard
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import analyse, analyse_objection, analyse_part
 from rehearse.core.loader import load_scenario
 from rehearse.core.matching import Matcher
@@ -110,7 +111,7 @@ def test_denied_evidence_number_is_no_number(scenario):
 @pytest.mark.parametrize("text", ["Okay sure.", "Whatever you think.", "Okay, I guess that's fine. Whatever you think.",
                                   "The weather has been lovely and I watched a good film last night."])
 def test_non_answers_score_at_most_30(scenario, part, text):
-    fb = analyse(scenario, part, typed(text))
+    fb = analyse(scenario, AnswerFor.parse(part), typed(text))
     assert fb.score <= 30, (part, text, fb.score)
     assert fb.content_score < 20
 
@@ -126,7 +127,8 @@ def test_framing_lowers_every_part(scenario):
         ("objection:not_yet", "What specifically is missing, and can we set a review date?",
          "I deserve it. What specifically is missing, and can we set a review date?"),
     ]:
-        a, b = analyse(scenario, part, typed(clean)), analyse(scenario, part, typed(framed))
+        a, b = (analyse(scenario, AnswerFor.parse(part), typed(clean)),
+                analyse(scenario, AnswerFor.parse(part), typed(framed)))
         assert a.score >= b.score + 6, (part, a.score, b.score)
 
 
