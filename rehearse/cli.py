@@ -26,6 +26,8 @@ COMMAND_MODULES = [
     "rehearse.commands.audio",
     "rehearse.commands.session",
     "rehearse.commands.history",
+    "rehearse.commands.review",
+    "rehearse.commands.desktop",
 ]
 
 

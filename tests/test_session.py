@@ -243,3 +243,17 @@ def test_a_denied_ask_gets_the_no_ask_reaction(scenario, store):
                       "design review next quarter. We don't need to agree a date.")).feedback
     assert fb.signals["explicit_ask"] is False and fb.signals["asked_timeline"] is False
     assert s.next_prompt().key == "no_ask"
+
+
+def test_read_aloud_tip_never_asks_to_practise_a_function_word(tmp_path):
+    scenario = load_scenario(Path(__file__).parents[1] / "assets" / "scenarios" / "example-senior-engineer.toml")
+    with Store(tmp_path / "h.sqlite3") as store:
+        session = Session(scenario, "read", store=store, max_items=1)
+        prompt = session.next_prompt()
+        words = prompt.text.split()
+        dropped = " ".join(w for w in words if w.strip(".,").lower() != "and")
+        assert dropped != prompt.text  # the first sentence has an "and" to drop
+        fb = session.submit(Answer(Transcript(text=dropped))).feedback
+    assert "and" not in [w.lower() for w in fb.practice]
+    assert fb.tip != "Practise: and." and not fb.tip.startswith("Practise")
+    assert fb.tip == "The words that carry the meaning came through clearly."

@@ -151,7 +151,8 @@ def cmd_email(args) -> int:
     return 0
 
 
-ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "too few": "·"}
+ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "mixed": "↕ mixed (latest not better)",
+          "too few": "·"}
 
 
 def cmd_progress(args) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -28,10 +28,32 @@ from rehearse.ui.widgets import Banner, ManagerCard, SummaryPanel
 log = logging.getLogger(__name__)
 
 
+def reveal(scroll: QScrollArea, widget: QWidget, margin: int = 16) -> None:
+    """Scroll so ``widget`` is in view with its top showing: a panel taller than the window shows its top (the
+    score), not its middle as ``ensureWidgetVisible`` would. Done once the layout has placed it."""
+
+    def move() -> None:
+        content = scroll.widget()
+        if content is None or not widget.isVisible():
+            return
+        content.layout().activate()
+        top = widget.mapTo(content, QPoint(0, 0)).y()
+        bar = scroll.verticalScrollBar()
+        view = scroll.viewport().height()
+        if widget.height() + 2 * margin > view or top - margin < bar.value():
+            bar.setValue(max(0, top - margin))
+        elif top + widget.height() + margin > bar.value() + view:
+            bar.setValue(top + widget.height() + margin - view)
+
+    move()
+    QTimer.singleShot(0, move)
+
+
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
-    feedback_shown = Signal(dict)     # the feedback, as shown (and stored)
-    run_finished = Signal(dict)       # the summary
+    feedback_shown = Signal(object)   # the feedback dict, as shown (and stored); not Signal(dict): PySide6 6.12 drops
+    #                                   a reference to True on each emission of a dict holding it (Python 3.11 aborts)
+    run_finished = Signal(object)     # the summary dict
     failed = Signal(str)
 
     mode = "pitch"
@@ -229,7 +251,7 @@ class RunView(QWidget):
         self.next_button.setFocus()
         self.on_turn_result(result)
         self.feedback_shown.emit(feedback)
-        self.scroll.ensureWidgetVisible(self.feedback)
+        reveal(self.scroll, self.feedback)
 
     def _finished(self, summary: dict) -> None:
         self.summary = summary
@@ -242,7 +264,7 @@ class RunView(QWidget):
         self.summary_panel.show_summary(self.summary, self.answers, next_step)
         self.summary_panel.show()
         self.run_finished.emit(self.summary)
-        self.scroll.ensureWidgetVisible(self.summary_panel)
+        reveal(self.scroll, self.summary_panel)
 
     # ---- the user's moves ------------------------------------------------------------------------------------------
     def toggle_talk(self) -> None:
