@@ -15,7 +15,7 @@ answer's labelled phrases, the phrases *not* said included: the hard test of whe
 ``prompt`` (the same words in the initial prompt, before the filler prompt). Labels are what the speaker said (the
 spoken text): where the recognizer lost or changed a phrase, it is a miss the whole chain made.
 
-    .venv/bin/python scripts/make_noisy_set.py [--audio DIR] [--only r03,h01]
+    .venv/bin/python scripts/make_noisy_set.py [--audio DIR] [--only r03,h01] [--redo-hotwords]
 Needs festival, festvox-us-slt-hts, espeak-ng and sox. The audio is not kept in the repository (DIR, default a
 temporary folder); the transcripts and labels are. Takes about 20 minutes on 2 busy cores.
 """
@@ -102,6 +102,7 @@ def main() -> int:
     clean = {cid: festival(spoken, audio_dir / f"{cid}.wav") for cid, spoken, _ in answers}
     model = load_whisper_model()
     old = {(c["id"], c["condition"]): c for c in json.loads(OUT.read_text(encoding="utf-8"))} if OUT.exists() else {}
+    redo = "--redo-hotwords" in args  # decode only the hotwords variant again, with today's hotwords_text
     cases = []
     t0 = time.perf_counter()
     for i, (cid, spoken, pairs) in enumerate(answers):
@@ -119,6 +120,16 @@ def main() -> int:
                 samples = mix(clean[cid], noise, float(condition[5:]))
             else:
                 samples = espeak(spoken, condition.split("-")[1], audio_dir / f"{cid}-{condition}.wav")
+            if redo and (cid, condition) in old:
+                case = old[(cid, condition)]
+                hot = hotwords_text(p for p, _ in pairs)
+                words = decode(model, samples, prompt=FILLER_PROMPT, hotwords=hot)
+                case.setdefault("text_hotwords_phrases", case["text_hotwords"])
+                case.setdefault("vocabulary_phrases", case["vocabulary"])
+                case["text_hotwords"], case["vocabulary"] = " ".join(w.word for w in words), hot
+                print(f"{cid} {condition:9} {time.perf_counter() - t0:6.0f}s {case['text_hotwords']}", file=sys.stderr)
+                cases.append(case)
+                continue
             texts = {}
             for how in DECODES:
                 prompt = FILLER_PROMPT if how != "prompt" else f"{vocabulary}. {FILLER_PROMPT}"

@@ -250,8 +250,9 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
         view.start()
     view.toggle_talk()
-    assert view.listen_job is not None and view.listen_job.silence_s == 2.75
-    view.listen_job.cancel()
+    assert view.listening and view.drive.silence_s == 2.75
+    with qtbot.waitSignal(view.feedback_shown, timeout=TIMEOUT):
+        view.toggle_talk()  # Space again: the answer ends at once
     reopened = again.prepare.open_settings()
     assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
     # the microphone test shows a live level (here the recorded answer stands in for the microphone)

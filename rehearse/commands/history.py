@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -56,12 +57,6 @@ class _store:
             print(f"rehearse: {line}", file=sys.stderr)
 
 
-def _print_json(data) -> None:
-    from rehearse.cli import print_json
-
-    print_json(data)
-
-
 def resolve_run(store, text: str) -> int:
     """A run number or ``last``; UserError otherwise or when there is no such run."""
     if text.strip().lower() in ("last", "latest"):
@@ -89,7 +84,7 @@ def cmd_history(args) -> int:
     if args.limit is not None:
         runs = runs[: args.limit]
     if args.json:
-        _print_json([{**r, "date": r["started_at"]} for r in runs])
+        print_json([{**r, "date": r["started_at"]} for r in runs])
         return 0
     if not runs:
         print("No runs yet. Start one with `rehearse run SCENARIO`.")
@@ -110,7 +105,7 @@ def cmd_show(args) -> int:
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
     if args.json:
-        _print_json(run)
+        print_json(run)
     else:
         sys.stdout.write(to_markdown(run))
     return 0
@@ -135,7 +130,7 @@ def cmd_export(args) -> int:
     # write_atomic checked every byte went to disk before the rename (a device such as /dev/null has no size)
     size = out.stat().st_size if out.is_file() else None
     if args.json:
-        _print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": size})
+        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": size})
     else:
         print(f"Wrote {out} ({fmt}" + (f", {size:,} bytes)" if size is not None else ")"))
     return 0
@@ -161,7 +156,7 @@ def cmd_email(args) -> int:
         run = store.run(resolve_run(store, args.run))
     draft = draft_email(run, _scenario_for(run))
     if args.json:
-        _print_json(draft)
+        print_json(draft)
         return 0
     sys.stdout.write(email_text(draft))
     if draft["blanks"]:
@@ -183,7 +178,7 @@ def cmd_progress(args) -> int:
     with _store() as store:
         report = progress(store, scenario_path)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     if not report["items"]:
         what = f" for {args.scenario}" if args.scenario else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rehearse.commands.output import print_json
 from rehearse.speech.audio import iter_pcm16, wav_info
 
 CHUNK_BYTES = 3200  # 0.1 s of 16 kHz s16le, as the microphone delivers it
@@ -41,7 +42,6 @@ def transcribe_file(recognizer, path):
 
 
 def run_transcribe(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.errors import UserError
     from rehearse.speech.recognizer import create_recognizer, resolve_engine
 

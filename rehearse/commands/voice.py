@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import contextlib
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 from rehearse.fileio import copy_atomic
 
@@ -51,8 +52,6 @@ def _speaker(stack: contextlib.ExitStack, Speaker):
 
 
 def _say(args, text: str, speaker, check_wav) -> int:
-    from rehearse.cli import print_json
-
     if args.output is not None and not args.output.strip():
         raise UserError("-o/--output: give a file name (OUT.wav)")
     out = Path(args.output).expanduser() if args.output else None
@@ -80,7 +79,6 @@ def _say(args, text: str, speaker, check_wav) -> int:
 
 
 def cmd_voices(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.tts import Speaker
 
     voices = Speaker().voices()

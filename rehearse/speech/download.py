@@ -9,6 +9,7 @@ link, and extracts the rest with the same progress/cancel hooks.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import http.client
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from rehearse.errors import UserError
 from rehearse.fileio import check_regular, why
+from rehearse.paths import cache_dir
 
 Progress = Callable[[int, int], object]  # progress(done_bytes, total_bytes); return False to cancel
 
@@ -306,3 +308,24 @@ def clean_stale_temp(root: Path, older_than_s: float = 3600) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+@contextlib.contextmanager
+def install_lock(name: str):
+    """Hold an exclusive lock on installing ``name`` (two processes must not write one ``.part`` file)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; the checks after download still catch a mixed file
+        yield
+        return
+    locks = cache_dir() / "locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / f"model-{name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(f"{name} is already being installed by another Rehearse process") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -12,7 +12,6 @@ Public API: :func:`find_vosk_model`, :func:`list_models`, :func:`install`, :func
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from rehearse.speech.download import (
     check_file,
     clean_stale_temp,
     download,
+    install_lock,
     fetch_json,
     remove_tree,
     safe_extract,
@@ -288,27 +288,6 @@ def install(name: str | None = None, progress: Progress | None = None, cancel=No
     base = resolve_base_url(base_url)
     with install_lock(name):
         return _download_and_install(name, base, progress, cancel)
-
-
-@contextlib.contextmanager
-def install_lock(name: str):
-    """Hold an exclusive lock on installing ``name`` (two processes must not write one ``.part`` file)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; the checks after download still catch a mixed file
-        yield
-        return
-    locks = cache_dir() / "locks"
-    locks.mkdir(exist_ok=True)
-    with open(locks / f"model-{name}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UserError(f"{name} is already being installed by another Rehearse process") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _download_and_install(name: str, base: str, progress: Progress | None, cancel) -> Path:

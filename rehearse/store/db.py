@@ -13,10 +13,8 @@ ran out), ``"running"`` (not finished, and the process that started it is still 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
-import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,11 +27,10 @@ from rehearse.store.damage import (  # noqa: F401 - DamagedDatabase, ReadOnlyHis
     ReadOnlyHistory,
     back_up,
     check_row,
-    check_schema,
-    decode_text,
     not_damage,
 )
-from rehearse.store.migrations import SCHEMA_VERSION, migrate
+from rehearse.store.opening import open_history
+from rehearse.store.migrations import SCHEMA_VERSION  # noqa: F401 - part of this module's API
 
 DB_NAME = "history.sqlite3"
 ROLES = ("manager", "user")
@@ -78,76 +75,8 @@ class Store:
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening, damage, migrations
-    def _writable(self) -> bool:
-        """Can we write in the history's folder (and its file)? os.access also sees a read-only file system."""
-        if not os.access(self.dir, os.W_OK):
-            return False
-        return not self.path.exists() or os.access(self.path, os.W_OK)
-
-    def _connect(self, read_only: bool) -> sqlite3.Connection:
-        if not read_only:
-            return sqlite3.connect(self.path, isolation_level=None, timeout=15, check_same_thread=False)
-        # WAL needs its -shm file; on a read-only file system "immutable" reads the file as it is on disk
-        uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=15, check_same_thread=False)
-        try:
-            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            conn.close()
-            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=15,
-                                   check_same_thread=False)
-        return conn
-
     def _open(self) -> sqlite3.Connection:
-        if self.path.is_dir():
-            raise UserError(f"{self.path}: expected the history database file, found a folder")
-        if self.path.exists() and not self.path.is_file():
-            raise UserError(f"{self.path}: expected the history database file, found a special file (a FIFO or "
-                            "a device); move it away")
-        existed = self.path.exists() and self.path.stat().st_size > 0
-        self.read_only = not self._writable()
-        if self.read_only and not existed:
-            raise ReadOnlyHistory(f"{self.dir}: the data folder is read-only, so there is no history yet and none "
-                                  "can be stored; set REHEARSE_HOME to a folder you can write")
-        try:
-            conn = self._connect(self.read_only)
-        except sqlite3.Error as err:
-            raise UserError(f"{self.path}: cannot open the history database: {err}") from None
-        conn.text_factory = decode_text  # a value that is not UTF-8 marks its row as damaged instead of failing the read
-        try:
-            if existed:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
-                if [r[0] for r in rows] != ["ok"]:
-                    raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in rows[:3]))
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                conn.close()
-                raise UserError(
-                    f"{self.path}: this history was written by a newer version of Rehearse "
-                    f"(schema {version}; this version knows up to {SCHEMA_VERSION}). Update Rehearse to open it."
-                )
-            if self.read_only:
-                if version < SCHEMA_VERSION:
-                    conn.close()
-                    raise ReadOnlyHistory(f"{self.path}: this history needs updating to this version of Rehearse, "
-                                          "and its folder is read-only; open it once where it can be written")
-            else:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-                conn.execute("PRAGMA foreign_keys=ON")
-                migrate(conn)
-            if existed:
-                check_schema(conn)
-        except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
-            # (SQLite's own message about a damaged schema can hold bytes that are not UTF-8)
-            conn.close()
-            plain = not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
-            if plain and "locked" in str(err) or plain and "busy" in str(err):
-                raise UserError(f"{self.path}: the history database is busy (locked by another program)") from None
-            if plain:
-                raise UserError(f"{self.path}: cannot open the history database: {plain} ({err})") from None
-            raise DamagedDatabase(self.path, back_up(self.path), str(err)) from None
-        conn.row_factory = sqlite3.Row
+        conn, self.read_only = open_history(self.path)
         return conn
 
     @property
