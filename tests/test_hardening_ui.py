@@ -97,3 +97,31 @@ def test_a_full_disk_during_an_answer_is_shown_in_the_banner(qtbot, tmp_path, mo
             assert run["turns"] and run["turns"][0]["role"] == "manager"
         win.ctx.shutdown()
         win.close()
+
+
+def test_the_history_tab_names_a_damaged_row_and_lists_the_rest(qtbot, rehearse_home):
+    import sqlite3
+
+    from rehearse.paths import SCENARIOS
+
+    example = SCENARIOS / "example-senior-engineer.toml"
+    with Store() as store:
+        ids = []
+        for n in range(3):
+            run_id = store.create_run(scenario_path=str(example), scenario_title="Example", target_role="Senior",
+                                      mode="pitch", persona="busy", seed=n, engine="whisper")
+            store.add_turn(run_id, index=0, role="manager", text="What's on your mind?")
+            store.finish_run(run_id, complete=True, outcome="not_yet", summary={"score": 50})
+            ids.append(run_id)
+    conn = sqlite3.connect(rehearse_home / "history.sqlite3")
+    conn.execute(f"UPDATE runs SET scenario_title = CAST(X'C328' AS TEXT) WHERE id = {ids[1]}")
+    conn.commit()
+    conn.close()
+    win = window(qtbot)
+    history = win.history_view
+    with qtbot.waitSignal(history.runs_loaded, timeout=30_000) as got:
+        history.refresh()
+    assert sorted(r["run_id"] for r in got.args[0]) == [ids[0], ids[2]]
+    assert f"run {ids[1]} is damaged" in history.message.text()
+    win.ctx.shutdown()
+    win.close()

@@ -149,16 +149,17 @@ class HistoryView(QWidget):
 
         def load():
             store = ctx.store()
+            store.skipped.clear()
             runs = store.runs()
             texts = {}
             for run in runs:
                 texts[run["run_id"]] = searchable_text(store.run(run["run_id"]))
-            return runs, texts
+            return runs, texts, list(dict.fromkeys(store.skipped))  # damaged rows left out, one sentence each
 
         ctx.host.call(load, self._loaded, self._failed)
 
     def _loaded(self, result) -> None:
-        self.runs, self.texts = result
+        self.runs, self.texts, skipped = result
         current = self.scenario_box.currentData()
         self.scenario_box.blockSignals(True)
         self.scenario_box.clear()
@@ -171,6 +172,9 @@ class HistoryView(QWidget):
         self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(current or "")))
         self.scenario_box.blockSignals(False)
         self.apply_filter()
+        if skipped:
+            more = f"\n…and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.message.show_message("\n".join(skipped[:3]) + more, "warning")
         self.runs_loaded.emit(self.runs)
 
     def _failed(self, err) -> None:
