@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from rehearse.errors import UserError
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+def find_assets() -> Path:
+    """The shipped assets (scenarios, word lists, desktop entry, icon).
+
+    Installed from a wheel they are package data, ``rehearse/_assets`` (the build copies the top-level ``assets/``
+    folder there); run from a source checkout (``scripts/run``, an editable install) they are that ``assets/``
+    folder itself.
+    """
+    packaged = resources.files("rehearse").joinpath("_assets")
+    if packaged.is_dir():
+        return Path(str(packaged))  # a wheel installs unpacked: the package data are files on disk
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+ASSETS = find_assets()
 SCENARIOS = ASSETS / "scenarios"
+WORDS = ASSETS / "words"
 
 
 def data_dir() -> Path:

@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_store_samples import store_drill_run, store_pitch_run  # noqa: E402
 
 from rehearse.store import Store  # noqa: E402
-from rehearse.store.email import draft_email  # noqa: E402
-from rehearse.store.export import export_run  # noqa: E402
-from rehearse.store.progress import progress  # noqa: E402
+from rehearse.report.email import draft_email  # noqa: E402
+from rehearse.report.export import export_run  # noqa: E402
+from rehearse.report.progress import progress  # noqa: E402
 
 
 def timed(fn, repeat=1):

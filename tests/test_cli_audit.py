@@ -215,6 +215,7 @@ def _write_wav(path, samples, rate=16000):
         wav.writeframes(pcm)
 
 
+@pytest.mark.slow
 def test_whisper_hears_nothing_in_a_quiet_rooms_noise_but_still_hears_quiet_speech(capsys, tmp_path):
     """Noise at -60 dBFS (a quiet room) used to come out as "Uh, uh, uh, …" (24 fillers for saying nothing)."""
     import numpy as np
@@ -308,6 +309,7 @@ SENTENCES = ["Last quarter I led the billing migration.", "We cut support ticket
              "Thank you for listening to me today."]
 
 
+@pytest.mark.slow
 def test_whisper_does_not_turn_a_long_clear_answer_into_uh_uh_uh(capsys, tmp_path):
     """24 s of clear speech with short pauses (one Whisper window) came out as 64 times "Uh," with the filler
     prompt; the recognizer now notices the loop and decodes that window again without it."""

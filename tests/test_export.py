@@ -9,7 +9,7 @@ from test_store_samples import PITCH, store_pitch_run
 
 from rehearse.errors import UserError
 from rehearse.store import Store
-from rehearse.store.export import export_run, to_html, to_markdown
+from rehearse.report.export import export_run, to_html, to_markdown
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_markdown_marks_hits_fillers_hedges_and_lists_misses(run):
     assert "designed the **caching layer** for" in said
     assert "- Missed: “agree a date”" in text
     assert "### Your answer to the whole pitch — score" in text and "### Your answer to the ask — score" in text
-    assert "fillers: 1 (1.5 a minute); hedges: 1; pace: 114 words a minute; length: 40 s (target 60 s)" in text
+    assert "40 s of 60 s; 114 words a minute; 1 filler (1.5 a minute); 1 hedge" in text
     assert "started after 1.4 s" in text
     assert "- key phrases: 100/100 (weight 60%) — 8 of 8 heard" in text
     assert "- Note: Hedge: “I think” weakens it (“I think”)" in text and "- Tip: Lead with the number." in text
@@ -149,7 +149,7 @@ def test_summary_facts_from_the_session(tmp_path):
 
 
 def test_only_pointed_problem_flags_mark_words(tmp_path):
-    from rehearse.store.marks import word_marks
+    from rehearse.report.marks import word_marks
 
     text = "I would like a promotion to senior engine by the promotion sycle and here is why"
     turn = {"text": text, "feedback": {"flags": [
@@ -193,8 +193,8 @@ _feedback = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=120), feedback=_feedback, outcome=st.sampled_from(["yes", "not_yet", "ambiguous", None]))
 def test_any_stored_feedback_renders_without_error(text, feedback, outcome):
-    from rehearse.store.email import draft_email
-    from rehearse.store.progress import attempt_of
+    from rehearse.report.email import draft_email
+    from rehearse.report.progress import attempt_of
 
     turns = [{"index": 0, "role": "manager", "text": "Go on."},
              {"index": 1, "role": "user", "text": text, "feedback": feedback, "expects": "pitch"},

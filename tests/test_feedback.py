@@ -2,6 +2,7 @@
 
 import pytest
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import WEIGHTS, analyse, analyse_objection, analyse_part
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript, Word
@@ -188,8 +189,9 @@ def test_objection_strong_response_phrases(scenario):
     assert good.score > weak.score + 30
     assert weak.tip.startswith(scenario.objection("not_yet").tip)
     assert {c.name for c in good.components} == set(WEIGHTS["objection"])
-    assert good.part == "objection:not_yet" and good.signals["asked_timeline"]
-    assert analyse(scenario, "objection:budget", typed("x")).part == "objection:budget"
+    assert good.answer_for == AnswerFor.objection("not_yet") and good.signals["asked_timeline"]
+    budget = analyse(scenario, AnswerFor.parse("objection:budget"), typed("x"))
+    assert budget.answer_for.is_objection and budget.to_dict()["part"] == "objection:budget"
 
 
 def test_unknown_part_and_objection_list_valid_ones(scenario):
@@ -245,8 +247,12 @@ def test_too_long_answer(scenario):
 def test_score_is_the_weighted_mean_and_tip_from_the_biggest_loss(scenario):
     fb = analyse_part(scenario, "ask", typed("Do you see me as ready for Senior Engineer?"))
     comps = fb.components
-    expected = sum(c.weight * c.score for c in comps) / sum(c.weight for c in comps)
+    expected = sum(c.weight * max(0, 100 * c.scale - (100 - c.score)) for c in comps) / sum(c.weight for c in comps)
     assert fb.score == round(expected)
+    # framing and delivery count only as far as there is content (here: the ask without a timeline)
+    content = [c for c in comps if c.name in ("key_phrases", "ask")]
+    share = sum(c.weight * c.score for c in content) / sum(c.weight for c in content)
+    assert all(c.scale == pytest.approx(min(1.0, share / 60)) for c in comps if c.name in ("framing", "delivery"))
     worst = max((c for c in comps if c.tip), key=lambda c: (c.priority, c.weight * (100 - c.score)))
     assert fb.tip == worst.tip
 
@@ -301,8 +307,13 @@ def test_earned_it_is_flagged_in_any_part_and_leads_the_tip(scenario):
         "I deserve it. Do you see me as ready for Senior Engineer? Can we agree a date this cycle?"))
     assert [f.text for f in flags_of(fb, "earned_it")] == ["I deserve"]
     assert fb.signals["earned_it"]
-    assert "framing" not in {c.name for c in fb.components}  # not part of the ask score …
-    assert fb.tip.startswith('Drop "I deserve"')  # … but the most useful thing to fix
+    framing = next(c for c in fb.components if c.name == "framing")  # framing lowers every part's score …
+    assert framing.score <= 55
+    assert fb.tip.startswith('Drop "I deserve"')  # … and is the most useful thing to fix
+    clean = analyse_part(scenario, "ask", typed(
+        "I'm already operating at the senior level. Do you see me as ready for Senior Engineer? Can we agree a date "
+        "this cycle?"))
+    assert clean.score >= fb.score + 8
 
 
 def test_every_answer_reports_what_it_contained(scenario):
@@ -335,8 +346,8 @@ def _vosk_style(text: str) -> str:
     ("objection:not_yet", "What specifically is missing? Can we set a review date?"),
 ])
 def test_both_recognizer_styles_give_the_same_verdict(scenario, part, text):
-    whisper = analyse(scenario, part, typed(text))
-    vosk = analyse(scenario, part, typed(_vosk_style(text)))
+    whisper = analyse(scenario, AnswerFor.parse(part), typed(text))
+    vosk = analyse(scenario, AnswerFor.parse(part), typed(_vosk_style(text)))
     assert vosk.signals == whisper.signals
     assert [kp["hit"] for kp in vosk.key_phrases] == [kp["hit"] for kp in whisper.key_phrases]
     assert sorted(f.kind for f in vosk.flags) == sorted(f.kind for f in whisper.flags)

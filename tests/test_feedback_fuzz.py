@@ -3,6 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import analyse
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript, Word
@@ -33,7 +34,7 @@ def check(fb):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, part=st.sampled_from(PARTS))
 def test_any_text_any_part(text, part):
-    check(analyse(SCENARIO, part, Transcript(text)))
+    check(analyse(SCENARIO, AnswerFor.parse(part), Transcript(text)))
 
 
 @settings(max_examples=40, deadline=None)
@@ -45,7 +46,7 @@ def test_any_timings(text, gaps, part):
         t += gaps[i]
         words.append(Word(w, t, t + 0.2))
         t += 0.2
-    fb = analyse(SCENARIO, part, Transcript(text, words, t))
+    fb = analyse(SCENARIO, AnswerFor.parse(part), Transcript(text, words, t))
     check(fb)
     for f in fb.flags:
         if f.start is not None:

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core import rules
 from rehearse.core.rules import Move, PitchState, next_move
 
@@ -26,28 +27,28 @@ def state_with(sig, raised=()):
     "sig, raised, persona, expected",
     [
         # no timeline asked -> vague encouragement, the answer scored as the ask
-        (signals(asked_timeline=False), [], "supportive", Move("reaction", "no_timeline", "ask")),
-        (signals(named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", "gaps")),
-        (signals(evidence_with_numbers=False), [], "busy", Move("reaction", "no_numbers", "evidence")),
-        (signals(explicit_ask=False), [], "skeptical", Move("reaction", "no_ask", "ask")),
+        (signals(asked_timeline=False), [], "supportive", Move("reaction", "no_timeline", AnswerFor.part("ask"))),
+        (signals(named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", AnswerFor.part("gaps"))),
+        (signals(evidence_with_numbers=False), [], "busy", Move("reaction", "no_numbers", AnswerFor.part("evidence"))),
+        (signals(explicit_ask=False), [], "skeptical", Move("reaction", "no_ask", AnswerFor.part("ask"))),
         # several things missing: the order is ask, numbers, gaps, timeline
         (signals(asked_timeline=False, named_gaps=False, evidence_with_numbers=False), [], "supportive",
-         Move("reaction", "no_numbers", "evidence")),
+         Move("reaction", "no_numbers", AnswerFor.part("evidence"))),
         (signals(asked_timeline=False, named_gaps=False), ["gaps_not_named"], "supportive",
-         Move("reaction", "no_timeline", "ask")),
+         Move("reaction", "no_timeline", AnswerFor.part("ask"))),
         # manner issues only once nothing is missing
-        (signals(intent_early=False), [], "supportive", Move("reaction", "intent_buried", "intent")),
-        (signals(earned_it=True), [], "supportive", Move("reaction", "earned_it", "evidence")),
-        (signals(apologetic=True), [], "supportive", Move("reaction", "apologetic", "intent")),
-        (signals(apologetic=True, named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", "gaps")),
+        (signals(intent_early=False), [], "supportive", Move("reaction", "intent_buried", AnswerFor.part("intent"))),
+        (signals(earned_it=True), [], "supportive", Move("reaction", "earned_it", AnswerFor.part("evidence"))),
+        (signals(apologetic=True), [], "supportive", Move("reaction", "apologetic", AnswerFor.part("intent"))),
+        (signals(apologetic=True, named_gaps=False), [], "supportive", Move("reaction", "gaps_not_named", AnswerFor.part("gaps"))),
         # nothing missing, supportive: straight to the outcome (seed 1 -> yes)
-        (signals(), [], "supportive", Move("outcome", "yes", "ask")),
+        (signals(), [], "supportive", Move("outcome", "yes", AnswerFor.part("ask"))),
         # still no timeline after the reaction -> ambiguous
-        (signals(asked_timeline=False), ["no_timeline"], "supportive", Move("outcome", "ambiguous", "ask")),
-        (signals(named_gaps=False), ["gaps_not_named"], "supportive", Move("outcome", "not_yet", "ask")),
+        (signals(asked_timeline=False), ["no_timeline"], "supportive", Move("outcome", "ambiguous", AnswerFor.part("ask"))),
+        (signals(named_gaps=False), ["gaps_not_named"], "supportive", Move("outcome", "not_yet", AnswerFor.part("ask"))),
         # the busy manager's budget is two exchanges
         (signals(asked_timeline=False, named_gaps=False, evidence_with_numbers=False),
-         ["no_numbers", "gaps_not_named"], "busy", Move("outcome", "ambiguous", "ask")),
+         ["no_numbers", "gaps_not_named"], "busy", Move("outcome", "ambiguous", AnswerFor.part("ask"))),
     ],
 )
 def test_next_move_table(sig, raised, persona, expected):
@@ -61,7 +62,7 @@ def test_skeptical_manager_raises_an_objection_once_then_decides():
     rng = random.Random(3)
     move = next_move(state, "skeptical", rng, objection_ids=["budget", "too_soon"])
     assert move.kind == "objection" and move.key in ("budget", "too_soon")
-    assert move.expects == f"objection:{move.key}"
+    assert move.expects == AnswerFor.objection(move.key)
     rules.apply(state, move)
     move2 = next_move(state, "skeptical", rng, objection_ids=["budget", "too_soon"])
     assert move2.kind == "outcome"
@@ -73,7 +74,7 @@ def test_skeptical_manager_raises_an_objection_once_then_decides():
 def test_reactions_without_a_line_are_skipped():
     state = state_with(signals(explicit_ask=False, named_gaps=False))
     move = next_move(state, "supportive", random.Random(0), reactions={"no_timeline", "gaps_not_named"})
-    assert move == Move("reaction", "gaps_not_named", "gaps")
+    assert move == Move("reaction", "gaps_not_named", AnswerFor.part("gaps"))
 
 
 def test_same_seed_same_conversation_and_persona_weights_the_outcome():
@@ -134,3 +135,16 @@ def test_confirmation_tip_names_what_is_missing():
     assert rules.confirmation_tip({"title": True, "timeline": True, "compensation": True}) is None
     assert rules.confirmation_tip({"title": True, "timeline": False, "compensation": False}) == \
         "Before you leave the room, confirm when it takes effect and the compensation."
+
+
+def test_praise_only_when_earned():
+    line = "That's a strong list. What about cross-team influence, though?"
+    assert rules.without_unearned_praise(line, earned=False) == "What about cross-team influence, though?"
+    assert rules.without_unearned_praise(line, earned=True) == line
+    assert rules.without_unearned_praise("Thanks, that's well prepared. I can work with that.", False) == (
+        "I can work with that.")
+    # a line with no praise, or nothing but praise, is left as it is
+    assert rules.without_unearned_praise("What about {gap}?", False) == "What about {gap}?"
+    assert rules.without_unearned_praise("That's a clear case.", False) == "That's a clear case."
+    assert not rules.praise_earned(10) and rules.praise_earned(85)
+    assert not rules.praise_earned(None)

@@ -36,6 +36,7 @@ def open_window(qtbot):
         window.close()
 
 
+@pytest.mark.perf
 def test_window_appears_quickly_with_the_example_scenario(open_window, rehearse_home):
     started = time.perf_counter()
     window = open_window()
@@ -128,7 +129,7 @@ def test_feedback_panel_shows_chips_flags_and_tip():
     assert "Fillers and hedges</b>: “I think maybe”" in panel.flags.text()
     assert "Say the number." in panel.tip.text()
     assert "12 s of 30 s" in panel.delivery.text()
-    marked = highlighted_transcript("I think maybe I want it", feedback["flags"])
+    marked = highlighted_transcript("I think maybe I want it", {"flags": feedback["flags"]})
     assert marked.count("<span") == 1 and ">I think maybe</span> I want it" in marked
 
 

@@ -46,6 +46,7 @@ def window(qtbot):
     win.close()
 
 
+@pytest.mark.slow
 def test_no_microphone_says_so_and_typing_still_works(window, qtbot):
     view = window.rehearse_view
     with qtbot.waitSignal(view.prompt_shown, timeout=10000):

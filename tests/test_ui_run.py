@@ -4,6 +4,7 @@ Whisper recognizer, the real session engine and store. Asserts what the panels s
 from __future__ import annotations
 
 import os
+import re
 import time
 import wave
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
+from rehearse.core import scheduling
+from rehearse.core.answer_for import AnswerFor
 from rehearse.store.db import Store
 from rehearse.ui.app import make_app
 from rehearse.ui.context import AppContext
@@ -84,14 +87,14 @@ def app_window(qtbot):
 def pitch_answers(window) -> Path:
     """The strong pitch for the opening; the objection answer for everything the manager says after it."""
     prompt = window.rehearse_view.prompt
-    return PITCH if prompt.expects == "pitch" else OBJECTION
+    return PITCH if prompt.answer_for == AnswerFor.part("pitch") else OBJECTION
 
 
 def answer_by_voice(qtbot, view) -> dict:
     """Press Space like a user, let the recording play in, and return the feedback the panel shows."""
     with qtbot.waitSignal(view.feedback_shown, timeout=RUN_TIMEOUT) as got:
         qtbot.keyClick(view.talk.talk, Qt.Key.Key_Space)
-        assert view.listen_job is not None and view.talk.state == "listening"
+        assert view.listening and view.talk.state == "listening"
     return got.args[0]
 
 
@@ -102,7 +105,7 @@ def test_full_pitch_run_by_voice(app_window, qtbot):
     qtbot.waitUntil(lambda: window.ctx.engine_state is not None, timeout=RUN_TIMEOUT)
     with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
-    assert view.prompt.expects == "pitch"
+    assert view.prompt.answer_for == AnswerFor.part("pitch")
     assert view.card.name.text() == "Dana" and view.card.line.text() == view.prompt.text
     assert view.talk.state == IDLE and view.talk.timer.text().endswith("/ 4:00")
 
@@ -176,15 +179,15 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
 
     with qtbot.waitSignal(drill.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(drill.start_button, Qt.MouseButton.LeftButton)
-    first = drill.prompt.expects
-    assert first.startswith("objection:")
-    assert drill.queue.currentItem().data(Qt.ItemDataRole.UserRole) == first.split(":", 1)[1]
+    first = drill.prompt.answer_for
+    assert first.is_objection
+    assert drill.queue.currentItem().data(Qt.ItemDataRole.UserRole) == first.id
     assert drill.card.hint.text().startswith("Hint: ")  # the objection's tip
 
     feedback = answer_by_voice(qtbot, drill)
     assert drill.again_button.isVisible() and drill.next_button.isVisible()
     assert drill.again_button.text() == "&Again" and drill.next_button.text() == "&Next"
-    oid = first.split(":", 1)[1]
+    oid = first.id
     # the queue now shows this objection's mastery
     qtbot.waitUntil(lambda: any(f"Last score {round(feedback['score'])}" in drill.item_texts()[i]
                                 for i in range(drill.queue.count())), timeout=10000)
@@ -192,7 +195,7 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
     # Again: the same objection, answered weakly this time from an imported recording
     with qtbot.waitSignal(drill.prompt_shown, timeout=RUN_TIMEOUT):
         qtbot.mouseClick(drill.again_button, Qt.MouseButton.LeftButton)
-    assert drill.prompt.expects == first
+    assert drill.prompt.answer_for == first
     with qtbot.waitSignal(drill.feedback_shown, timeout=RUN_TIMEOUT) as got:
         drill.import_wav(str(WEAK))
     weak = got.args[0]
@@ -208,14 +211,19 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
         qtbot.waitUntil(lambda: drill.talk.state == IDLE or drill.summary is not None, timeout=RUN_TIMEOUT)
         if drill.summary is not None:
             break
-        seen.add(drill.prompt.expects.split(":", 1)[1])
+        seen.add(drill.prompt.answer_for.id)
         answer_by_voice(qtbot, drill)
     assert len(seen) == 7
     assert drill.summary_panel.outcome.text().startswith("Drill done")
     qtbot.waitUntil(lambda: all("Last score" in drill.item_texts()[i] for i in range(7)), timeout=10000)
-    assert not any(drill.item_texts()[i].endswith("due now") for i in range(7))
+    # just practised, so nothing is due now — except an answer rated "again" (FSRS): its relearning step is
+    # minutes, which a slow test machine can pass (the same recorded answer does not answer every objection)
+    for text in drill.item_texts():
+        score = int(re.search(r"Last score (\d+)", text).group(1))
+        assert not text.endswith("due now") or score < scheduling.RATING_BANDS[0][0], text
 
 
+@pytest.mark.perf
 def test_closing_mid_answer_keeps_the_partial_answer_and_stops_everything(app_window, qtbot):
     window = app_window(lambda _w: LONG, realtime=True)
     view = window.rehearse_view
@@ -286,17 +294,18 @@ def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
     try:
         with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
             view.start()
-        job = view.speak_job
-        assert job is not None and job.text == view.prompt.text
-        qtbot.waitUntil(lambda: job.result is not None or job.error is not None, timeout=60000)
-        if job.error is not None:
-            assert window.voice_banner.isVisible()
+        qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
+        speech = view.drive.speech
+        assert speech.text == view.prompt.text
+        qtbot.waitUntil(speech.done.is_set, timeout=60000)
+        if speech.error is not None:
+            qtbot.waitUntil(window.voice_banner.isVisible, timeout=10000)
             assert "voice is not available" in window.voice_banner.text()
-            assert str(job.error).split(" (")[0] in window.voice_banner.text()
+            assert str(speech.error).split(" (")[0] in window.voice_banner.text()
             assert not ctx.voice_enabled and not view.card.replay.isEnabled()
             assert view.card.line.text() == view.prompt.text
         else:
-            assert Path(job.result).is_file()  # synthesised and played to the end
+            assert Path(speech.path).is_file()  # synthesised and played to the end
             assert not window.voice_banner.isVisible()
     finally:
         window.close()

@@ -7,6 +7,7 @@ import pytest
 from rehearse.core.loader import load_scenario
 from rehearse.core.matching import match_phrase
 from rehearse.core.transcript import Word
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.vocabulary import scenario_vocabulary
 from rehearse.speech.audio import load_pcm16
 from rehearse.speech.recognizer import create_recognizer
@@ -45,7 +46,7 @@ def all_phrases(scenario) -> list[str]:
 def test_the_scenarios_words_are_heard_as_written():
     scenario = load_scenario(SCENARIO)
     plain = transcribe("close")
-    biased = transcribe("close", scenario_vocabulary(scenario, "ask"))
+    biased = transcribe("close", scenario_vocabulary(scenario, AnswerFor.part("ask")))
     assert "Senior Engineer" not in plain  # Whisper alone hears "seen your engineer" here
     assert "Senior Engineer" in biased, biased
 
@@ -55,7 +56,7 @@ def test_the_scenarios_words_are_heard_as_written():
 def test_biasing_invents_no_phrase(name):
     """With the whole scenario's vocabulary as hot words, no key phrase is heard that the speaker did not say."""
     scenario = load_scenario(SCENARIO)
-    biased = transcribe(name, scenario_vocabulary(scenario, EXPECTS[name]))
+    biased = transcribe(name, scenario_vocabulary(scenario, AnswerFor.parse(EXPECTS[name])))
     for phrase in all_phrases(scenario):
         if match_phrase(biased, phrase).hit:
             assert match_phrase(SPOKEN[name], phrase).hit, (phrase, biased)
@@ -63,13 +64,13 @@ def test_biasing_invents_no_phrase(name):
 
 def test_read_aloud_is_never_biased():
     scenario = load_scenario(SCENARIO)
-    assert scenario_vocabulary(scenario, "read:0") == []
-    assert scenario_vocabulary(None, "ask") == []
+    assert scenario_vocabulary(scenario, AnswerFor.read(0)) == []
+    assert scenario_vocabulary(None, AnswerFor.part("ask")) == []
 
 
 def test_the_vocabulary_puts_the_part_first_then_roles_names_and_jargon():
     scenario = load_scenario(SCENARIO)
-    vocab = scenario_vocabulary(scenario, "objection:not_yet")
+    vocab = scenario_vocabulary(scenario, AnswerFor.objection("not_yet"))
     assert vocab[:len(scenario.objection("not_yet").key_phrases)] == scenario.objection("not_yet").key_phrases
     assert {"Senior Engineer", "Dana", "OAuth"} <= set(vocab)
     assert "One" not in vocab and "Over" not in vocab  # a capital at the start of a sentence is not jargon

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -46,12 +47,6 @@ def _store():
     return Store()
 
 
-def _print_json(data) -> None:
-    from rehearse.cli import print_json
-
-    print_json(data)
-
-
 def resolve_run(store, text: str) -> int:
     """A run number or ``last``; UserError otherwise or when there is no such run."""
     if text.strip().lower() in ("last", "latest"):
@@ -79,7 +74,7 @@ def cmd_history(args) -> int:
     if args.limit is not None:
         runs = runs[: args.limit]
     if args.json:
-        _print_json([{**r, "date": r["started_at"]} for r in runs])
+        print_json([{**r, "date": r["started_at"]} for r in runs])
         return 0
     if not runs:
         print("No runs yet. Start one with `rehearse run SCENARIO`.")
@@ -95,12 +90,12 @@ def cmd_history(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from rehearse.store.export import to_markdown
+    from rehearse.report.export import to_markdown
 
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
     if args.json:
-        _print_json(run)
+        print_json(run)
     else:
         sys.stdout.write(to_markdown(run))
     return 0
@@ -110,7 +105,7 @@ SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html
 
 
 def cmd_export(args) -> int:
-    from rehearse.store.export import FORMATS, export_run
+    from rehearse.report.export import FORMATS, export_run
 
     out = Path(args.output)
     fmt = args.format or SUFFIX_FORMATS.get(out.suffix.lower())
@@ -120,7 +115,7 @@ def cmd_export(args) -> int:
         run = store.run(resolve_run(store, args.run))
     export_run(run, fmt, out)
     if args.json:
-        _print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
+        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
     else:
         print(f"Wrote {out} ({fmt}, {out.stat().st_size:,} bytes)")
     return 0
@@ -140,13 +135,13 @@ def _scenario_for(run: dict):
 
 
 def cmd_email(args) -> int:
-    from rehearse.store.email import draft_email, email_text
+    from rehearse.report.email import draft_email, email_text
 
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
     draft = draft_email(run, _scenario_for(run))
     if args.json:
-        _print_json(draft)
+        print_json(draft)
         return 0
     sys.stdout.write(email_text(draft))
     if draft["blanks"]:
@@ -156,18 +151,19 @@ def cmd_email(args) -> int:
     return 0
 
 
-ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "too few": "·"}
+ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "mixed": "↕ mixed (latest not better)",
+          "too few": "·"}
 
 
 def cmd_progress(args) -> int:
-    from rehearse.store.progress import progress
+    from rehearse.report.progress import progress
 
     # runs store the scenario's absolute path (rehearse run), so a relative --scenario must be made absolute too
     scenario_path = os.path.abspath(args.scenario) if args.scenario else None
     with _store() as store:
         report = progress(store, scenario_path)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     if not report["items"]:
         what = f" for {args.scenario}" if args.scenario else ""

@@ -7,6 +7,7 @@ import math
 import os
 import sys
 
+from rehearse.commands.output import print_json
 from rehearse.session.events import Event
 
 REALTIME_ENV = "REHEARSE_ANSWERS_REALTIME"  # "1": answer files are read at speaking pace (tests of a killed run)
@@ -43,10 +44,9 @@ def register(sub) -> None:
 
 
 def cmd_run(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.loader import load_scenario
     from rehearse.session.conversation import Session
-    from rehearse.session.runner import Runner
+    from rehearse.session.drive import Drive
     from rehearse.speech.audio import read_wav
     from rehearse.speech.recognizer import resolve_engine
     from rehearse.store.db import Store
@@ -71,9 +71,9 @@ def cmd_run(args) -> int:
                       max_items=args.items)
     realtime = args.answers_realtime or os.environ.get(REALTIME_ENV) == "1"
     printer = ConversationPrinter(sys.stderr if args.json else sys.stdout, quiet=args.json)
-    runner = Runner(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
-                    realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device)
-    summary = runner.run()
+    drive = Drive(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
+                  realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device)
+    summary = drive.run()
     if args.json:
         print_json(run_json(session, summary))
     return 0
@@ -86,9 +86,9 @@ def run_json(session, summary: dict) -> dict:
         "complete": session.complete,
         "outcome": session.outcome,
         "turns": [
-            {"index": t["index"], "role": t["role"], "text": t["text"], "expects": t["expects"],
-             "audio": t["audio"], "feedback": t["feedback"], "latency": t.get("latency"),
-             "transcript": t.get("transcript")}
+            {"index": t["index"], "role": t["role"], "text": t["text"], "expects": t["answer_for"].to_str(),
+             "audio": t["audio"], "feedback": t["feedback"] and t["feedback"].to_dict(), "latency": t.get("latency"),
+             "transcript": t["transcript"].to_dict() if t.get("transcript") else None}
             for t in session.turns
         ],
         "summary": summary,
@@ -122,7 +122,7 @@ class ConversationPrinter:
         elif event.kind == "heard":
             self.say(f"You: {d['text'] or '(nothing heard)'}")
         elif event.kind == "feedback":
-            self._feedback(d["feedback"])
+            self._feedback(d["feedback"].to_dict())
         elif event.kind == "stopped":
             self.say(f"\n(stopped: {d['reason']}; the run is stored as incomplete)")
         elif event.kind == "finished":

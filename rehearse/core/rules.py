@@ -15,14 +15,21 @@ Pure and seeded: the same signals, persona and ``random.Random(seed)`` give the 
    budget is spent the manager decides with what was heard.
 4. After the outcome the user answers once more (confirming title, timeline and compensation after a yes, or
    pinning down criteria and a review date otherwise), and the conversation ends.
+5. The manager reacts to what was heard: the signals are denial-aware (a phrase said inside a denial is not heard);
+   a line's opening praise ("That's a strong list.") is said only when the answer earned it
+   (:func:`praise_earned`); "what about {gap}" asks about a gap the user has not named in any answer so far, never
+   one just named, and is not asked at all once every gap was named.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass, field
 
+from rehearse.core.analysers.words import find, load_list
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.matching import match_phrase
 from rehearse.core.normalize import tokenize
 
@@ -64,7 +71,7 @@ REACTION_PART = ({key: part for _signal, key, part in MISSING_RULES}
                  | {key: part for _signal, _bad, key, part in MANNER_RULES})
 STRONG_SIGNALS = tuple(signal for signal, _key, _part in MISSING_RULES)
 # What the user's answer to an outcome is scored as (the ask: role, timeline, compensation / criteria).
-OUTCOME_EXPECTS = {"yes": "ask", "not_yet": "ask", "ambiguous": "ask"}
+OUTCOME_EXPECTS = {"yes": AnswerFor.part("ask"), "not_yet": AnswerFor.part("ask"), "ambiguous": AnswerFor.part("ask")}
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class Move:
 
     kind: str
     key: str = ""  # reaction key, objection id or outcome
-    expects: str | None = None  # what the user's answer is scored as; None when the conversation ends
+    expects: AnswerFor | None = None  # what the user's answer is scored as; None when the conversation ends
 
 
 @dataclass
@@ -81,7 +88,8 @@ class PitchState:
     """What the manager knows so far. Signals are merged over the user's answers (once heard, stays heard)."""
 
     signals: dict[str, bool] = field(default_factory=dict)
-    raised: list[str] = field(default_factory=list)  # reaction keys and "objection:ID" raised so far
+    raised: list[str] = field(default_factory=list)  # reaction keys and objection ids raised so far, in order
+    objections: list[str] = field(default_factory=list)  # the objection ids among them
     outcome: str | None = None
     ended: bool = False
 
@@ -136,17 +144,16 @@ def next_move(state: PitchState, persona: str | None, rng: random.Random, *,
     if state.exchanges < rules.max_reactions:
         for key, part in missing(state.signals):
             if key not in state.raised and (reactions is None or key in reactions):
-                return Move("reaction", key, part)
+                return Move("reaction", key, AnswerFor.part(part))
         if not missing(state.signals):
             for signal, bad, key, part in MANNER_RULES:
                 if (signal in state.signals and bool(state.signals[signal]) == bad and key not in state.raised
                         and (reactions is None or key in reactions)):
-                    return Move("reaction", key, part)
-        asked = [r for r in state.raised if r.startswith("objection:")]
-        fresh = [oid for oid in objection_ids if f"objection:{oid}" not in state.raised]
-        if not asked and fresh and not missing(state.signals) and rng.random() < rules.p_objection:
+                    return Move("reaction", key, AnswerFor.part(part))
+        fresh = [oid for oid in objection_ids if oid not in state.objections]
+        if not state.objections and fresh and not missing(state.signals) and rng.random() < rules.p_objection:
             oid = rng.choice(fresh)
-            return Move("objection", oid, f"objection:{oid}")
+            return Move("objection", oid, AnswerFor.objection(oid))
     outcome = decide_outcome(state.signals, persona, rng)
     return Move("outcome", outcome, OUTCOME_EXPECTS[outcome])
 
@@ -156,11 +163,34 @@ def apply(state: PitchState, move: Move) -> None:
     if move.kind == "reaction":
         state.raised.append(move.key)
     elif move.kind == "objection":
-        state.raised.append(f"objection:{move.key}")
+        state.raised.append(move.key)
+        state.objections.append(move.key)
     elif move.kind == "outcome":
         state.outcome = move.key
     elif move.kind == "end":
         state.ended = True
+
+
+PRAISE_SCORE = 70  # an answer earns the manager's praise from this score on
+
+
+def praise_earned(score: int | None) -> bool:
+    """True when the answer the manager reacts to earned a word of praise (its score is at least PRAISE_SCORE)."""
+    return score is not None and score >= PRAISE_SCORE
+
+
+def without_unearned_praise(text: str, earned: bool) -> str:
+    """``text`` without its opening sentences of praise (``assets/words/praise.txt``) unless ``earned``.
+
+    "That's a strong list. What about cross-team influence, though?" after an answer that scored 10 becomes "What
+    about cross-team influence, though?". A line that is nothing but praise is left as it is.
+    """
+    if earned:
+        return text
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    while len(sentences) > 1 and find(tokenize(sentences[0]), load_list("praise")):
+        sentences.pop(0)
+    return " ".join(sentences)
 
 
 class _Keep(dict):
@@ -212,12 +242,12 @@ OUTCOME_TIPS = {
 }
 
 
-def answer_expects(move: Move, objection_ids) -> str:
+def answer_expects(move: Move, objection_ids) -> AnswerFor:
     """What the user's answer to ``move`` is scored as: its objection when the scenario has a matching one."""
     oid = REACTION_OBJECTIONS.get(move.key) if move.kind in ("reaction", "outcome") else None
     if oid and oid in objection_ids:
-        return f"objection:{oid}"
-    return move.expects or "ask"
+        return AnswerFor.objection(oid)
+    return move.expects or AnswerFor.part("ask")
 
 
 # --- after a yes: did the user confirm the details? ---------------------------------------------------------------

@@ -11,6 +11,9 @@ import random
 import string
 from dataclasses import dataclass, field
 
+from rehearse.core.answer_for import AnswerFor
+from rehearse.errors import UserError
+
 PERSONAS = ("supportive", "skeptical", "busy")
 PARTS = ("intent", "evidence", "gaps", "ask")
 PITCH_PARTS = PARTS + ("pitch",)  # "pitch" = the whole four-part pitch in one answer
@@ -140,15 +143,31 @@ class Scenario:
             return _unique(p for name in PARTS for p in self.part_key_phrases(name))
         return list(getattr(self.pitch, part).key_phrases)
 
-    def target_seconds(self, part: str) -> float:
-        """The target length of an answer to ``part`` (a pitch part, ``"pitch"`` or ``"objection:ID"``)."""
-        if part == "pitch":
-            return sum(self.target_seconds(name) for name in PARTS)
-        if part.startswith("objection:"):
-            value = self.objection(part.split(":", 1)[1]).target_seconds
+    def target_seconds(self, answer_for: AnswerFor) -> float:
+        """The target length of an answer to a pitch part, the whole pitch or an objection."""
+        if answer_for.is_objection:
+            value = self.objection(answer_for.id).target_seconds
             return value if value else DEFAULT_TARGET_SECONDS["objection"]
-        value = getattr(self.pitch, part).target_seconds
-        return value if value else DEFAULT_TARGET_SECONDS[part]
+        if not answer_for.is_part:
+            raise ValueError(f"no target length for {answer_for}")
+        if answer_for.id == "pitch":
+            return sum(self.target_seconds(AnswerFor.part(name)) for name in PARTS)
+        value = getattr(self.pitch, answer_for.id).target_seconds
+        return value if value else DEFAULT_TARGET_SECONDS[answer_for.id]
+
+    def answer_for(self, text: str) -> AnswerFor:
+        """What an answer is for, as typed on the command line: a pitch part, ``pitch`` or ``objection:ID``."""
+        valid = ", ".join(list(PITCH_PARTS) + [f"objection:{i}" for i in self.objection_ids])
+        try:
+            answer_for = AnswerFor.parse(text)
+        except ValueError:
+            raise UserError(f"unknown part {text!r}; use one of: {valid}") from None
+        if answer_for.is_read:
+            raise UserError(f"unknown part {text!r}; use one of: {valid}")
+        if answer_for.is_objection and answer_for.id not in self.objection_ids:
+            raise UserError(
+                f"unknown objection {answer_for.id!r}; this scenario has: {', '.join(self.objection_ids)}")
+        return answer_for
 
     # --- placeholders --------------------------------------------------------------------------------------
     def placeholder_values(self, gap: str | None = None) -> dict[str, str]:

@@ -13,26 +13,27 @@ from __future__ import annotations
 
 import re
 
-from rehearse.core.scenario import PARTS, Scenario
+from rehearse.core.answer_for import AnswerFor
+from rehearse.core.scenario import Scenario
 
 __all__ = ["scenario_vocabulary"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]")
 
 
-def scenario_vocabulary(scenario: Scenario | None, expects: str | None = None) -> list[str]:
-    """The words to bias the recognizer with for an answer to ``expects`` (a pitch part, "pitch", "objection:ID";
-    "read:N" gets none), most important first, each once."""
-    if scenario is None or (expects or "").startswith("read:"):
+def scenario_vocabulary(scenario: Scenario | None, answer_for: AnswerFor | None = None) -> list[str]:
+    """The words to bias the recognizer with for an answer to ``answer_for`` (a pitch part, the whole pitch or an
+    objection; a read-aloud answer gets none), most important first, each once."""
+    if scenario is None or (answer_for is not None and answer_for.is_read):
         return []
     out: list[str] = []
-    if expects and expects.startswith("objection:"):
+    if answer_for is not None and answer_for.is_objection:
         try:
-            out += scenario.objection(expects.split(":", 1)[1]).key_phrases
+            out += scenario.objection(answer_for.id).key_phrases
         except KeyError:
             pass
-    elif expects in PARTS or expects == "pitch":
-        out += scenario.part_key_phrases(expects)
+    elif answer_for is not None and answer_for.is_part:
+        out += scenario.part_key_phrases(answer_for.id)
     who = scenario.who
     out += [who.target_role, who.current_role, who.manager, who.name]
     out += _jargon(scenario)

@@ -2,16 +2,21 @@
 
     session = Session(scenario, mode="pitch", store=Store())
     while (prompt := session.next_prompt()) is not None:
-        ...speak prompt.text, record and recognise the answer...
-        result = session.submit(Answer(transcript, audio_path, latency))
+        ...speak prompt.text, record and recognise the answer (speech.listener.listen returns an Answer)...
+        result = session.submit(answer)
     summary = session.finish()
+
+:class:`rehearse.session.drive.Drive` is that loop, with the voice and the microphone, for the command line and
+the app alike.
 
 Modes: ``pitch`` (the manager reacts to what was heard, see :mod:`rehearse.core.rules`), ``drill`` (objections
 with spaced repetition, see :mod:`rehearse.core.scheduling`), ``read`` (read prepared sentences aloud; words that
 did not come through become a practice list, see :mod:`rehearse.core.pronunciation`).
 
 Every turn is committed to the store the moment it exists: the manager's line when it is issued, the user's
-answer (recording, transcript with word timings, feedback, latency) when it is submitted.
+answer (recording, transcript with word timings, feedback, latency) when it is submitted. Until then the values
+stay typed (:class:`AnswerFor`, :class:`Transcript`, :class:`Feedback` or :class:`Reading`); ``store.add_turn`` is
+where they become text and JSON.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from pathlib import Path
 
 from rehearse.core import feedback as core_feedback
 from rehearse.core import rules, scheduling
-from rehearse.core.matching import match_phrases
-from rehearse.core.pronunciation import analyse_reading
+from rehearse.core.answer_for import AnswerFor
+from rehearse.core.feedback import Feedback
+from rehearse.core.pronunciation import Reading, reading_feedback
 from rehearse.core.rules import DEFAULT_PERSONA, PERSONAS
 from rehearse.core.scenario import Scenario
-from rehearse.core.transcript import Transcript
+from rehearse.core.transcript import Answer, Transcript
 from rehearse.errors import UserError
 from rehearse.session.pitch import PitchFlow
 
@@ -39,7 +45,7 @@ class Prompt:
     index: int  # the turn index of this prompt (the manager's turn; for "reader" prompts, the answer's turn)
     speaker: str  # "manager" | "reader"
     text: str
-    expects: str  # pitch | intent | evidence | gaps | ask | objection:ID | read:N
+    answer_for: AnswerFor  # what the answer to it is scored as
     target_seconds: float
     tip: str | None = None
     answer_index: int = 0  # the turn index the user's answer is stored under (its recording is named after it)
@@ -47,21 +53,18 @@ class Prompt:
     key: str = ""  # reaction key, objection id or outcome
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass
-class Answer:
-    transcript: Transcript
-    audio_path: str | None = None
-    latency: float | None = None  # seconds the user took to start answering
+        out = dict(self.__dict__)
+        out["expects"] = out.pop("answer_for").to_str()
+        return out
 
 
 @dataclass
 class TurnResult:
-    feedback: dict
+    feedback: Feedback | Reading
     turn_index: int
     done: bool
+    answer: Answer | None = None
+    prompt: Prompt | None = None
 
 
 def scenario_key(scenario: Scenario, scenario_path=None) -> str:
@@ -156,16 +159,17 @@ class Session:
         elif self.mode == "drill":
             oid = self.queue.pop(0)
             objection = self.scenario.objection(oid)
+            answer_for = AnswerFor.objection(oid)
             line = {"kind": "drill", "key": oid, "text": self.scenario.pick(objection.wordings, self.rng),
-                    "expects": f"objection:{oid}", "tip": objection.tip,
-                    "target_seconds": self.scenario.target_seconds(f"objection:{oid}")}
+                    "answer_for": answer_for, "tip": objection.tip,
+                    "target_seconds": self.scenario.target_seconds(answer_for)}
             prompt = self._manager_prompt(line)
         else:
             n = int(self.queue.pop(0))
             sentence = self.sentences[n]
             seconds = max(3.0, round(len(sentence.split()) / 2.2, 1))  # about 130 words a minute
             index = self.next_turn_index
-            prompt = Prompt(index=index, speaker="reader", text=sentence, expects=f"read:{n}",
+            prompt = Prompt(index=index, speaker="reader", text=sentence, answer_for=AnswerFor.read(n),
                             target_seconds=seconds, tip="Read it at your own pace, clearly.",
                             answer_index=index, kind="read", key=str(n))
         self._pending = prompt
@@ -174,10 +178,12 @@ class Session:
 
     def _manager_prompt(self, line: dict) -> Prompt:
         index = self.next_turn_index
-        self.store.add_turn(self.run_id, index=index, role="manager", text=line["text"], expects=line["expects"])
-        self.turns.append({"index": index, "role": "manager", "text": line["text"], "expects": line["expects"],
+        answer_for: AnswerFor = line["answer_for"]
+        self.store.add_turn(self.run_id, index=index, role="manager", text=line["text"],
+                            expects=answer_for.to_str())
+        self.turns.append({"index": index, "role": "manager", "text": line["text"], "answer_for": answer_for,
                            "audio": None, "feedback": None, "kind": line["kind"], "key": line["key"]})
-        return Prompt(index=index, speaker="manager", text=line["text"], expects=line["expects"],
+        return Prompt(index=index, speaker="manager", text=line["text"], answer_for=answer_for,
                       target_seconds=line["target_seconds"], tip=line.get("tip"), answer_index=index + 1,
                       kind=line["kind"], key=line["key"])
 
@@ -190,22 +196,24 @@ class Session:
         feedback = self._score(prompt, transcript)
         index = self.next_turn_index
         audio = str(answer.audio_path) if answer.audio_path else None
-        self.store.add_turn(self.run_id, index=index, role="user", text=transcript.text, expects=prompt.expects,
-                            audio_path=audio, transcript=transcript.to_dict(), feedback=feedback,
-                            latency=answer.latency)
-        self.turns.append({"index": index, "role": "user", "text": transcript.text, "expects": prompt.expects,
-                           "audio": audio, "feedback": feedback, "transcript": transcript.to_dict(),
+        self.store.add_turn(self.run_id, index=index, role="user", text=transcript.text,
+                            expects=prompt.answer_for.to_str(), audio_path=audio, transcript=transcript.to_dict(),
+                            feedback=feedback.to_dict(), latency=answer.latency)
+        self.turns.append({"index": index, "role": "user", "text": transcript.text, "answer_for": prompt.answer_for,
+                           "audio": audio, "feedback": feedback, "transcript": transcript,
                            "latency": answer.latency})
         self._pending = None
         if self.mode == "pitch":
-            if self.pitch.heard(prompt.expects, feedback):
+            if prompt.answer_for.is_objection:  # an objection met in the conversation is practice too
+                self._review(prompt.answer_for.id, feedback.score)
+            if self.pitch.heard(prompt.answer_for, feedback):
                 self._done = True
         elif self.mode == "drill":
-            self._review(prompt.key, feedback["score"])
+            self._review(prompt.key, feedback.score)
             self._done = not self.queue
         else:
             self._done = not self.queue
-        return TurnResult(feedback=feedback, turn_index=index, done=self._done)
+        return TurnResult(feedback=feedback, turn_index=index, done=self._done, answer=answer, prompt=prompt)
 
     def again(self) -> None:
         """Serve the last objection (drill) or sentence (read) again next."""
@@ -216,24 +224,14 @@ class Session:
         self.queue.insert(0, self._last_item)
         self._done = False
 
-    def _score(self, prompt: Prompt, transcript: Transcript) -> dict:
-        expects = prompt.expects
-        if expects.startswith("read:"):
-            reading = analyse_reading(prompt.text, transcript)
-            result = reading.to_dict()
-            result["key_phrases"] = [m.to_dict() for m in match_phrases(transcript.text, [prompt.text])]
-            result["tip"] = (f"Practise: {', '.join(reading.practice)}." if reading.practice
-                             else "Every word came through clearly.")
-            return result
-        if expects.startswith("objection:"):
-            fb = core_feedback.analyse_objection(self.scenario, expects.split(":", 1)[1], transcript)
-        else:
-            fb = core_feedback.analyse_part(self.scenario, expects, transcript)
-        result = fb.to_dict()
+    def _score(self, prompt: Prompt, transcript: Transcript) -> Feedback | Reading:
+        if prompt.answer_for.is_read:
+            return reading_feedback(prompt.text, transcript)
+        fb = core_feedback.analyse(self.scenario, prompt.answer_for, transcript)
         if prompt.kind == "outcome" and prompt.key == "yes":
-            result["confirmed"] = rules.confirmation(transcript.text, self.scenario.who.target_role)
-            result["tip"] = rules.confirmation_tip(result["confirmed"]) or result.get("tip")
-        return result
+            fb.confirmed = rules.confirmation(transcript.text, self.scenario.who.target_role)
+            fb.tip = rules.confirmation_tip(fb.confirmed) or fb.tip
+        return fb
 
     def _review(self, objection_id: str, score: float) -> None:
         cards = self.store.drill_cards(self.scenario_key)
@@ -256,7 +254,7 @@ class Session:
 
     def summary(self) -> dict:
         user = [t for t in self.turns if t["role"] == "user"]
-        scores = [t["feedback"]["score"] for t in user if t["feedback"] and t["feedback"].get("score") is not None]
+        scores = [t["feedback"].score for t in user]
         latencies = [t["latency"] for t in user if t.get("latency") is not None]
         out = {
             "score": round(sum(scores) / len(scores), 1) if scores else None,
@@ -275,14 +273,14 @@ class Session:
         elif self.mode == "drill":
             cards = self.store.drill_cards(self.scenario_key)
             out["objections"] = [
-                {"objection_id": t["expects"].split(":", 1)[1], "score": t["feedback"]["score"],
-                 "due": (cards.get(t["expects"].split(":", 1)[1]) or {}).get("card", {}).get("due")}
+                {"objection_id": t["answer_for"].id, "score": t["feedback"].score,
+                 "due": (cards.get(t["answer_for"].id) or {}).get("card", {}).get("due")}
                 for t in user
             ]
         else:
             practice: dict[str, None] = {}
             for t in user:
-                for word in t["feedback"].get("practice", []):
+                for word in t["feedback"].practice:
                     practice.setdefault(word, None)
             out["practice"] = list(practice)
         return out

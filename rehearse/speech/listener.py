@@ -11,36 +11,15 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from rehearse.core.transcript import Transcript
+from rehearse.core.transcript import Answer, Transcript
 from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs
 from rehearse.speech.sinks import WavWriter
 
 LEVEL_STEP_S = 0.04  # on_level is called for every 40 ms of audio: 25 values a second
 READ_TIMEOUT_S = 0.05
-
-
-@dataclass
-class Heard:
-    transcript: Transcript
-    audio_path: Path
-    duration: float  # seconds recorded
-    latency: float | None  # seconds from start() until the user started speaking; None if no speech was heard
-    reason: str = "end"  # "silence" | "stop" | "max" | "end" (the source ran out)
-    finish_s: float = 0.0  # seconds from the end of recording until the final transcript was ready
-
-    def to_dict(self) -> dict:
-        return {
-            "transcript": self.transcript.to_dict(),
-            "audio_path": str(self.audio_path),
-            "duration": round(self.duration, 3),
-            "latency": None if self.latency is None else round(self.latency, 3),
-            "reason": self.reason,
-            "finish_s": round(self.finish_s, 3),
-        }
 
 
 def wait_for(playback) -> None:
@@ -66,7 +45,7 @@ def listen(
     wait_for_playback=None,
     threshold_db: float | None = None,
     until_silence: bool = True,
-) -> Heard:
+) -> Answer:
     """Record one answer from ``source`` (an AudioSource) into ``wav_path`` and return what was heard.
 
     ``recognizer`` may be None (recording only; the transcript is then empty). ``until_silence=False`` ignores
@@ -134,7 +113,7 @@ def listen(
         transcript = Transcript(text="", words=[], duration=writer.duration)
     if transcript.duration is None:
         transcript.duration = writer.duration
-    return Heard(
+    return Answer(
         transcript=transcript,
         audio_path=wav_path,
         duration=writer.duration,

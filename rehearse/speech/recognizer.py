@@ -16,90 +16,18 @@ Engines:
 from __future__ import annotations
 
 import os
-import threading
-from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
+from rehearse.speech.engine import BYTES_PER_SECOND, SAMPLE_RATE, LiveAndFinal, Recognizer, shared_model
+
+__all__ = ["ENGINES", "DEFAULT_FINAL_ENGINE", "BYTES_PER_SECOND", "SAMPLE_RATE", "LiveAndFinal", "Recognizer",
+           "shared_model", "find_vosk_model", "resolve_engine", "describe_engine", "create_recognizer"]
 
 ENGINES = ("auto", "vosk", "whisper")
 # Whisper tiny.en: 5.6% WER measured on LibriVox here; Vosk small English: 9.85% published (LibriSpeech test-clean).
 DEFAULT_FINAL_ENGINE = "whisper"
-SAMPLE_RATE = 16000
-BYTES_PER_SECOND = SAMPLE_RATE * 2
-
-
-class Recognizer(ABC):
-    """A recognizer for one answer at a time: accept() chunks, partial() text, finish() result, reset()."""
-
-    name: str = ""  # "whisper", "vosk" or "vosk+whisper"
-    model: str = ""  # which model it uses, for people (a path or a package name)
-
-    @abstractmethod
-    def accept(self, pcm: bytes) -> None:
-        """Feed 16 kHz mono signed 16-bit little-endian PCM (any chunk size)."""
-
-    @abstractmethod
-    def partial(self) -> str:
-        """What has been heard of this answer so far (may change until finish())."""
-
-    @abstractmethod
-    def finish(self) -> Transcript:
-        """Finish the answer and return its transcript (word times from the start of the answer)."""
-
-    @abstractmethod
-    def reset(self) -> None:
-        """Forget the current answer and get ready for the next."""
-
-    def close(self) -> None:
-        """Release per-recognizer resources (the shared model stays loaded)."""
-
-
-class LiveAndFinal(Recognizer):
-    """Live text from one recognizer (Vosk, word by word), the final transcript from another (Whisper)."""
-
-    def __init__(self, live: Recognizer, final: Recognizer):
-        self.live, self.final = live, final
-        self.name = f"{live.name}+{final.name}"
-        self.model = f"{live.model} (live); {final.model} (final)"
-
-    def accept(self, pcm: bytes) -> None:
-        self.live.accept(pcm)
-        self.final.accept(pcm)
-
-    def partial(self) -> str:
-        return self.live.partial()
-
-    def finish(self) -> Transcript:
-        self.live.finish()
-        return self.final.finish()
-
-    def reset(self) -> None:
-        self.live.reset()
-        self.final.reset()
-
-    def close(self) -> None:
-        self.live.close()
-        self.final.close()
-
-
-# --- the shared model cache -------------------------------------------------------------------------------------
-
-_models: dict[tuple[str, str], object] = {}
-_models_lock = threading.Lock()
-
-
-def shared_model(kind: str, path: Path | str, load: Callable[[], object]):
-    """Return the model for (kind, path), calling ``load()`` only the first time (thread-safe)."""
-    key = (kind, str(path))
-    with _models_lock:
-        model = _models.get(key)
-        if model is None:
-            model = load()
-            _models[key] = model
-        return model
 
 
 # --- finding models ---------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ import numpy as np
 
 from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
-from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.weights import verify_whisper_weights
 
 # huggingface_hub reads this when first imported (by faster_whisper): set it before anything imports them.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -74,6 +75,7 @@ def load_whisper_model():
     def load():
         from faster_whisper import WhisperModel
 
+        verify_whisper_weights(path)  # the third party's files, byte for byte as pinned (else a UserError)
         try:
             return WhisperModel(str(path), device="cpu", compute_type="int8", local_files_only=True)
         except Exception as err:  # ctranslate2 raises RuntimeError/ValueError on a broken model

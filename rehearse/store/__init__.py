@@ -1,4 +1,5 @@
-"""The history: SQLite runs/turns/drill schedule (``db.Store``), recordings on disk, export, email, progress."""
+"""The history: SQLite runs/turns/drill schedule (``db.Store``) and the recordings on disk. Storage only: what is
+shown or exported from it lives in :mod:`rehearse.report`."""
 
 from rehearse.store.db import DamagedDatabase, Store
 

@@ -237,6 +237,19 @@ class Store:
             if int(run_id) in self._live:
                 recordings.release_run_lock(self.dir, int(run_id), self._live.pop(int(run_id)))
 
+    def delete_run(self, run_id: int) -> dict:
+        """Delete one run: its row, its turns (cascade) and its recordings folder; nothing else.
+
+        A run still going (its lock held by a live process) is refused. Returns ``{"run_id", "turns",
+        "recordings"}`` (how many of each went). The database row goes first, so a folder that cannot be removed
+        leaves recordings behind rather than a run without them."""
+        run = self.run(run_id)  # UserError when there is no such run
+        if run["status"] == "running":
+            raise UserError(f"run {run_id} is still going: finish it before deleting it")
+        self._write("DELETE FROM runs WHERE id = ?", (int(run_id),))
+        removed = recordings.delete_run_folder(self.dir, int(run_id))
+        return {"run_id": int(run_id), "turns": len(run["turns"]), "recordings": removed}
+
     # ----------------------------------------------------------------- reading
     _RUN_LIST = (
         "SELECT r.*, (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id) AS n_turns,"

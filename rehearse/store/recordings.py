@@ -131,6 +131,18 @@ def run_recordings(store_dir: Path, run_id: int) -> list[dict]:
     return found
 
 
+def delete_run_folder(store_dir: Path, run_id: int) -> int:
+    """Remove ``recordings/<run_id>/`` and everything in it; returns how many recordings were in it."""
+    import shutil
+
+    folder = recordings_root(store_dir) / str(int(run_id))
+    if not folder.is_dir():
+        return 0
+    count = sum(1 for item in folder.iterdir() if TURN_FILE.match(item.name))
+    shutil.rmtree(folder)
+    return count
+
+
 # ----------------------------------------------------------------------------------- "this run is still going"
 # A process running a rehearsal holds an advisory lock on <run folder>/.running until finish_run. The system drops
 # the lock when the process dies, so an unfinished run whose lock is free was interrupted (no stale pids to trust).

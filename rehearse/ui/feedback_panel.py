@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
+from rehearse.report import marks
 from rehearse.ui.flow_layout import FlowLayout
 from rehearse.ui.style import FLAG, HIT, MISS, rgba
 
@@ -33,6 +34,12 @@ def card_layout(frame: QFrame, spacing: int) -> QVBoxLayout:
 def chip_text(phrase: dict) -> str:
     if phrase.get("hit"):
         return f"✓  {phrase.get('phrase', '')}"
+    denied = phrase.get("denied") or {}
+    if denied:
+        return f"⊘  {phrase.get('phrase', '')}  —  said, but denied: “{denied.get('said') or denied.get('text')}”"
+    own = phrase.get("own_words") or {}
+    if own:
+        return f"≈  {phrase.get('phrase', '')}  —  in your own words: “{own.get('text')}”"
     closest = phrase.get("closest") or {}
     heard = closest.get("text") if closest.get("similarity", 0) >= 75 else None
     if heard:
@@ -41,63 +48,47 @@ def chip_text(phrase: dict) -> str:
 
 
 QUIET = ("filler", "hedge")          # shown together on one line, marked amber in the answer
-SKIPPED = ("near_miss",)             # the chips already say what was heard instead
+SKIPPED = ("near_miss",)             # not listed: the chips already say what was heard instead
+MARK_COLOURS = (("filler", MISS, 0.30), ("hedge", MISS, 0.30), ("flag", FLAG, 0.22), ("hit", HIT, 0.25))
+MARK_TITLES = {"hit": "key phrase", "filler": "filler", "hedge": "hedge", "flag": "worth a look"}
 
 
-def _whole(flag: dict, n_words: int) -> bool:
-    start, end = flag.get("start_word"), flag.get("end_word")
-    return start is None or n_words == 0 or (end if end is not None else start) - start + 1 > 0.6 * n_words
+CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
 
 
-def _colour(flag: dict) -> str:
-    if flag.get("kind") in QUIET:
-        return rgba(MISS, 0.30)
-    if flag.get("severity") == "good":
-        return rgba(HIT, 0.25)
-    return rgba(FLAG, 0.22)
+def highlighted_transcript(text: str, feedback: dict, *, links: bool = False, current: int | None = None,
+                           text_colour: str | None = None) -> str:
+    """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`).
 
-
-def highlighted_transcript(text: str, flags: list[dict]) -> str:
-    """The answer as rich text with flagged spans marked (word indexes into text.split()); flags that cover most
-    of the answer (length, pace) are not marked."""
-    words = text.split()
-    marks: dict[int, tuple[str, str]] = {}
-    for flag in flags:
-        if flag.get("kind") in SKIPPED or _whole(flag, len(words)):
+    For playback: ``links`` makes every word a link ``w:INDEX`` (index into ``text.split()``; click to play from
+    there), coloured ``text_colour`` (the palette's text) and not underlined; ``current`` shows that word as the
+    one being heard."""
+    out = []
+    index = 0
+    for seg in marks.segments_of(text, feedback):
+        pieces = []
+        for word in seg.text.split():
+            piece = html.escape(word)
+            if index == current:
+                piece = f'<span style="background:{CURRENT_WORD[0]}; color:{CURRENT_WORD[1]};">{piece}</span>'
+            if links:
+                colour = f"color:{text_colour};" if text_colour else ""
+                piece = f'<a href="w:{index}" style="{colour} text-decoration:none;">{piece}</a>'
+            pieces.append(piece)
+            index += 1
+        span = " ".join(pieces)
+        colour = next((rgba(c, a) for kind, c, a in MARK_COLOURS if kind in seg.marks), None)
+        if colour is None:
+            out.append(span)
             continue
-        start = flag["start_word"]
-        end = start if flag.get("end_word") is None else flag["end_word"]
-        for i in range(start, min(end, len(words) - 1) + 1):
-            marks.setdefault(i, (_colour(flag), flag.get("message") or flag.get("kind", "")))
-    out, i = [], 0
-    while i < len(words):
-        if i not in marks:
-            out.append(html.escape(words[i]))
-            i += 1
-            continue
-        colour, message = marks[i]
-        j = i
-        while j + 1 < len(words) and marks.get(j + 1) == (colour, message):
-            j += 1
-        span = html.escape(" ".join(words[i:j + 1]))
-        out.append(f'<span style="background:{colour};" title="{html.escape(message)}">{span}</span>')
-        i = j + 1
+        title = "; ".join(seg.notes) or ", ".join(MARK_TITLES[k] for k in marks.MARK_KINDS if k in seg.marks)
+        out.append(f'<span style="background:{colour};" title="{html.escape(title)}">{span}</span>')
     return " ".join(out)
-
-
-def quote(flag: dict, words: list[str]) -> str:
-    quoted = flag.get("text")
-    if not quoted and flag.get("start_word") is not None:
-        start = flag["start_word"]
-        quoted = " ".join(words[start:(flag.get("end_word") or start) + 1])
-    if quoted and len(quoted) > 60:
-        quoted = quoted[:57].rstrip() + "…"
-    return quoted or ""
 
 
 def flag_line(flag: dict, words: list[str]) -> str:
     message = html.escape(flag.get("message") or flag.get("kind", ""))
-    quoted = quote(flag, words) if not _whole(flag, len(words)) else ""
+    quoted = marks.quote(flag, words)
     line = message + (f" — “{html.escape(quoted)}”" if quoted else "")
     if flag.get("start") is not None and quoted:
         line += f" <span style='color:palette(placeholder-text)'>at {flag['start']:.1f} s</span>"
@@ -115,7 +106,7 @@ def flags_html(flags: list[dict], words: list[str]) -> str:
         parts.append("<b>To work on</b><ul style='margin-top:2px'>"
                      + "".join(f"<li>{flag_line(f, words)}</li>" for f in work) + "</ul>")
     if quiet:
-        said = ", ".join(f"“{html.escape(quote(f, words))}”" for f in quiet[:12])
+        said = ", ".join(f"“{html.escape(marks.quote(f, words))}”" for f in quiet[:12])
         parts.append(f"<p><b>Fillers and hedges</b>: {said}</p>")
     if good:
         parts.append("<b>What worked</b><ul style='margin-top:2px'>"
@@ -231,17 +222,19 @@ class FeedbackPanel(QFrame):
             chip = QLabel(elide(text, 70))
             if len(text) > 70:
                 chip.setToolTip(text)
-            chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
-            chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
+            chip.setObjectName("ChipHit" if phrase.get("hit") or phrase.get("own_words") else "ChipMiss")
+            state = ("said: " if phrase.get("hit") else "said, but denied: " if phrase.get("denied")
+                     else "in your own words: " if phrase.get("own_words") else "missing: ")
+            chip.setAccessibleName(state + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
 
     def _fill_rest(self, feedback: dict, transcript_text: str) -> None:
         flags = feedback.get("flags", [])
         text = transcript_text.strip()
-        self.transcript.setText(highlighted_transcript(text, flags) if text else "<i>(nothing was heard)</i>")
+        self.transcript.setText(highlighted_transcript(text, feedback) if text else "<i>(nothing was heard)</i>")
         self.flags.setText(flags_html(flags, text.split()))
         self.flags.setVisible(bool(self.flags.text()))
-        self.delivery.setText(delivery_line(feedback.get("delivery") or {}))
+        self.delivery.setText("  ·  ".join(marks.delivery_parts(feedback.get("delivery") or {})))
         tip = feedback.get("tip")
         self.tip.setText(f"<b>Next time:</b> {html.escape(tip)}" if tip else "")
         self.tip.setVisible(bool(tip))
@@ -257,22 +250,3 @@ class FeedbackPanel(QFrame):
         return [self.chips.itemAt(i).widget().toolTip() or self.chips.itemAt(i).widget().text()
                 for i in range(self.chips.count())]
 
-
-def delivery_line(delivery: dict) -> str:
-    parts = []
-    if delivery.get("duration") is not None:
-        target = delivery.get("target_seconds")
-        parts.append(f"{delivery['duration']:.0f} s" + (f" of {target:.0f} s" if target else ""))
-    if delivery.get("wpm_speaking"):
-        parts.append(f"{delivery['wpm_speaking']:.0f} words a minute")
-    fillers = delivery.get("fillers")
-    if isinstance(fillers, (list, dict)):
-        fillers = len(fillers) if isinstance(fillers, list) else sum(fillers.values())
-    if fillers:
-        parts.append(f"{fillers} filler{'s' if fillers != 1 else ''}")
-    hedges = delivery.get("hedges")
-    if isinstance(hedges, (list, dict)):
-        hedges = len(hedges) if isinstance(hedges, list) else sum(hedges.values())
-    if hedges:
-        parts.append(f"{hedges} hedge{'s' if hedges != 1 else ''}")
-    return "  ·  ".join(parts)

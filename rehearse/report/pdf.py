@@ -27,11 +27,51 @@ def _ensure_gui_app():
     return app
 
 
+def _print(html: str, writer) -> None:
+    """Lay the document out page by page ourselves, with the page number in a footer band below the text.
+
+    ``QTextDocument.print_`` draws the page number inside the page's bottom margin, where a block's background
+    that runs across a page break (the grey answer box) is painted too, over the number. Here each page's text is
+    clipped to the body and the number sits below it, in space no text is laid out in.
+    """
+    from PySide6.QtCore import QRectF, QSizeF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setHtml(html)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer = int(writer.resolution() * 0.3)  # 0.3 inch for the page number
+    body = QSizeF(page.width(), page.height() - footer)
+    doc.setPageSize(body)
+    painter = QPainter(writer)
+    try:
+        count = doc.pageCount()
+        font = QFont(doc.defaultFont())
+        font.setPointSizeF(8)
+        for number in range(count):
+            if number:
+                writer.newPage()
+            painter.save()
+            clip = QRectF(0, number * body.height(), body.width(), body.height())
+            painter.translate(0, -clip.top())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.setFont(font)
+            painter.drawText(QRectF(0, body.height(), body.width(), footer),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{number + 1} / {count}")
+    finally:
+        painter.end()
+
+
 def html_to_pdf(html: str, out_path: Path) -> Path:
     """Lay out ``html`` on A4 pages and write it to ``out_path`` as PDF."""
     _ensure_gui_app()
     from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
     out_path = Path(out_path)
     # Qt reports no error when it cannot write: write beside the target, check, then move it into place (so a
@@ -44,9 +84,7 @@ def html_to_pdf(html: str, out_path: Path) -> Path:
     writer.setResolution(300)
     writer.setTitle("Rehearse report")
     writer.setCreator("Rehearse")
-    doc = QTextDocument()
-    doc.setHtml(html)
-    doc.print_(writer)
+    _print(html, writer)
     del writer  # finishes the file
     if not tmp.is_file() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 feedback on each answer, and the scores.
 
 ``export_run(run, fmt, out_path)`` writes the file; ``to_markdown(run)`` and ``to_html(run)`` return text. ``run``
-is ``Store.run(run_id)``. PDF is the HTML laid out by Qt (imported only there, see :mod:`rehearse.store.pdf`).
+is ``Store.run(run_id)``. PDF is the HTML laid out by Qt (imported only there, see :mod:`rehearse.report.pdf`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.core.analysers.heard import Component
 from rehearse.errors import UserError
-from rehearse.store import marks
+from rehearse.report import marks
 
 FORMATS = ("md", "html", "pdf")
 
@@ -62,56 +63,17 @@ def run_facts(run: dict) -> list[tuple[str, str]]:
     return [(label, value) for label, value in facts if value]
 
 
-def delivery_line(turn: dict) -> str:
-    """Fillers, hedges, pace, length and reaction time of one answer, in one line."""
-    delivery = marks.feedback_of(turn).get("delivery") or {}
-    parts = []
-    if isinstance(delivery.get("fillers"), (int, float)):
-        rate = _num(delivery.get("fillers_per_min"), 1)
-        parts.append(f"fillers: {delivery['fillers']}" + (f" ({rate} a minute)" if rate else ""))
-    if isinstance(delivery.get("hedges"), (int, float)):
-        parts.append(f"hedges: {delivery['hedges']}")
-    if _num(delivery.get("wpm_speaking")):
-        parts.append(f"pace: {_num(delivery['wpm_speaking'])} words a minute")
-    if _num(delivery.get("duration")):
-        target = _num(delivery.get("target_seconds"))
-        parts.append(f"length: {_num(delivery['duration'])} s" + (f" (target {target} s)" if target else ""))
-    if _num(turn.get("latency"), 1):
-        parts.append(f"started after {_num(turn['latency'], 1)} s")
-    return "; ".join(parts)
-
-
 def components(turn: dict) -> list[str]:
+    stored = marks.feedback_of(turn).get("components")
     out = []
-    for comp in marks.feedback_of(turn).get("components") or []:
-        if not isinstance(comp, dict):
-            continue
-        name = str(comp.get("name") or "?").replace("_", " ")
-        line = f"{name}: {_num(comp.get('score')) or '?'}/100"
-        weight = comp.get("weight")
-        if isinstance(weight, (int, float)) and weight > 0:
-            line += f" (weight {weight * 100 if weight <= 1 else weight:.0f}%)"
-        if comp.get("detail"):
-            line += f" — {comp['detail']}"
+    for comp in (Component.from_dict(c) for c in (stored if isinstance(stored, list) else []) if isinstance(c, dict)):
+        line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.score) or '?'}/100"
+        if comp.weight > 0:
+            line += f" (weight {comp.weight * 100 if comp.weight <= 1 else comp.weight:.0f}%)"
+        if comp.detail:
+            line += f" — {comp.detail}"
         out.append(line)
     return out
-
-
-def notes(turn: dict) -> list[str]:
-    """The feedback's flag messages (each once), "Good:" or "Note:" first, with the words they point at."""
-    words = marks.turn_text(turn).split()
-    seen: list[str] = []
-    for flag in marks.feedback_of(turn).get("flags") or []:
-        if not isinstance(flag, dict) or not flag.get("message"):
-            continue
-        kind = "Good" if flag.get("severity") == "good" else "Note"
-        line = f"{kind}: {flag['message']}"
-        start, end = flag.get("start_word"), flag.get("end_word")
-        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end < len(words) and end - start < 8:
-            line += f" (“{' '.join(words[start:end + 1]).strip('.,;:!?')}”)"
-        if line not in seen:
-            seen.append(line)
-    return seen
 
 
 def answer_title(turn: dict) -> str:
@@ -156,10 +118,10 @@ def to_markdown(run: dict) -> str:
             lines.append("- Key phrases heard: " + ", ".join(f"“{_md(str(h))}”" for h in heard))
         if marks.misses(turn):
             lines.append("- Missed: " + ", ".join(f"“{_md(m)}”" for m in marks.misses(turn)))
-        if delivery_line(turn):
-            lines.append("- Delivery: " + _md(delivery_line(turn)))
+        if marks.delivery_line(turn):
+            lines.append("- Delivery: " + _md(marks.delivery_line(turn)))
         lines += [f"- {_md(c)}" for c in components(turn)]
-        lines += [f"- {_md(n)}" for n in notes(turn)]
+        lines += [f"- {_md(n)}" for n in marks.notes(turn)]
         tip = marks.feedback_of(turn).get("tip")
         if tip:
             lines.append(f"- Tip: {_md(str(tip))}")
@@ -227,10 +189,10 @@ def to_html(run: dict) -> str:
         if marks.misses(turn):
             missed = ", ".join(f"“{esc(m)}”" for m in marks.misses(turn))
             items.append(f'<span class="miss">Missed:</span> {missed}')
-        if delivery_line(turn):
-            items.append("Delivery: " + esc(delivery_line(turn)))
+        if marks.delivery_line(turn):
+            items.append("Delivery: " + esc(marks.delivery_line(turn)))
         items += [esc(c) for c in components(turn)]
-        items += [esc(n) for n in notes(turn)]
+        items += [esc(n) for n in marks.notes(turn)]
         tip = marks.feedback_of(turn).get("tip")
         if tip:
             items.append("<b>Tip:</b> " + esc(str(tip)))
@@ -263,7 +225,7 @@ def export_run(run: dict, fmt: str, out_path: Path) -> Path:
         elif fmt == "html":
             out_path.write_text(to_html(run), encoding="utf-8")
         else:
-            from rehearse.store.pdf import html_to_pdf
+            from rehearse.report.pdf import html_to_pdf
 
             html_to_pdf(to_html(run), out_path)
     except OSError as err:

@@ -1,0 +1,231 @@
+"""How an answer is shown, in one place for the app's feedback panel and the exports: the words marked (key-phrase
+hits, fillers, hedges, other flags), the words a flag quotes, the delivery line and the answer's title.
+
+Functions take a stored user turn (``Store.run(id)["turns"]``) or, with the ``_of`` suffix, the answer's text and its
+feedback dict. Word indexes in ``key_phrases`` and ``flags`` are into ``text.split()`` and inclusive at both ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rehearse.core.answer_for import AnswerFor
+
+MARK_KINDS = ("hit", "filler", "hedge", "flag")
+SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
+
+
+@dataclass
+class Segment:
+    """A run of consecutive words with the same marks."""
+
+    text: str
+    marks: frozenset = field(default_factory=frozenset)
+    notes: tuple = ()  # the messages of the flags on these words
+
+
+def turn_text(turn: dict) -> str:
+    """What the user said: the turn text, or the transcript's text when the turn text is empty."""
+    text = turn.get("text") or ""
+    if not text.strip():
+        text = ((turn.get("transcript") or {}).get("text")) or ""
+    return text
+
+
+def feedback_of(turn: dict) -> dict:
+    feedback = turn.get("feedback")
+    return feedback if isinstance(feedback, dict) else {}
+
+
+def _span(item: dict, n_words: int) -> range | None:
+    start, end = item.get("start_word"), item.get("end_word")
+    if not isinstance(start, int):
+        return None
+    if not isinstance(end, int) or end < start:
+        end = start
+    start, end = max(0, start), min(n_words - 1, end)
+    return range(start, end + 1) if start <= end else None
+
+
+def word_marks(turn: dict) -> tuple[list[str], list[set[str]]]:
+    """The turn's words and, for each, the set of marks on it (``hit``, ``filler``, ``hedge``, ``flag``)."""
+    words, marks, _notes = _marked(turn_text(turn), feedback_of(turn))
+    return words, marks
+
+
+def _marked(text: str, feedback: dict) -> tuple[list[str], list[set[str]], list[list[str]]]:
+    words = text.split()
+    marks: list[set[str]] = [set() for _ in words]
+    notes: list[list[str]] = [[] for _ in words]
+    for phrase in feedback.get("key_phrases") or []:
+        if isinstance(phrase, dict) and phrase.get("hit"):
+            for i in _span(phrase, len(words)) or ():
+                marks[i].add("hit")
+    for flag in feedback.get("flags") or []:
+        if not isinstance(flag, dict):
+            continue
+        kind = str(flag.get("kind") or "")
+        mark = kind if kind in ("filler", "hedge") else "flag"
+        span = _span(flag, len(words)) or range(0)
+        # Other flags mark words only when they point at a few of them (not "too fast" over the whole answer)
+        # and are a problem, not praise.
+        if mark == "flag" and (flag.get("severity") == "good" or not _few(span, len(words))):
+            continue
+        for i in span:
+            marks[i].add(mark)
+            if flag.get("message") and flag["message"] not in notes[i]:
+                notes[i].append(str(flag["message"]))
+    return words, marks, notes
+
+
+def _few(span: range, n_words: int) -> bool:
+    return 0 < len(span) <= max(8, n_words // 3)
+
+
+def segments(turn: dict) -> list[Segment]:
+    """The user's words grouped into runs with the same marks (for rendering)."""
+    return segments_of(turn_text(turn), feedback_of(turn))
+
+
+def segments_of(text: str, feedback: dict) -> list[Segment]:
+    words, marks, notes = _marked(text, feedback)
+    out: list[Segment] = []
+    for word, mark, note in zip(words, marks, notes):
+        frozen, note = frozenset(mark), tuple(note)
+        if out and out[-1].marks == frozen and out[-1].notes == note:
+            out[-1].text += " " + word
+        else:
+            out.append(Segment(word, frozen, note))
+    return out
+
+
+def quote(flag: dict, words: list[str], limit: int = 60) -> str:
+    """The words a flag points at, when it points at a few of them ("" for a flag on the whole answer)."""
+    span = _span(flag, len(words)) or range(0)
+    whole = not _few(span, len(words)) or len(span) > max(2, 0.6 * len(words))
+    if whole and not (flag.get("text") and flag.get("start_word") is None):
+        return ""
+    quoted = str(flag.get("text") or " ".join(words[i] for i in span)).strip(".,;:!? ")
+    return quoted if len(quoted) <= limit else quoted[:limit - 3].rstrip() + "…"
+
+
+def notes(turn: dict) -> list[str]:
+    """The feedback's flag messages (each once), "Good:" or "Note:" first, with the words they point at."""
+    return notes_of(turn_text(turn), feedback_of(turn))
+
+
+def notes_of(text: str, feedback: dict) -> list[str]:
+    words = text.split()
+    seen: list[str] = []
+    for flag in feedback.get("flags") or []:
+        if not isinstance(flag, dict) or not flag.get("message"):
+            continue
+        kind = "Good" if flag.get("severity") == "good" else "Note"
+        quoted = quote(flag, words)
+        line = f"{kind}: {flag['message']}" + (f" (“{quoted}”)" if quoted else "")
+        if line not in seen:
+            seen.append(line)
+    return seen
+
+
+def _count(value) -> int | None:
+    """A count of fillers or hedges (stored as a number)."""
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def delivery_parts(delivery: dict, latency: float | None = None) -> list[str]:
+    """Length, pace, fillers, hedges and reaction time of one answer, each a few words."""
+    parts = []
+    duration, target = delivery.get("duration"), delivery.get("target_seconds")
+    if isinstance(duration, (int, float)) and duration > 0:
+        parts.append(f"{duration:.0f} s" + (f" of {target:.0f} s" if isinstance(target, (int, float)) else ""))
+    if isinstance(delivery.get("wpm_speaking"), (int, float)) and delivery["wpm_speaking"] > 0:
+        parts.append(f"{delivery['wpm_speaking']:.0f} words a minute")
+    fillers, hedges = _count(delivery.get("fillers")), _count(delivery.get("hedges"))
+    if fillers is not None:
+        rate = delivery.get("fillers_per_min")
+        per_min = f" ({rate:.1f} a minute)" if fillers and isinstance(rate, (int, float)) else ""
+        parts.append(f"{fillers} filler{'s' if fillers != 1 else ''}{per_min}")
+    if hedges is not None:
+        parts.append(f"{hedges} hedge{'s' if hedges != 1 else ''}")
+    if isinstance(latency, (int, float)):
+        parts.append(f"started after {latency:.1f} s")
+    return parts
+
+
+def delivery_line(turn: dict) -> str:
+    return "; ".join(delivery_parts(feedback_of(turn).get("delivery") or {}, turn.get("latency")))
+
+
+def misses(turn: dict) -> list[str]:
+    return [p.get("phrase", "") for p in feedback_of(turn).get("key_phrases") or []
+            if isinstance(p, dict) and not p.get("hit")]
+
+
+def hits(turn: dict) -> list[dict]:
+    return [p for p in feedback_of(turn).get("key_phrases") or [] if isinstance(p, dict) and p.get("hit")]
+
+
+def coverage(turn: dict) -> float | None:
+    """Share of the turn's key phrases that were heard (0..1), None when it had none."""
+    phrases = [p for p in feedback_of(turn).get("key_phrases") or [] if isinstance(p, dict)]
+    if not phrases:
+        return None
+    return sum(1 for p in phrases if p.get("hit")) / len(phrases)
+
+
+def sentences(turn: dict, *, drop: tuple[str, ...] = ("filler",)) -> list[tuple[str, range]]:
+    """The turn split into sentences: ``(clean text, range of word indexes)``.
+
+    Sentences end at ``.!?``; text without punctuation (some recognizers give none) is one sentence. Words marked
+    with a kind in ``drop`` (e.g. fillers, hedges) are left out of the clean text.
+    """
+    words, marks = word_marks(turn)
+    out: list[tuple[str, range]] = []
+    start = 0
+    for i, word in enumerate(words):
+        if SENTENCE_END.search(word) or i == len(words) - 1:
+            kept = [w for j, w in enumerate(words[start:i + 1], start)
+                    if not marks[j].intersection(drop)]
+            text = tidy(" ".join(kept))
+            if text:
+                out.append((text, range(start, i + 1)))
+            start = i + 1
+    return out
+
+
+def tidy(text: str) -> str:
+    """Capitalise, drop stray commas left by removed fillers, and end with a full stop."""
+    text = re.sub(r"\s+,", ",", text)
+    text = re.sub(r",\s*,+", ",", text)
+    text = re.sub(r"^[,;:\s]+|[,;:\s]+$", "", text)
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    if not re.search(r"[.!?]$", text):
+        text += "."
+    return text
+
+
+def answer_for(turn_or_expects) -> AnswerFor | None:
+    """What a stored answer was for (the store keeps it as text: ``"objection:budget"``); None when unknown."""
+    expects = turn_or_expects.get("expects") if isinstance(turn_or_expects, dict) else turn_or_expects
+    try:
+        return AnswerFor.parse(expects) if expects else None
+    except ValueError:
+        return None
+
+
+def expects_label(expects: str | None) -> str:
+    """Plain words for what a stored answer was scored as: ``objection:budget`` -> ``the "budget" objection``."""
+    parsed = answer_for(expects)
+    if parsed is not None:
+        return parsed.label()
+    return str(expects).replace("_", " ") if expects else "an answer"
+
+
+def outcome_label(outcome: str | None) -> str:
+    if not outcome:
+        return "no outcome"
+    return {"not_yet": "not yet", "yes": "yes", "ambiguous": "no clear answer"}.get(outcome, outcome.replace("_", " "))
