@@ -216,11 +216,11 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
     assert len(seen) == 7
     assert drill.summary_panel.outcome.text().startswith("Drill done")
     qtbot.waitUntil(lambda: all("Last score" in drill.item_texts()[i] for i in range(7)), timeout=10000)
-    # the same recorded answer does not answer every objection: each row is due again exactly when its score
-    # rated "again" (FSRS), and a passable answer is scheduled for later
+    # just practised, so nothing is due now — except an answer rated "again" (FSRS): its relearning step is
+    # minutes, which a slow test machine can pass (the same recorded answer does not answer every objection)
     for text in drill.item_texts():
         score = int(re.search(r"Last score (\d+)", text).group(1))
-        assert text.endswith("due now") == (score < scheduling.RATING_BANDS[0][0]), text
+        assert not text.endswith("due now") or score < scheduling.RATING_BANDS[0][0], text
 
 
 @pytest.mark.perf

@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 METER_WIDTH = 30
@@ -34,7 +35,6 @@ def register(sub) -> None:
 
 
 def cmd_devices(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.sources import list_devices
 
     devices = list_devices()
@@ -92,7 +92,6 @@ class Meter:
 
 
 def cmd_record(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.listener import listen
     from rehearse.speech.sources import MicrophoneSource
 

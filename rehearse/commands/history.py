@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -46,12 +47,6 @@ def _store():
     return Store()
 
 
-def _print_json(data) -> None:
-    from rehearse.cli import print_json
-
-    print_json(data)
-
-
 def resolve_run(store, text: str) -> int:
     """A run number or ``last``; UserError otherwise or when there is no such run."""
     if text.strip().lower() in ("last", "latest"):
@@ -79,7 +74,7 @@ def cmd_history(args) -> int:
     if args.limit is not None:
         runs = runs[: args.limit]
     if args.json:
-        _print_json([{**r, "date": r["started_at"]} for r in runs])
+        print_json([{**r, "date": r["started_at"]} for r in runs])
         return 0
     if not runs:
         print("No runs yet. Start one with `rehearse run SCENARIO`.")
@@ -100,7 +95,7 @@ def cmd_show(args) -> int:
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
     if args.json:
-        _print_json(run)
+        print_json(run)
     else:
         sys.stdout.write(to_markdown(run))
     return 0
@@ -120,7 +115,7 @@ def cmd_export(args) -> int:
         run = store.run(resolve_run(store, args.run))
     export_run(run, fmt, out)
     if args.json:
-        _print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
+        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
     else:
         print(f"Wrote {out} ({fmt}, {out.stat().st_size:,} bytes)")
     return 0
@@ -146,7 +141,7 @@ def cmd_email(args) -> int:
         run = store.run(resolve_run(store, args.run))
     draft = draft_email(run, _scenario_for(run))
     if args.json:
-        _print_json(draft)
+        print_json(draft)
         return 0
     sys.stdout.write(email_text(draft))
     if draft["blanks"]:
@@ -168,7 +163,7 @@ def cmd_progress(args) -> int:
     with _store() as store:
         report = progress(store, scenario_path)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     if not report["items"]:
         what = f" for {args.scenario}" if args.scenario else ""

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 from rehearse.paths import SCENARIOS
 
@@ -51,7 +52,6 @@ def register(sub) -> None:
 
 
 def cmd_validate(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.loader import validate_file
 
     report = validate_file(args.file)
@@ -85,8 +85,6 @@ def cmd_new(args) -> int:
     except OSError as err:
         raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
     if args.json:
-        from rehearse.cli import print_json
-
         print_json({"path": str(out), "source": str(source)})
         return 0
     if args.example:
@@ -98,7 +96,6 @@ def cmd_new(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.feedback import analyse
     from rehearse.core.loader import load_scenario
     from rehearse.core.transcript import Transcript

@@ -7,6 +7,7 @@ import math
 import os
 import sys
 
+from rehearse.commands.output import print_json
 from rehearse.session.events import Event
 
 REALTIME_ENV = "REHEARSE_ANSWERS_REALTIME"  # "1": answer files are read at speaking pace (tests of a killed run)
@@ -43,7 +44,6 @@ def register(sub) -> None:
 
 
 def cmd_run(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.loader import load_scenario
     from rehearse.session.conversation import Session
     from rehearse.session.drive import Drive

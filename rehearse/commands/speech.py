@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rehearse.commands.output import print_json
 from rehearse.speech.audio import load_pcm16
 
 CHUNK_BYTES = 3200  # 0.1 s of 16 kHz s16le, as the microphone delivers it
@@ -32,7 +33,6 @@ def transcribe_pcm(recognizer, pcm: bytes):
 
 
 def run_transcribe(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.errors import UserError
     from rehearse.speech.recognizer import create_recognizer, resolve_engine
 

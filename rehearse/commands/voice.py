@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -29,7 +30,6 @@ def register(sub) -> None:
 
 
 def cmd_say(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.tts import Speaker, check_wav
 
     text = " ".join(args.text)
@@ -67,7 +67,6 @@ def cmd_say(args) -> int:
 
 
 def cmd_voices(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.tts import Speaker
 
     voices = Speaker().voices()

@@ -20,6 +20,7 @@ from rehearse.errors import UserError
 
 BLANK = re.compile(r"<[^<>\n]{1,80}>")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_TYPOGRAPHY = re.compile("[\u201c\u201d\u201e\u2018\u2019\u00a0\u202f\u2007\u200b\ufeff]")
 
 
 @dataclass
@@ -105,6 +106,10 @@ def validate_text(text: str, name: str = "<scenario>") -> Report:
             message = f"{message[: found.start()].strip()} (column {found.group(2)})"
         elif "end of document" in message:
             line = text.count("\n") + 1
+        lines = text.splitlines()
+        if line and line <= len(lines) and _TYPOGRAPHY.search(lines[line - 1]):
+            message += ("; this line has curly quotes, a non-breaking space or another character pasted from a word "
+                        "processor: use straight quotes \" (the app's Edit… form repairs them for you)")
         return Report(name, None, [Problem(name, f"TOML syntax error: {message}", line=line)])
     checker = _Checker(name, key_lines(text))
     scenario = checker.scenario(data)

@@ -80,6 +80,17 @@ class Reading:
             "tip": self.tip,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Reading":
+        """A stored reading (``to_dict()``); ``score`` and ``practice`` are worked out again from the words."""
+        fields = {f for f in WordCheck.__dataclass_fields__}
+        words = [WordCheck(**{k: v for k, v in w.items() if k in fields}) for w in data.get("words") or []
+                 if isinstance(w, dict) and "word" in w and "status" in w]
+        return cls(sentence=str(data.get("sentence") or ""), heard=str(data.get("heard") or ""), words=words,
+                   extra=[str(w) for w in data.get("extra") or []],
+                   key_phrases=[p for p in data.get("key_phrases") or [] if isinstance(p, dict)],
+                   tip=data.get("tip") or None)
+
 
 def _display(word: str) -> str:
     return word.strip(".,;:!?\"'()[]{}…“”‘’")

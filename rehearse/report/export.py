@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.core.analysers.heard import Component
 from rehearse.errors import UserError
 from rehearse.report import marks
 
@@ -63,17 +64,14 @@ def run_facts(run: dict) -> list[tuple[str, str]]:
 
 
 def components(turn: dict) -> list[str]:
+    stored = marks.feedback_of(turn).get("components")
     out = []
-    for comp in marks.feedback_of(turn).get("components") or []:
-        if not isinstance(comp, dict):
-            continue
-        name = str(comp.get("name") or "?").replace("_", " ")
-        line = f"{name}: {_num(comp.get('score')) or '?'}/100"
-        weight = comp.get("weight")
-        if isinstance(weight, (int, float)) and weight > 0:
-            line += f" (weight {weight * 100 if weight <= 1 else weight:.0f}%)"
-        if comp.get("detail"):
-            line += f" — {comp['detail']}"
+    for comp in (Component.from_dict(c) for c in (stored if isinstance(stored, list) else []) if isinstance(c, dict)):
+        line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.score) or '?'}/100"
+        if comp.weight > 0:
+            line += f" (weight {comp.weight * 100 if comp.weight <= 1 else comp.weight:.0f}%)"
+        if comp.detail:
+            line += f" — {comp.detail}"
         out.append(line)
     return out
 

@@ -286,6 +286,7 @@ class Drive:
 
     # ---- one answer
     def _listen(self, prompt: Prompt, path: Path | None, until_silence: bool) -> Answer:
+        from rehearse.core.vocabulary import scenario_vocabulary
         from rehearse.speech.listener import listen
         from rehearse.speech.recognizer import create_recognizer
 
@@ -295,7 +296,8 @@ class Drive:
         if self.stop_event.is_set():
             self._answer_stop.set()
         source = self._source(path)
-        recognizer = create_recognizer(self.engine)
+        # the scenario's words bias the recognizer towards them (measured not to invent phrases: docs/benchmarks.md)
+        recognizer = create_recognizer(self.engine, vocabulary=scenario_vocabulary(s.scenario, prompt.answer_for))
         wav_path = s.store.recording_path(s.run_id, prompt.answer_index)
         kind = "microphone" if path is None and self.source_factory is None else "file"
         self.emit("listening", turn_index=prompt.answer_index, source=kind, until_silence=until_silence)

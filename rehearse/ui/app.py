@@ -41,4 +41,5 @@ def run_app(argv: list[str] | None = None) -> int:
         return app.exec()
     window = MainWindow()
     window.show()
+    window.prepare.first_run()  # the guided start, the first time only
     return app.exec()

@@ -70,7 +70,7 @@ class CompareView(QWidget):
         back = QPushButton("← &History")
         back.clicked.connect(self.back)
         top.addWidget(back)
-        top.addWidget(label("Compare two attempts", "Heading"), 1)
+        top.addWidget(label("Compare two attempts", "Title"), 1)
         self.what = QComboBox()
         self.what.setAccessibleName("Objection or pitch part")
         compact(self.what, 24)

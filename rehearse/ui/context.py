@@ -16,24 +16,31 @@ from rehearse.ui.tasks import SerialWorker
 from rehearse.ui.workers import EngineState
 
 
-def microphone_source():
-    from rehearse.speech.sources import MicrophoneSource
+def microphone_source(device=None):
+    from rehearse.speech.sources import MicrophoneSource, parse_device
 
-    return MicrophoneSource()
+    return MicrophoneSource(device=parse_device(device))
 
 
 class AppContext(QObject):
     engine_changed = Signal(object)  # EngineState
     voice_changed = Signal(bool, str)  # usable, why not
 
-    def __init__(self, source_factory: Callable[[], object] | None = None, engine: str = "auto",
-                 voice: bool = True, silence_s: float = 1.5, parent: QObject | None = None):
+    def __init__(self, source_factory: Callable[[], object] | None = None, engine: str | None = None,
+                 voice: bool = True, silence_s: float | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        from rehearse.preferences import load_preferences
+
+        prefs = load_preferences()  # chosen in Settings; arguments given here win
         self.host = SerialWorker("rehearse-session", self)
-        self.source_factory = source_factory or microphone_source
+        self.source_factory = source_factory or (lambda: microphone_source(self.input_device))
         self.uses_microphone = source_factory is None
-        self.engine = engine
-        self.silence_s = silence_s
+        self.engine = engine or prefs.engine
+        self.silence_s = silence_s if silence_s is not None else prefs.silence_s
+        self.input_device = prefs.input_device  # None: the system's default microphone
+        self.output_device = prefs.output_device  # None: the system's default output
+        self.voice_name = prefs.voice  # None: the speech engine's default voice
+        self.voice_rate = prefs.rate  # words per minute; None: the voice's own pace
         self.voice_enabled = voice  # False: no usable voice here (a banner says why)
         self.voice_error = "" if voice else "no sound output"
         self.muted = False  # the user turned the voice off (no banner)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -109,6 +109,7 @@ class DrillView(RunView):
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         box.addWidget(self.queue, 1)
+        self.queue.viewport().installEventFilter(self)  # rows re-wrap when the list gets its real width
         self.content.insertWidget(0, side, 1)
 
     def set_scenario(self, scenario) -> None:
@@ -146,7 +147,7 @@ class DrillView(RunView):
         self.queue_items = rows
         current = self.prompt.answer_for.id if self._on_objection() else None
         self.queue.clear()
-        width = self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4
+        width = self._row_width()
         for item, attempts, in_conversations, latest in rows:
             title = objection_title(self.scenario, item.objection_id)
             mastery = mastery_text(item, attempts, in_conversations, latest)
@@ -161,6 +162,24 @@ class DrillView(RunView):
             self.queue.setItemWidget(entry, row)
             if item.objection_id == current:
                 self.queue.setCurrentItem(entry)
+
+    def _row_width(self) -> int:
+        return max(self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4, 200)
+
+    def _fit_rows(self) -> None:
+        """Give every row the list's current width and the height its wrapped text needs there."""
+        width = self._row_width()
+        for i in range(self.queue.count()):
+            entry = self.queue.item(i)
+            row = self.queue.itemWidget(entry)
+            if row is not None and (row.width() != width or entry.sizeHint().width() != width):
+                row.setFixedWidth(width)
+                entry.setSizeHint(QSize(width, row.heightForWidth(width)))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if watched is self.queue.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
 
     def item_texts(self) -> list[str]:
         """Each queue row as "title\nmastery" (for tests and screen readers)."""

@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         self.ctx.voice_changed.connect(self._voice_changed)
         if not self.ctx.voice_enabled:
             self._voice_changed(False, self.ctx.voice_error)
+        from rehearse.ui.prepare import Prepare
+
+        self.prepare = Prepare(self)  # the form editor, settings, the guided start and Help
         self._build_actions()
         self._restore()
 
@@ -92,8 +95,9 @@ class MainWindow(QMainWindow):
     # ---- set-up ----------------------------------------------------------------------------------------------------
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
+        self.prepare.add_file_actions(menu)
         for text, keys, slot in (("&Open scenario…", QKeySequence.StandardKey.Open, self.scenario_bar.choose),
-                                 ("&Edit scenario in editor", "Ctrl+E", self.scenario_bar.edit),
+                                 ("Edit scenario in text &editor", "Ctrl+Shift+E", self.scenario_bar.edit),
                                  ("Re&load scenario", "F5", self.scenario_file.reload),
                                  ("Install &Vosk model…", None, self.install_model),
                                  ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
@@ -116,6 +120,7 @@ class MainWindow(QMainWindow):
         self.mute_action.toggled.connect(self.set_muted)
         self.set_muted(self.mute_action.isChecked())
         view.addAction(self.mute_action)
+        self.prepare.add_help_menu()
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -191,6 +196,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.prepare.may_quit():  # unsaved changes in the scenario editor, and "keep editing"
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()

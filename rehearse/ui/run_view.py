@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -27,6 +27,27 @@ from rehearse.ui.tasks import freeze_heap
 from rehearse.ui.widgets import Banner, ManagerCard, SummaryPanel
 
 log = logging.getLogger(__name__)
+
+
+def reveal(scroll: QScrollArea, widget: QWidget, margin: int = 16) -> None:
+    """Scroll so ``widget`` is in view with its top showing: a panel taller than the window shows its top (the
+    score), not its middle as ``ensureWidgetVisible`` would. Done once the layout has placed it."""
+
+    def move() -> None:
+        content = scroll.widget()
+        if content is None or not widget.isVisible():
+            return
+        content.layout().activate()
+        top = widget.mapTo(content, QPoint(0, 0)).y()
+        bar = scroll.verticalScrollBar()
+        view = scroll.viewport().height()
+        if widget.height() + 2 * margin > view or top - margin < bar.value():
+            bar.setValue(max(0, top - margin))
+        elif top + widget.height() + margin > bar.value() + view:
+            bar.setValue(top + widget.height() + margin - view)
+
+    move()
+    QTimer.singleShot(0, move)
 
 
 class RunView(QWidget):
@@ -186,7 +207,7 @@ class RunView(QWidget):
         self.show_prompt(prompt)
         self.prompt_shown.emit(prompt)
         if logged:  # the conversation so far grew above the card: bring the new line to the top
-            QTimer.singleShot(0, lambda: self.scroll.verticalScrollBar().setValue(self.card.y() - 12))
+            reveal(self.scroll, self.card)
 
     def show_prompt(self, prompt) -> None:
         scenario = self.scenario
@@ -240,7 +261,7 @@ class RunView(QWidget):
         self.next_button.setFocus()
         self.on_turn_result(result)
         self.feedback_shown.emit(feedback)
-        self.scroll.ensureWidgetVisible(self.feedback)
+        reveal(self.scroll, self.feedback)
 
     def _log_last(self) -> bool:
         """The answer just given goes to the conversation so far, under the line it answered."""
@@ -265,7 +286,7 @@ class RunView(QWidget):
         self.summary_panel.show_summary(self.summary, self.answers, next_step)
         self.summary_panel.show()
         self.run_finished.emit(self.summary)
-        self.scroll.ensureWidgetVisible(self.summary_panel)
+        reveal(self.scroll, self.summary_panel)
 
     # ---- the user's moves ------------------------------------------------------------------------------------------
     def toggle_talk(self) -> None:

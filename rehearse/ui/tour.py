@@ -38,6 +38,7 @@ class Tour(QObject):
         self.realtime = True
         self.ctx = AppContext(source_factory=self._source)
         self.ctx.seed = TOUR_SEED
+        self._light = app.palette()
         if os.environ.get("PULSE_SERVER"):  # scripts/screenshot started a private sound server for playback
             self.ctx.output_device = "pulse"
         self.window = MainWindow(self.ctx, scenario_path=None)
@@ -169,6 +170,18 @@ class Tour(QObject):
         set_palette(self.app, dark_palette())
         yield 300
         self.grab("06-drill-dark")
+        set_palette(self.app, self._light)
+
+        from rehearse.ui.tour_prepare import prepare_steps
+
+        yield from prepare_steps(self)
+
+    def grab_widget(self, widget, name: str) -> None:
+        self.app.processEvents()
+        path = self.out / f"{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        print(path)
 
     def _finish_conversation(self, view):
         for _ in range(12):
