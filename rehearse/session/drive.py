@@ -204,7 +204,9 @@ class Drive:
                         self.timings[-1]["next_s"] = round(time.perf_counter() - t0, 3)
         except Stopped as stopped:
             self.emit("stopped", reason=stopped.reason)
-            return self._finish(complete=False)
+            # stopped after the last answer (the feedback on screen, the summary not asked for yet): the run did
+            # reach its end — a drill or read-aloud that ends normally is complete, never incomplete or interrupted
+            return self._finish(complete=None if s.done else False)
         return self._finish(complete=None)
 
     def _finish(self, complete: bool | None) -> dict:
