@@ -43,7 +43,7 @@ def history(rehearse_home):
         drill.submit(Answer(Transcript(text=FLAGGED_BUDGET)))
         drill.finish()
         turns = store.user_turns(str(EXAMPLE))
-    return scenario, turns, prompt.expects
+    return scenario, turns, prompt.answer_for.to_str()
 
 
 def test_best_answer_cleaned_beside_the_prepared_sentences(history):

@@ -15,7 +15,7 @@ from rehearse.core.loader import load_scenario
 from rehearse.paths import SCENARIOS
 from rehearse.report.timed_words import timed_words
 from rehearse.session.conversation import Session
-from rehearse.session.runner import Runner
+from rehearse.session.drive import Drive
 from rehearse.speech.player import PLAYING
 from rehearse.store.db import Store
 from rehearse.ui.app import make_app
@@ -39,7 +39,7 @@ def stored_home(tmp_path_factory):
                                     ("drill", ["objection.wav"], 4), ("pitch", ["weak.wav"], 5)):
             session = Session(scenario, mode, store=store, seed=seed, engine="whisper", scenario_path=EXAMPLE,
                               max_items=1 if mode == "drill" else None)
-            Runner(session, answers=[ANSWERS / a for a in answers], engine="whisper", speak=False).run()
+            Drive(session, answers=[ANSWERS / a for a in answers], engine="whisper", speak=False).run()
     return home
 
 

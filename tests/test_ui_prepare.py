@@ -250,8 +250,8 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
         view.start()
     view.toggle_talk()
-    assert view.listen_job is not None and view.listen_job.silence_s == 2.75
-    view.listen_job.cancel()
+    assert view.drive is not None and view.drive.silence_s == 2.75  # the drive loop listens with the preference
+    view.drive.end_answer()
     reopened = again.prepare.open_settings()
     assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
     # the microphone test shows a live level (here the recorded answer stands in for the microphone)
