@@ -39,6 +39,11 @@ def data_dir() -> Path:
     return ensure_folder(path)
 
 
+def user_scenarios_dir() -> Path:
+    """The user's own scenarios (the editor saves new ones and copies of the shipped ones here)."""
+    return ensure_folder(data_dir() / "scenarios")
+
+
 def models_dir() -> Path:
     return ensure_folder(data_dir() / "models")
 

@@ -13,6 +13,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.scenario import PARTS
 from rehearse.errors import UserError
 from rehearse.report import marks
@@ -25,8 +26,9 @@ PART_TITLES = {"pitch": "The whole pitch", "intent": "1 · Intent", "evidence": 
 def prepared(scenario, expects: str) -> dict:
     """What the user prepared for ``expects``: ``{"sentences": [...], "key_phrases": [...], "tip": str}``."""
     p = scenario.pitch
-    if expects.startswith("objection:"):
-        objection = scenario.objection(expects.split(":", 1)[1])
+    answer_for = marks.answer_for(expects)
+    if answer_for is not None and answer_for.is_objection:
+        objection = scenario.objection(answer_for.id)
         return {"sentences": [], "key_phrases": list(objection.key_phrases), "tip": objection.tip}
     if expects == "intent":
         sentences = [p.intent.say] if p.intent.say else []
@@ -118,7 +120,7 @@ def cheatsheet(scenario, turns: list[dict]) -> dict:
         sections.append({"expects": expects, "title": PART_TITLES[expects], "prepared": prepared(scenario, expects),
                          "best": best})
     for objection in scenario.objections:
-        expects = f"objection:{objection.id}"
+        expects = AnswerFor.objection(objection.id).to_str()
         wording = scenario.fill(objection.wordings[0]) if objection.wordings else objection.id
         sections.append({"expects": expects, "title": f"“{wording}”", "prepared": prepared(scenario, expects),
                          "best": best_answer(turns, expects)})

@@ -20,7 +20,6 @@ from rehearse.ui.widgets import Banner
 
 log = logging.getLogger(__name__)
 MODES = (("", "All modes"), ("pitch", "Conversation"), ("drill", "Drill"), ("read", "Read aloud"))
-MODE_NAMES = {"pitch": "Conversation", "drill": "Drill", "read": "Read aloud"}
 EMPTY = ("No runs yet. Your rehearsals appear here once you have done one: go to <b>Rehearse</b> (Ctrl+1), press "
          "<b>Start</b> and answer your manager out loud — or drill an objection in <b>Drill</b> (Ctrl+2). Every "
          "answer is kept with its recording, so you can play it back, compare attempts and see your progress.")
@@ -233,7 +232,7 @@ class HistoryView(QWidget):
         for row, run in enumerate(runs):
             score = run.get("score")
             cells = (str(run["run_id"]), local_time(run.get("started_at")),
-                     run.get("scenario") or "", MODE_NAMES.get(run.get("mode"), run.get("mode") or ""),
+                     run.get("scenario") or "", marks.mode_label(run.get("mode")),
                      "–" if score is None else f"{score:.0f}",
                      marks.outcome_label(run.get("outcome")) if run.get("mode") == "pitch" else "–",
                      run.get("status") or "")
