@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.feedback import analyse
 from rehearse.core.loader import load_scenario
 from rehearse.core.transcript import Transcript
@@ -21,7 +22,7 @@ def scenario():
 
 
 def score(scenario, part, text):
-    return analyse(scenario, part, Transcript(text=text)).score
+    return analyse(scenario, AnswerFor.parse(part), Transcript(text=text)).score
 
 
 def test_the_data_is_big_enough_and_split_before_tuning():

@@ -211,7 +211,7 @@ def test_no_praise_before_a_follow_up_the_answer_did_not_earn(scenario, store):
         s = Session(scenario, "pitch", store=store, persona="supportive", seed=seed)
         s.next_prompt()
         fb = s.submit(say(WEAK_LIST)).feedback
-        assert fb["score"] < 70
+        assert fb.score < 70
         follow_up = s.next_prompt()
         lowered = follow_up.text.lower()
         assert "strong" not in lowered and "well prepared" not in lowered and "clear case" not in lowered, (
@@ -229,7 +229,7 @@ def test_the_manager_asks_about_a_gap_the_user_skipped_never_one_just_named(scen
         s = Session(scenario, "pitch", store=store, persona="skeptical", seed=seed)
         s.next_prompt()
         fb = s.submit(say(pitch)).feedback
-        assert named.gap in fb["gaps"]["named"]
+        assert named.gap in fb.gaps["named"]
         while (prompt := s.next_prompt()) is not None:
             assert named.gap not in prompt.text, (seed, prompt.text)
             s.submit(say("Understood. What specifically is missing, and can we agree a review date?"))
@@ -241,5 +241,19 @@ def test_a_denied_ask_gets_the_no_ask_reaction(scenario, store):
     fb = s.submit(say("I'm not asking for a promotion to Senior Engineer. I led the migration to OAuth and support "
                       "tickets dropped by 62%. One area I'm still growing is cross-team influence, so I'll lead the "
                       "design review next quarter. We don't need to agree a date.")).feedback
-    assert fb["signals"]["explicit_ask"] is False and fb["signals"]["asked_timeline"] is False
+    assert fb.signals["explicit_ask"] is False and fb.signals["asked_timeline"] is False
     assert s.next_prompt().key == "no_ask"
+
+
+def test_read_aloud_tip_never_asks_to_practise_a_function_word(tmp_path):
+    scenario = load_scenario(Path(__file__).parents[1] / "assets" / "scenarios" / "example-senior-engineer.toml")
+    with Store(tmp_path / "h.sqlite3") as store:
+        session = Session(scenario, "read", store=store, max_items=1)
+        prompt = session.next_prompt()
+        words = prompt.text.split()
+        dropped = " ".join(w for w in words if w.strip(".,").lower() != "and")
+        assert dropped != prompt.text  # the first sentence has an "and" to drop
+        fb = session.submit(Answer(Transcript(text=dropped))).feedback
+    assert "and" not in [w.lower() for w in fb.practice]
+    assert fb.tip != "Practise: and." and not fb.tip.startswith("Practise")
+    assert fb.tip == "The words that carry the meaning came through clearly."

@@ -4,6 +4,7 @@ Whisper recognizer, the real session engine and store. Asserts what the panels s
 from __future__ import annotations
 
 import os
+import re
 import time
 import wave
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
+from rehearse.core import scheduling
 from rehearse.core.answer_for import AnswerFor
 from rehearse.store.db import Store
 from rehearse.ui.app import make_app
@@ -214,9 +216,14 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
     assert len(seen) == 7
     assert drill.summary_panel.outcome.text().startswith("Drill done")
     qtbot.waitUntil(lambda: all("Last score" in drill.item_texts()[i] for i in range(7)), timeout=10000)
-    assert not any(drill.item_texts()[i].endswith("due now") for i in range(7))
+    # just practised, so nothing is due now — except an answer rated "again" (FSRS): its relearning step is
+    # minutes, which a slow test machine can pass (the same recorded answer does not answer every objection)
+    for text in drill.item_texts():
+        score = int(re.search(r"Last score (\d+)", text).group(1))
+        assert not text.endswith("due now") or score < scheduling.RATING_BANDS[0][0], text
 
 
+@pytest.mark.perf
 def test_closing_mid_answer_keeps_the_partial_answer_and_stops_everything(app_window, qtbot):
     window = app_window(lambda _w: LONG, realtime=True)
     view = window.rehearse_view

@@ -7,6 +7,7 @@ import math
 import os
 import sys
 
+from rehearse.commands.output import print_json
 from rehearse.session.events import Event
 
 REALTIME_ENV = "REHEARSE_ANSWERS_REALTIME"  # "1": answer files are read at speaking pace (tests of a killed run)
@@ -47,12 +48,12 @@ def register(sub) -> None:
 
 
 def cmd_run(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.loader import load_scenario
     from rehearse.session.conversation import Session
     from rehearse.session.drive import Drive
-    from rehearse.speech.audio import read_wav
-    from rehearse.speech.recognizer import resolve_engine
+    from rehearse.speech.sources import parse_device
+    from rehearse.speech.audio import iter_samples
+    from rehearse.speech.recognizer import resolve_engine, usable_engine
     from rehearse.store.db import Store
     from rehearse.errors import UserError
 
@@ -62,7 +63,8 @@ def cmd_run(args) -> int:
         for path in args.answers:
             if path.strip() and not os.path.exists(path):
                 raise UserError(f"{path}: no such answer file")
-            read_wav(path)  # a UserError now, before the run starts, when it is a folder or not audio
+            for _block in iter_samples(path):  # a UserError now, before the run starts, when it is not usable
+                pass
     if args.items is not None and args.items < 1:
         raise UserError("--items must be at least 1")
     if args.seed is not None and not -(2**63) <= args.seed < 2**63:  # it is stored with the run (SQLite: 64 bits)
@@ -72,6 +74,9 @@ def cmd_run(args) -> int:
     if args.rate is not None and not 60 <= args.rate <= 500:
         raise UserError(f"--rate {args.rate}: give words per minute between 60 and 500")
     resolve_engine(args.engine)  # no Vosk model for --engine vosk: say so before a run is stored
+    args.engine, notice = usable_engine(args.engine)  # a broken Vosk model: fall back to the built-in recognizer
+    if notice:
+        print(f"rehearse: {notice}", file=sys.stderr)
     store = Store()
     session = Session(scenario, args.mode, store=store, persona=args.persona, seed=args.seed,
                       by_part=args.by_part, engine=args.engine, scenario_path=os.path.abspath(args.scenario),
@@ -80,7 +85,8 @@ def cmd_run(args) -> int:
     printer = ConversationPrinter(sys.stderr if args.json else sys.stdout, quiet=args.json)
     drive = Drive(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
                   realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device,
-                  voice=args.voice, rate=args.rate, output_device=args.output_device)
+                  voice_options=lambda: {"voice": args.voice, "rate": args.rate,
+                                         "device": parse_device(args.output_device)})
     summary = drive.run()
     if args.json:
         print_json(run_json(session, summary))

@@ -17,6 +17,7 @@ from rehearse.core.analysers.delivery import analyse_delivery
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.answer_for import AnswerFor
 from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
+from rehearse.core.pronunciation import Reading
 from rehearse.core.scenario import PITCH_PARTS, Scenario
 from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
@@ -69,6 +70,40 @@ class Feedback:
             out["confirmed"] = self.confirmed
         return out
 
+    @classmethod
+    def from_dict(cls, data: dict, answer_for: AnswerFor | str | None = None) -> Feedback:
+        """A stored feedback read back typed, whatever version stored it.
+
+        What the answer was for comes from the stored ``part`` or, for runs stored before it was kept there, from
+        ``answer_for`` (the turn's ``expects``); ValueError when neither says. Older shapes are read as the current
+        one: no moves, gaps or content score (empty), components without tip or scale, fillers and hedges stored as
+        lists or per-word dicts (counted), a score stored as a float (rounded), an empty tip (None).
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"stored feedback is not a mapping: {type(data).__name__}")
+        which = _answer_for(data.get("part")) or _answer_for(answer_for)
+        if which is None or which.is_read:
+            raise ValueError(f"stored feedback says not what it was for (part {data.get('part')!r}, "
+                             f"expects {answer_for!r})")
+        score = data.get("score")
+        return cls(
+            answer_for=which,
+            score=int(round(score)) if isinstance(score, (int, float)) and not isinstance(score, bool) else 0,
+            components=[Component.from_dict(c) for c in _dicts(data.get("components"))],
+            key_phrases=_dicts(data.get("key_phrases")),
+            flags=[Flag.from_dict(f) for f in _dicts(data.get("flags"))],
+            tip=data.get("tip") or None,
+            delivery=_delivery(data.get("delivery")),
+            signals=dict(data.get("signals") or {}) if isinstance(data.get("signals"), dict) else {},
+            evidence=_dicts(data.get("evidence")),
+            text=str(data.get("text") or ""),
+            confirmed=data.get("confirmed") if isinstance(data.get("confirmed"), dict) else None,
+            moves=_dicts(data.get("moves")),
+            gaps=dict(data["gaps"]) if isinstance(data.get("gaps"), dict) else {},
+            content_score=float(data.get("content_score") or 0.0)
+            if isinstance(data.get("content_score"), (int, float)) else 0.0,
+        )
+
     def to_text(self) -> str:
         """Readable feedback: score, components, key phrases ✓/✗, flags with the quoted words, the tip."""
         lines = [f"{self.answer_for.to_str()}: {self.score}/100"]
@@ -106,6 +141,48 @@ class Feedback:
         return "\n".join(lines)
 
 
+def from_stored(data, expects: AnswerFor | str | None = None) -> Feedback | Reading | None:
+    """A stored turn's feedback, typed: :class:`Feedback` for a pitch part or an objection, :class:`Reading` for a
+    read-aloud answer, None when nothing (or nothing readable) was stored. ``expects`` is the turn's ``expects``."""
+    if not isinstance(data, dict) or not data:
+        return None
+    which = _answer_for(data.get("part")) or _answer_for(expects)
+    try:
+        if (which is not None and which.is_read) or (which is None and "sentence" in data):
+            return Reading.from_dict(data)
+        return Feedback.from_dict(data, which)
+    except (ValueError, TypeError):
+        return None
+
+
+def _answer_for(value) -> AnswerFor | None:
+    if isinstance(value, AnswerFor):
+        return value
+    try:
+        return AnswerFor.parse(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _dicts(value) -> list[dict]:
+    return [dict(v) for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _delivery(value) -> dict:
+    """The delivery numbers; counts that older versions stored as a list of words or a {word: count} dict are
+    counted."""
+    out = dict(value) if isinstance(value, dict) else {}
+    for key in ("fillers", "hedges"):
+        count = out.get(key)
+        if isinstance(count, list):
+            out[key] = len(count)
+        elif isinstance(count, dict):
+            out[key] = int(sum(v for v in count.values() if isinstance(v, (int, float))))
+        elif isinstance(count, float):
+            out[key] = int(count)
+    return out
+
+
 def analyse(scenario: Scenario, answer_for: AnswerFor, transcript: Transcript) -> Feedback:
     """Feedback on an answer to a pitch part, the whole pitch or an objection."""
     if answer_for.is_objection:
@@ -117,7 +194,7 @@ def analyse(scenario: Scenario, answer_for: AnswerFor, transcript: Transcript) -
 
 def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
     if part not in PITCH_PARTS:
-        valid = ", ".join(list(PITCH_PARTS) + [f"objection:{i}" for i in scenario.objection_ids])
+        valid = ", ".join(list(PITCH_PARTS) + [AnswerFor.objection(i).to_str() for i in scenario.objection_ids])
         raise UserError(f"unknown part {part!r}; use one of: {valid}")
     heard = Heard(transcript)
     book = content.PhraseBook(heard, scenario)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS, Token, stem, tokenize
+from rehearse.core.normalize import ARTICLES, CURRENCIES, FILLERS, NEGATIONS, Token, stem, tokenize
 
 # Words whose near neighbours mean something else: roles, levels, directions, months, comparisons.
 STRICT_WORDS = frozenset("""
@@ -42,8 +42,9 @@ class Term:
 def term(text: str, number: bool) -> Term:
     """The matching traits of a normalised word (shared: one object per distinct word)."""
     neg = text in NEGATIONS
-    return Term(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES,
-                number or neg or text in STRICT_WORDS, neg)
+    money = text in CURRENCIES  # may go unsaid ("two hundred fifty k" for "$250k"), never be another currency
+    return Term(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES or money,
+                number or neg or money or text in STRICT_WORDS, neg)
 
 
 class TextIndex:
@@ -98,6 +99,7 @@ class PhraseTokens:
                 if self.joins[j] is not None:
                     self.key_positions[self.joins[j]].update((j, j + 1))
         self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
+        self.exact_set = {j for j in self.strict_set if toks[j].number or toks[j].negation}  # never by sound
         self.content = [j for j, t in enumerate(toks) if not t.soft]
         c = self.size
         self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions

@@ -53,11 +53,30 @@ MARK_COLOURS = (("filler", MISS, 0.30), ("hedge", MISS, 0.30), ("flag", FLAG, 0.
 MARK_TITLES = {"hit": "key phrase", "filler": "filler", "hedge": "hedge", "flag": "worth a look"}
 
 
-def highlighted_transcript(text: str, feedback: dict) -> str:
-    """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`)."""
+CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
+
+
+def highlighted_transcript(text: str, feedback: dict, *, links: bool = False, current: int | None = None,
+                           text_colour: str | None = None) -> str:
+    """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`).
+
+    For playback: ``links`` makes every word a link ``w:INDEX`` (index into ``text.split()``; click to play from
+    there), coloured ``text_colour`` (the palette's text) and not underlined; ``current`` shows that word as the
+    one being heard."""
     out = []
+    index = 0
     for seg in marks.segments_of(text, feedback):
-        span = html.escape(seg.text)
+        pieces = []
+        for word in seg.text.split():
+            piece = html.escape(word)
+            if index == current:
+                piece = f'<span style="background:{CURRENT_WORD[0]}; color:{CURRENT_WORD[1]};">{piece}</span>'
+            if links:
+                colour = f"color:{text_colour};" if text_colour else ""
+                piece = f'<a href="w:{index}" style="{colour} text-decoration:none;">{piece}</a>'
+            pieces.append(piece)
+            index += 1
+        span = " ".join(pieces)
         colour = next((rgba(c, a) for kind, c, a in MARK_COLOURS if kind in seg.marks), None)
         if colour is None:
             out.append(span)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rehearse.core.assets import WORDS as WORDS_DIR
 from rehearse.core.normalize import Token, tokenize
 
-WORDS_DIR = Path(__file__).resolve().parents[3] / "assets" / "words"
 LISTS = ("fillers", "hedges", "vague_claims", "earned_it", "already_doing", "apologetic", "asks", "timeline",
          "denials", "praise")
 WILDCARD_MAX = 3
