@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -121,8 +122,6 @@ def cmd_play(args) -> int:
     finally:
         player.close()
     if args.json:
-        from rehearse.cli import print_json
-
         print_json({"run_id": run["run_id"], "played": played})
     return 0
 
@@ -150,8 +149,6 @@ def cmd_cheatsheet(args) -> int:
     sheet = cheatsheet(scenario, turns)
     write_cheatsheet(sheet, out, fmt)
     if args.json:
-        from rehearse.cli import print_json
-
         print_json({"path": str(out), "format": fmt, "bytes": out.stat().st_size, "sheet": sheet})
     else:
         answered = sum(1 for s in sheet["sections"] if s["best"])

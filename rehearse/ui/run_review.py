@@ -25,7 +25,7 @@ from rehearse.report.export import answer_title, run_facts
 from rehearse.ui.feedback_panel import FeedbackPanel, card_layout, highlighted_transcript, label
 from rehearse.ui.playback import PlaybackBar
 from rehearse.ui.tasks import Job, start_job
-from rehearse.ui.widgets import Banner
+from rehearse.ui.widgets import MODE_NAMES, Banner
 
 log = logging.getLogger(__name__)
 EXPORT_FILTERS = "PDF (*.pdf);;Web page (*.html);;Markdown (*.md)"
@@ -224,8 +224,6 @@ class RunReview(QWidget):
         self.message.show_message("")
         when = run_facts(run)[0][1]
         self.heading.setText(f"Run {run['run_id']} · {run.get('scenario') or ''}")
-        from rehearse.ui.history_view import MODE_NAMES
-
         facts = [when, MODE_NAMES.get(run.get("mode"), str(run.get("mode") or ""))]
         if run.get("score") is not None:
             facts.append(f"score {round(run['score'])}")

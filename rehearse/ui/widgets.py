@@ -10,6 +10,17 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from rehearse.ui.feedback_panel import card_layout, label
 
 
+MODE_NAMES = {"pitch": "Conversation", "drill": "Drill", "read": "Read aloud"}
+
+
+def compact(combo, chars: int) -> None:
+    """Let a combo box be narrower than its longest entry (the window keeps a small minimum width)."""
+    from PySide6.QtWidgets import QComboBox
+
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+
+
 class Banner(QLabel):
     """A one-line message strip; ``kind`` is "info", "warning" or "error" (styled via object names)."""
 
