@@ -105,6 +105,39 @@ def test_a_missing_microphone_is_reported_and_typing_still_works_then_stop_store
     assert run["status"] == "incomplete" and [t["role"] for t in run["turns"]] == ["manager", "user"]
 
 
+def test_a_drill_left_after_its_last_answer_is_complete(store):
+    """The user answers every objection served and leaves (closes the window, starts over) without asking for the
+    summary: the drill ended normally, so the run is complete — neither incomplete nor interrupted."""
+    events = Events()
+    drive = drill(store, events)
+    drive.start()
+    session = events.next("started").data["session"]
+    for _ in range(2):
+        events.next("prompt")
+        drive.type_answer(GOOD)
+        done = events.next("feedback").data["done"]
+        if not done:
+            drive.go_on()
+    assert done
+    drive.stop()
+    assert events.next("finished").data["summary"]["complete"] is True
+    assert drive.join(10) and store.run(session.run_id)["status"] == "complete"
+
+
+def test_a_read_aloud_left_after_its_last_sentence_is_complete(store):
+    events = Events()
+    scenario = load_scenario(SCENARIO)
+    drive = Drive(lambda: Session(scenario, "read", store=store, max_items=1), interactive=True, on_event=events,
+                  speak=False)
+    drive.start()
+    session = events.next("started").data["session"]
+    prompt = events.next("prompt").data["prompt"]
+    drive.type_answer(prompt.text)
+    assert events.next("feedback").data["done"] is True
+    drive.stop()
+    assert drive.join(10) and store.run(session.run_id)["status"] == "complete"
+
+
 def test_a_session_that_cannot_be_made_is_reported(store):
     events = Events()
     scenario = load_scenario(SCENARIO)
@@ -114,3 +147,49 @@ def test_a_session_that_cannot_be_made_is_reported(store):
     failed = events.next("failed")
     assert "mode" in failed.data["message"] and isinstance(failed.data["error"], UserError)
     assert drive.join(10)
+
+
+def test_each_line_is_spoken_in_the_voice_asked_for_at_that_moment(tmp_path):
+    """The voice, speed and output are asked before each line (Settings can change them mid-run)."""
+    from rehearse.session.voice import ManagerVoice
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def synthesize(self, text, voice=None, rate=None):
+            self.calls.append(("synth", text, voice, rate))
+            path = tmp_path / f"{len(self.calls)}.wav"
+            path.write_bytes(b"RIFF")
+            return path
+
+        def play(self, path, stop_event=None, device=None):
+            self.calls.append(("play", path.name, device))
+            return True
+
+    speaker, lost = Recorder(), []
+    choice = {"voice": "en-a", "rate": 150, "device": None}
+    voice = ManagerVoice(lost.append, speaker=speaker, options=lambda: dict(choice))
+    voice.say("Hello.", wait=True)
+    choice.update(voice="en-b", rate=None, device="pulse")
+    voice.say("Go on.", wait=True)
+    assert speaker.calls == [("synth", "Hello.", "en-a", 150), ("play", "1.wav", None),
+                             ("synth", "Go on.", "en-b", None), ("play", "3.wav", "pulse")]
+    assert voice.speech.done.is_set() and voice.speech.error is None and not lost
+
+
+def test_a_voice_that_fails_is_reported_once_and_the_lines_go_on_silently(tmp_path):
+    from rehearse.session.voice import ManagerVoice
+
+    class Broken:
+        calls = 0
+
+        def synthesize(self, text, voice=None, rate=None):
+            Broken.calls += 1
+            raise RuntimeError("no voice here")
+
+    lost = []
+    voice = ManagerVoice(lost.append, speaker=Broken())
+    voice.say("Hello.", wait=True)
+    voice.say("Go on.", wait=True)
+    assert [str(e) for e in lost] == ["no voice here"] and Broken.calls == 1 and not voice.enabled()

@@ -396,8 +396,13 @@ class WhisperRecognizer(Recognizer):
             self._closed.append(self._open[-1])
             self._open, self._window_start = [], None
         elif not self._closed and total >= SAMPLE_RATE // 4:
-            # nothing crossed the speech threshold: let Whisper judge, without the filler prompt, which makes it
-            # hear "Uh, uh, uh, …" in the noise of a quiet room (it still hears quiet speech without it)
-            self._phrase_ended(0, total, last=True, fillers=False)
+            # nothing crossed the energy threshold: decode only what the speech detector calls speech (quiet
+            # speech), without the filler prompt, which makes Whisper hear "Uh, uh, …" in room noise. Silence
+            # gives no span and no words (Whisper would write "you you" for it).
+            from rehearse.speech.speech_gate import speech_spans
+
+            spans = speech_spans(self._audio)
+            for i, (start, end) in enumerate(spans):
+                self._phrase_ended(start, min(end, total), last=i == len(spans) - 1, fillers=False)
         words = [w for job in self._closed for w in job.result()]
         return Transcript(text=" ".join(w.word for w in words), words=words, duration=round(total / SAMPLE_RATE, 3))

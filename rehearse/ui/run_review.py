@@ -224,9 +224,7 @@ class RunReview(QWidget):
         self.message.show_message("")
         when = run_facts(run)[0][1]
         self.heading.setText(f"Run {run['run_id']} · {run.get('scenario') or ''}")
-        from rehearse.ui.history_view import MODE_NAMES
-
-        facts = [when, MODE_NAMES.get(run.get("mode"), str(run.get("mode") or ""))]
+        facts = [when, marks.mode_label(run.get("mode"))]
         if run.get("score") is not None:
             facts.append(f"score {round(run['score'])}")
         facts += [marks.outcome_label(run.get("outcome")), str(run.get("status") or "")]
@@ -342,7 +340,7 @@ class RunReview(QWidget):
         if fmt is None:
             path, fmt = path.with_suffix(path.suffix + ".pdf") if path.suffix else path.with_suffix(".pdf"), "pdf"
         try:
-            export_run(self.run, fmt, path)
+            export_run(self.run, fmt, path, force=True)  # the save dialog asked before replacing a file
         except UserError as err:
             self.message.show_message(str(err), "error")
             return None
