@@ -89,7 +89,12 @@ class AppContext(QObject):
         self.voice_changed.emit(usable, why)
 
     def shutdown(self) -> None:
-        """Close the store and the voice, then stop the session thread."""
+        """Close the store and the voice, then stop the session thread. Safe to call twice (the second does
+        nothing: the session thread is gone, so nothing may wait on it)."""
+        if getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
+
         def close():
             if self._store is not None:
                 self._store.close()
