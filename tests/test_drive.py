@@ -105,6 +105,39 @@ def test_a_missing_microphone_is_reported_and_typing_still_works_then_stop_store
     assert run["status"] == "incomplete" and [t["role"] for t in run["turns"]] == ["manager", "user"]
 
 
+def test_a_drill_left_after_its_last_answer_is_complete(store):
+    """The user answers every objection served and leaves (closes the window, starts over) without asking for the
+    summary: the drill ended normally, so the run is complete — neither incomplete nor interrupted."""
+    events = Events()
+    drive = drill(store, events)
+    drive.start()
+    session = events.next("started").data["session"]
+    for _ in range(2):
+        events.next("prompt")
+        drive.type_answer(GOOD)
+        done = events.next("feedback").data["done"]
+        if not done:
+            drive.go_on()
+    assert done
+    drive.stop()
+    assert events.next("finished").data["summary"]["complete"] is True
+    assert drive.join(10) and store.run(session.run_id)["status"] == "complete"
+
+
+def test_a_read_aloud_left_after_its_last_sentence_is_complete(store):
+    events = Events()
+    scenario = load_scenario(SCENARIO)
+    drive = Drive(lambda: Session(scenario, "read", store=store, max_items=1), interactive=True, on_event=events,
+                  speak=False)
+    drive.start()
+    session = events.next("started").data["session"]
+    prompt = events.next("prompt").data["prompt"]
+    drive.type_answer(prompt.text)
+    assert events.next("feedback").data["done"] is True
+    drive.stop()
+    assert drive.join(10) and store.run(session.run_id)["status"] == "complete"
+
+
 def test_a_session_that_cannot_be_made_is_reported(store):
     events = Events()
     scenario = load_scenario(SCENARIO)

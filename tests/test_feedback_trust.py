@@ -56,6 +56,11 @@ def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
     ("Why don't we agree a date?", "agree a date"),
     ("No, I'm asking for a promotion to Senior Engineer", "promotion to Senior Engineer"),
     ("I didn't lead it alone, but I ran the incident reviews", "incident reviews"),
+    ("Not long ago I led the migration to OAuth", "migration to OAuth"),
+    ("Can we agree a date no later than the promotion cycle?", "promotion cycle"),
+    ("Without the caching layer, checkout would still take 900 ms", "caching layer"),
+    ("Repeat incidents fell by no less than 40% fewer", "40% fewer"),
+    ("I understand it's not yet. What specifically would you need to see?", "what specifically"),
 ])
 def test_negation_elsewhere_is_not_a_denial(text, phrase):
     assert denied(text, phrase) is None
@@ -127,8 +132,8 @@ def test_framing_lowers_every_part(scenario):
         ("objection:not_yet", "What specifically is missing, and can we set a review date?",
          "I deserve it. What specifically is missing, and can we set a review date?"),
     ]:
-        a, b = (analyse(scenario, AnswerFor.parse(part), typed(clean)),
-                analyse(scenario, AnswerFor.parse(part), typed(framed)))
+        answer_for = AnswerFor.parse(part)
+        a, b = analyse(scenario, answer_for, typed(clean)), analyse(scenario, answer_for, typed(framed))
         assert a.score >= b.score + 6, (part, a.score, b.score)
 
 
@@ -229,3 +234,52 @@ def test_an_own_words_ask_for_another_role_is_not_the_prepared_one(scenario):
 def test_pattern_flags_quote_their_words(scenario, part, text, kind, words):
     fb = analyse_part(scenario, part, typed(text))
     assert [f.text for f in fb.flags if f.kind == kind] == words
+
+
+def test_a_gap_named_in_other_words_credits_its_phrase_and_the_tip_asks_for_the_other_gap(scenario):
+    fb = analyse_part(scenario, "gaps", typed(
+        "Working with other teams is where I need to grow; I've offered to run the API review with payments next "
+        "quarter."))
+    assert fb.gaps["named"] == ["cross-team influence"]
+    assert kp(fb, "cross-team influence")["own_words"] is not None
+    assert "public speaking" in fb.tip and "cross-team" not in fb.tip
+
+
+def test_a_timeline_phrase_is_not_an_ask_in_other_words(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? What specifically is missing?"))
+    assert kp(fb, "promotion cycle")["own_words"] is None
+
+
+# --- the cases the issue reported ----------------------------------------------------------------------------------
+
+def test_the_reported_decoys_no_longer_win(scenario):
+    honest = analyse_part(scenario, "intent", typed(
+        "I'd like to talk about my promotion to Senior Engineer. Over the past year I've been operating at the "
+        "senior level, and I'd like us to make that official this cycle."))
+    decoy = analyse_part(scenario, "intent", typed(
+        "I'm not here to ask for a promotion to Senior Engineer… I don't think I'm operating at the senior level."))
+    assert decoy.score < honest.score and decoy.score <= 10  # was 98 against 90
+    refusal = analyse_part(scenario, "ask", typed(
+        "I'm not saying I'm ready for Senior Engineer, and we don't need to agree a date."))
+    assert refusal.score <= 10  # was 100
+    not_yet = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically, I don't want a review date, and I'm not at the next level."))
+    assert not_yet.score <= 10  # was 89
+    okay = analyse_objection(scenario, "not_yet", typed("Okay, I guess that's fine. Whatever you think."))
+    own = analyse_objection(scenario, "not_yet", typed(
+        "What exactly would you need to see, and can we put a date on the calendar?"))
+    assert okay.score <= 30 and own.score >= okay.score + 40  # were 39 and 42-46
+    deserve = analyse_part(scenario, "ask", typed(
+        "I deserve to be a Senior Engineer. Do you see me as ready for Senior Engineer?"))
+    level = analyse_part(scenario, "ask", typed(
+        "I'm already operating at the senior level. Do you see me as ready for Senior Engineer?"))
+    assert level.score > deserve.score  # were 91/91
+
+
+def test_a_phrase_denied_once_and_then_said_plainly_counts(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically. But what specifically would you need to see? Can we set a review "
+        "date?"))
+    entry = kp(fb, "what specifically")
+    assert entry["hit"] and entry["denied"] is None and entry["start_word"] == 8
+    assert fb.text.split()[8] == "what"

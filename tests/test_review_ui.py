@@ -259,3 +259,27 @@ def test_play_command_follows_the_words(home, virtual_mic, sink_follower):  # no
                          text=True, timeout=60, cwd=Path(__file__).parents[1])
     assert bad.returncode == 2 and "has no turn 99" in bad.stderr and "Traceback" not in bad.stderr
 
+
+
+def test_live_view_keeps_the_conversation_so_far(qtbot, window):
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
+        view.start()
+    first_line = view.prompt.text
+    answer = "I'm asking for a promotion to Senior Engineer. I led the migration to OAuth."
+    with qtbot.waitSignal(view.feedback_shown, timeout=TIMEOUT) as shown:
+        view.submit_text(answer)
+    assert not view.log.isVisible()  # nothing earlier yet
+    with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
+        view.advance()
+    # the first exchange stays on screen above the new line: what was asked, what was said, its score
+    assert view.log.isVisible() and len(view.log.exchanges) == 1
+    exchange = view.log.exchanges[0]
+    assert first_line[:40] in exchange.findChildren(type(exchange.summary))[0].text()
+    assert "OAuth" in exchange.summary.text() and f"score {round(shown.args[0]['score'])}" in exchange.summary.text()
+    assert view.log.y() < view.card.y()
+    # and its feedback opens as it was shown: the same panel, score and chips
+    exchange.toggle.click()
+    assert exchange.panel.isVisible() and exchange.panel.score.text() == str(round(shown.args[0]["score"]))
+    assert "✓  promotion to Senior Engineer" in exchange.panel.chip_texts()
+    view.stop_everything()

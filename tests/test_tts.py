@@ -280,16 +280,18 @@ def pulse(tmp_path_factory):
         daemon.wait(5)
 
 
-def wait_until(condition, timeout=10.0):
+def wait_until(condition, timeout=10.0) -> bool:
     """Wait for ``condition()`` to hold (a condition, not a fixed sleep); the caller's asserts then check it."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.02)
+    return condition()
 
 
 def wait_until_recording_from_the_sink(capture):
-    """parec's capture of the null sink's monitor is flowing (so nothing played from now on is missed)."""
-    wait_until(lambda: capture.exists() and capture.stat().st_size > 0)
+    """parec has captured 0.3 s from the null sink's monitor: the capture is flowing and settled, so nothing played
+    from now on is missed (counted in audio, not in wall time, which a busy machine stretches)."""
+    assert wait_until(lambda: capture.exists() and capture.stat().st_size >= 2 * 22050 * 0.3), "parec never started"
 
 
 def loud_samples(capture) -> int:

@@ -217,6 +217,7 @@ def test_try_it_marks_each_phrase_with_why(open_window, qtbot, tmp_path):
     assert "✗" in box.results.text() and "✓" in box.results.text()
 
 
+@pytest.mark.slow
 def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehearse_home):
     from rehearse.preferences import load_preferences
     from rehearse.ui.settings_dialog import SettingsDialog
@@ -250,8 +251,9 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
         view.start()
     view.toggle_talk()
-    assert view.drive is not None and view.drive.silence_s == 2.75  # the drive loop listens with the preference
-    view.drive.end_answer()
+    assert view.listening and view.drive.silence_s == 2.75
+    with qtbot.waitSignal(view.feedback_shown, timeout=TIMEOUT):
+        view.toggle_talk()  # Space again: the answer ends at once
     reopened = again.prepare.open_settings()
     assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
     # the microphone test shows a live level (here the recorded answer stands in for the microphone)
@@ -416,6 +418,7 @@ def test_the_first_feedback_shows_its_score_and_drill_rows_fit_their_list(open_w
         assert row.title.heightForWidth(row.width() - 24) <= row.title.height() + 1
 
 
+@pytest.mark.slow
 def test_settings_remove_a_model_and_show_the_data_folder(open_window, qtbot, rehearse_home):
     from rehearse.paths import models_dir
 

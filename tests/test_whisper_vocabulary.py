@@ -11,7 +11,7 @@ from rehearse.core.answer_for import AnswerFor
 from rehearse.core.vocabulary import scenario_vocabulary
 from rehearse.speech.audio import load_pcm16
 from rehearse.speech.recognizer import create_recognizer
-from rehearse.speech.whisper_engine import _add_word, hotwords_text
+from rehearse.speech.whisper_engine import _add_word, hint_terms, hotwords_text
 
 ANSWERS = Path(__file__).parent / "data" / "answers"
 SCENARIO = ANSWERS / "senior-engineer.toml"
@@ -76,14 +76,25 @@ def test_the_vocabulary_puts_the_part_first_then_roles_names_and_jargon():
     assert "One" not in vocab and "Over" not in vocab  # a capital at the start of a sentence is not jargon
     assert len({v.lower() for v in vocab}) == len(vocab)
     hot = hotwords_text(vocab)
-    assert hot.startswith("what specifically") and len(hot) <= 180
+    assert hot.startswith("specifically, review date, next level, Senior Engineer") and len(hot) <= 180
 
 
 def test_hotwords_text_keeps_order_drops_repeats_and_fits_the_budget():
     assert hotwords_text([]) is None
     assert hotwords_text(["Senior Engineer", " senior  engineer ", "OAuth"]) == "Senior Engineer, OAuth"
-    long = hotwords_text([f"phrase number {i}" for i in range(100)], max_chars=60)
-    assert len(long) <= 60 and long.startswith("phrase number 0, phrase number 1")
+    long = hotwords_text([f"phrase {c * 3}" for c in "abcdefghijklmnopqrstuvwxyz"], max_chars=60)
+    assert len(long) <= 60 and long.startswith("phrase aaa, phrase bbb")
+
+
+def test_hints_leave_out_numbers_negations_and_edge_words():
+    """A hint must never push Whisper towards a number or a negation it did not hear."""
+    assert hint_terms("I have led a cross-team project") == ["led a cross-team project"]
+    assert hint_terms("from 40 minutes to 12 minutes") == ["minutes"]
+    assert hint_terms("onboarded fourteen new engineers") == ["onboarded", "new engineers"]
+    assert hint_terms("I'm not leaving") == ["leaving"]
+    assert hint_terms("I haven't led a project") == ["led a project"]
+    assert hint_terms("62%") == [] and hint_terms("$1.2 million") == []
+    assert hint_terms("promotion to Senior Engineer") == ["promotion to Senior Engineer"]
 
 
 def join(raw_words):

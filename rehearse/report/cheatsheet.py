@@ -192,20 +192,24 @@ def to_html(sheet: dict) -> str:
             + "</table></body></html>\n")
 
 
-def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None) -> Path:
+def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None, force: bool = False) -> Path:
+    """Write the sheet as HTML or PDF: completely or not at all (:func:`rehearse.fileio.write_atomic`); an
+    existing file is replaced only with ``force``."""
+    from rehearse.fileio import check_target, write_atomic
+
     out_path = Path(out_path)
     fmt = fmt or {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(out_path.suffix.lower())
     if fmt not in FORMATS:
         raise UserError(f"{out_path}: cannot tell the format from the file name; use .pdf or .html (or --format)")
-    if not out_path.parent.is_dir():
-        raise UserError(f"{out_path}: the folder {out_path.parent} does not exist")
-    try:
-        if fmt == "html":
-            out_path.write_text(to_html(sheet), encoding="utf-8")
-        else:
-            from rehearse.report.pdf import html_to_pdf
+    check_target(out_path, force)
+    if fmt == "html":
+        data = to_html(sheet).encode("utf-8")
+    else:
+        from rehearse.report.pdf import pdf_bytes
 
-            html_to_pdf(to_html(sheet), out_path)
-    except OSError as err:
-        raise UserError(f"{out_path}: cannot write the cheat sheet: {err.strerror or err}") from None
+        try:
+            data = pdf_bytes(to_html(sheet))
+        except OSError as err:
+            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
+    write_atomic(out_path, data, force=force)
     return out_path

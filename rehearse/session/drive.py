@@ -100,7 +100,10 @@ class Drive:
         except BaseException:
             self._hush()
             if self.session is not None and not self.session.finished:
-                self.session.finish(complete=False)
+                try:
+                    self.session.finish(complete=False)
+                except UserError:
+                    pass  # e.g. the disk is full: the first error, which said so already, is the one to report
             raise
 
     def start(self) -> threading.Thread:
@@ -189,7 +192,9 @@ class Drive:
                         self.timings[-1]["next_s"] = round(time.perf_counter() - t0, 3)
         except Stopped as stopped:
             self.emit("stopped", reason=stopped.reason)
-            return self._finish(complete=False)
+            # stopped after the last answer (the feedback on screen, the summary not asked for yet): the run did
+            # reach its end — a drill or read-aloud that ends normally is complete, never incomplete or interrupted
+            return self._finish(complete=None if s.done else False)
         return self._finish(complete=None)
 
     def _finish(self, complete: bool | None) -> dict:

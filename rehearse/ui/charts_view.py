@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, 
 
 from rehearse.report.charts import METRICS
 from rehearse.ui.feedback_panel import label
+from rehearse.ui.history_view import compact
 from rehearse.ui.style import HIT, MISS
 
 
@@ -36,10 +37,10 @@ class ChartsView(QWidget):
         back = QPushButton("← &History")
         back.clicked.connect(self.back)
         top.addWidget(back)
-        top.addWidget(label("Progress", "Title", wrap=False), 1)
+        top.addWidget(label("Progress", "Heading", wrap=False), 1)
         self.scenario_box = QComboBox()
         self.scenario_box.setAccessibleName("Scenario")
-        self.scenario_box.setMinimumWidth(260)
+        compact(self.scenario_box, 22)
         self.scenario_box.activated.connect(lambda _i: self.load(self.scenario_box.currentData()))
         top.addWidget(self.scenario_box)
         outer.addLayout(top)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, 
 
 from rehearse.report import marks
 from rehearse.ui.feedback_panel import FeedbackPanel, label
+from rehearse.ui.history_view import compact
 
 
 def _score(turn: dict):
@@ -41,6 +42,7 @@ class Side(QWidget):
         box.addWidget(label(title, "Heading"))
         self.choice = QComboBox()
         self.choice.setAccessibleName(f"{title}: which attempt")
+        compact(self.choice, 16)
         box.addWidget(self.choice)
         self.panel = FeedbackPanel()
         box.addWidget(self.panel)
@@ -68,10 +70,10 @@ class CompareView(QWidget):
         back = QPushButton("← &History")
         back.clicked.connect(self.back)
         top.addWidget(back)
-        top.addWidget(label("Compare two attempts", "Title", wrap=False), 1)
+        top.addWidget(label("Compare two attempts", "Title"), 1)
         self.what = QComboBox()
         self.what.setAccessibleName("Objection or pitch part")
-        self.what.setMinimumWidth(280)
+        compact(self.what, 24)
         self.what.currentIndexChanged.connect(self._what_changed)
         top.addWidget(self.what)
         outer.addLayout(top)

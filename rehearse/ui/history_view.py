@@ -26,6 +26,12 @@ EMPTY = ("No runs yet. Your rehearsals appear here once you have done one: go to
 COLUMNS = ("Run", "Date", "Scenario", "Mode", "Score", "Outcome", "Status")
 
 
+def compact(combo: QComboBox, chars: int) -> None:
+    """Let a combo box be narrower than its longest entry (the window keeps a small minimum width)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+
+
 def local_time(iso: str | None) -> str:
     """A stored UTC time as the user's local date and time, to the minute."""
     from datetime import datetime
@@ -66,7 +72,7 @@ class HistoryView(QWidget):
         filters = QHBoxLayout()
         self.scenario_box = QComboBox()
         self.scenario_box.setAccessibleName("Scenario")
-        self.scenario_box.setMinimumWidth(220)
+        compact(self.scenario_box, 22)
         self.mode_box = QComboBox()
         self.mode_box.setAccessibleName("Mode")
         for key, text in MODES:
@@ -102,14 +108,16 @@ class HistoryView(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         box.addWidget(self.table, 1)
         actions = QHBoxLayout()
-        self.open_button = QPushButton("&Open run")
+        self.open_button = QPushButton("&Open")
         self.open_button.setObjectName("Primary")
         self.open_button.clicked.connect(self.open_selected)
-        self.delete_button = QPushButton("De&lete run…")
+        self.delete_button = QPushButton("De&lete…")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.compare_button = QPushButton("Co&mpare attempts")
+        self.compare_button = QPushButton("Co&mpare")
+        self.compare_button.setToolTip("Two answers to the same objection or part, side by side")
         self.compare_button.clicked.connect(lambda: self.show_compare())
-        self.charts_button = QPushButton("&Progress charts")
+        self.charts_button = QPushButton("&Progress")
+        self.charts_button.setToolTip("Charts of your scores, key phrases, fillers, pace and mastery over time")
         self.charts_button.clicked.connect(self.show_charts)
         self.sheet_button = QPushButton("C&heat sheet…")
         self.sheet_button.setToolTip("One page to take to the meeting: your best answers beside what you prepared")
@@ -123,41 +131,59 @@ class HistoryView(QWidget):
         self.stack.addWidget(page)
         self.list_page = page
 
-        from rehearse.ui.charts_view import ChartsView
-        from rehearse.ui.compare_view import CompareView
-        from rehearse.ui.run_review import RunReview
-
-        self.review = RunReview(ctx)
-        self.review.back.connect(self.show_list)
-        self.stack.addWidget(self.review)
-        self.compare = CompareView(ctx)
-        self.compare.back.connect(self.show_list)
-        self.stack.addWidget(self.compare)
-        self.charts = ChartsView(ctx)
-        self.charts.back.connect(self.show_list)
-        self.stack.addWidget(self.charts)
+        self._pages: dict[str, QWidget] = {}  # the run, the comparison and the charts: made when first shown
         self._selection_changed()
+
+    def _page(self, name: str):
+        if name not in self._pages:
+            if name == "review":
+                from rehearse.ui.run_review import RunReview as Page
+            elif name == "compare":
+                from rehearse.ui.compare_view import CompareView as Page
+            else:
+                from rehearse.ui.charts_view import ChartsView as Page
+            page = Page(self.ctx)
+            page.back.connect(self.show_list)
+            if name == "review":
+                page.current_scenario = self.scenario
+            self.stack.addWidget(page)
+            self._pages[name] = page
+        return self._pages[name]
+
+    @property
+    def review(self):
+        return self._page("review")
+
+    @property
+    def compare(self):
+        return self._page("compare")
+
+    @property
+    def charts(self):
+        return self._page("charts")
 
     # ---- loading -------------------------------------------------------------------------------------------------
     def set_scenario(self, scenario) -> None:
         self.scenario = scenario
-        self.review.current_scenario = scenario
+        if "review" in self._pages:
+            self._pages["review"].current_scenario = scenario
 
     def refresh(self) -> None:
         ctx = self.ctx
 
         def load():
             store = ctx.store()
+            store.skipped.clear()
             runs = store.runs()
             texts = {}
             for run in runs:
                 texts[run["run_id"]] = searchable_text(store.run(run["run_id"]))
-            return runs, texts
+            return runs, texts, list(dict.fromkeys(store.skipped))  # damaged rows left out, one sentence each
 
         ctx.host.call(load, self._loaded, self._failed)
 
     def _loaded(self, result) -> None:
-        self.runs, self.texts = result
+        self.runs, self.texts, skipped = result
         current = self.scenario_box.currentData()
         self.scenario_box.blockSignals(True)
         self.scenario_box.clear()
@@ -170,6 +196,9 @@ class HistoryView(QWidget):
         self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(current or "")))
         self.scenario_box.blockSignals(False)
         self.apply_filter()
+        if skipped:
+            more = f"\n…and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.message.show_message("\n".join(skipped[:3]) + more, "warning")
         self.runs_loaded.emit(self.runs)
 
     def _failed(self, err) -> None:
@@ -274,7 +303,8 @@ class HistoryView(QWidget):
 
     # ---- pages ---------------------------------------------------------------------------------------------------
     def show_list(self) -> None:
-        self.review.stop()
+        if "review" in self._pages:
+            self._pages["review"].stop()
         self.stack.setCurrentWidget(self.list_page)
         self.refresh()
 
@@ -319,7 +349,7 @@ class HistoryView(QWidget):
             if target.suffix.lower() not in (".pdf", ".html", ".htm"):
                 target = target.with_suffix(".pdf")
             try:
-                write_cheatsheet(cheatsheet(scenario, user_turns), target)
+                write_cheatsheet(cheatsheet(scenario, user_turns), target, force=True)  # the dialog asked
             except UserError as err:
                 self.message.show_message(str(err), "error")
                 return
@@ -330,4 +360,5 @@ class HistoryView(QWidget):
         ctx.host.call(turns, build, self._failed)
 
     def shutdown(self) -> None:
-        self.review.shutdown()
+        if "review" in self._pages:
+            self._pages["review"].shutdown()

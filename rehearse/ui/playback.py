@@ -43,6 +43,8 @@ class PlaybackBar(QFrame):
         self.stop_button.clicked.connect(self.stop)
         self.title = QLabel("Choose an answer or a line to play")
         self.title.setObjectName("Muted")
+        self.title.setWordWrap(True)
+        self.title.setMinimumWidth(120)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Playback position")
         self.slider.setRange(0, 0)

@@ -340,7 +340,7 @@ class RunReview(QWidget):
         if fmt is None:
             path, fmt = path.with_suffix(path.suffix + ".pdf") if path.suffix else path.with_suffix(".pdf"), "pdf"
         try:
-            export_run(self.run, fmt, path)
+            export_run(self.run, fmt, path, force=True)  # the save dialog asked before replacing a file
         except UserError as err:
             self.message.show_message(str(err), "error")
             return None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout
 from rehearse.errors import UserError
 from rehearse.session.drive import Drive
 from rehearse.ui.context import AppContext
+from rehearse.ui.conversation_log import ConversationLog
 from rehearse.ui.feedback_panel import FeedbackPanel
 from rehearse.ui.session_signals import SessionSignals
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, THINKING, TalkPanel
@@ -92,6 +93,9 @@ class RunView(QWidget):
         self.build_setup(self.main)
         self.message = Banner()
         self.main.addWidget(self.message)
+        self.log = ConversationLog()  # the lines and answers before the current one (scroll back to them)
+        self.main.addWidget(self.log)
+        self._last = None  # the answer on screen: (prompt, feedback dict, text), moved to the log on the next line
         self.card = ManagerCard()
         self.card.replay_clicked.connect(self.replay)
         self.main.addWidget(self.card)
@@ -159,6 +163,8 @@ class RunView(QWidget):
         self.session = None
         self.prompt = None
         self.answers = []
+        self.log.clear()
+        self._last = None
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
         self.talk.show()
@@ -196,9 +202,12 @@ class RunView(QWidget):
 
     # ---- what the drive loop reports ---------------------------------------------------------------------------
     def _prompted(self, prompt) -> None:
+        logged = self._log_last()
         self.prompt = prompt
         self.show_prompt(prompt)
         self.prompt_shown.emit(prompt)
+        if logged:  # the conversation so far grew above the card: bring the new line to the top
+            reveal(self.scroll, self.card)
 
     def show_prompt(self, prompt) -> None:
         scenario = self.scenario
@@ -243,6 +252,7 @@ class RunView(QWidget):
         self.feedback.show()
         self.answers.append((result.prompt.answer_for.title(result.prompt.text), feedback.get("score")))
         text = result.answer.transcript.text if result.answer is not None else ""
+        self._last = (result.prompt, feedback, text)
         self.feedback.show_feedback_staged(feedback, text, lambda: self._feedback_ready(result, feedback))
 
     def _feedback_ready(self, result, feedback: dict) -> None:
@@ -253,7 +263,19 @@ class RunView(QWidget):
         self.feedback_shown.emit(feedback)
         reveal(self.scroll, self.feedback)
 
+    def _log_last(self) -> bool:
+        """The answer just given goes to the conversation so far, under the line it answered."""
+        if self._last is None:
+            return False
+        prompt, feedback, text = self._last
+        self._last = None
+        speaker = "Read" if prompt.speaker == "reader" else (
+            self.scenario.who.manager if self.scenario is not None else "Manager")
+        self.log.add(speaker, prompt.text, prompt.answer_for.title(prompt.text), feedback, text)
+        return True
+
     def _finished(self, summary: dict) -> None:
+        self._log_last()
         self.summary = summary
         next_step = self.prompt.tip if self.prompt is not None and self.session.mode == "pitch" else None
         self.card.hint.hide()

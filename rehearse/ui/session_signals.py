@@ -32,7 +32,7 @@ class SessionSignals(QObject):
     feedback = Signal(object)  # the TurnResult (its feedback stays typed)
     failed = Signal(object)  # the exception of a step that failed
     stopped = Signal(str)  # the reason
-    finished = Signal(dict)  # the stored summary
+    finished = Signal(object)  # the stored summary (a dict; Signal(dict) loses a reference to True in PySide6 6.12)
 
     def __call__(self, event: Event) -> None:
         d = event.data

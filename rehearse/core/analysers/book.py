@@ -16,8 +16,12 @@ from rehearse.core.analysers.denial import Denial, Denials
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.moves import MOVES, MoveHit, find_move, move_of_phrase
 from rehearse.core.matching import Matcher, PhraseMatch
-from rehearse.core.normalize import ARTICLES, FILLERS, tokenize
+from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 
+# common words that say nothing about which gap was meant
+STEM_STOP = frozenset("the and for with that this will have been want need more get better into about "
+                      "from next team work lead".split())
+MAX_RETRIES = 3  # denied hits of one phrase looked past before it counts as denied
 NEAR_MISS = 75.0  # a missed phrase whose closest words are at least this similar (0-100) earns half credit
 OWN_WORDS_CREDIT = 0.75  # a prepared phrase whose move was made in other words
 BARE_LIST = 0.75  # key phrases covering this share of the answer's words (with 2+ phrases): a recited list
@@ -34,8 +38,11 @@ class PhraseBook:
         self.cache: dict[str, PhraseMatch] = {}
         self.denied: dict[str, Denial] = {}
         self.move_cache: dict[str, MoveHit] = {}
+        self.scenario = scenario
         self.gap_phrases: set[str] = set()
+        self.gap_of_phrase: dict[str, str] = {}
         self.role_words: set[str] = set()
+        self._own_gaps: dict[str, tuple[int, int]] | None = None
         if scenario is not None:
             self.role_words = {t.text for t in tokenize(scenario.who.target_role)}
             for item in scenario.pitch.gaps.items:
@@ -44,17 +51,33 @@ class PhraseBook:
                     words = {t.text for t in tokenize(p)}
                     if words and words <= gap_words:
                         self.gap_phrases.add(p)
+                        self.gap_of_phrase[p] = item.gap
         self._plain_words: list[str] | None = None
         self._window_cache: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
 
     def match(self, phrase: str) -> PhraseMatch:
+        """The phrase's match; a hit inside a denial is a miss (``denied``) unless it is also said plainly later."""
         if phrase not in self.cache:
             m = self.matcher.match(phrase)
-            if m.hit:
+            first_denial = None
+            words = list(self.heard.words)
+            for _ in range(MAX_RETRIES):
+                if not m.hit:
+                    break
                 d = self.denials.of(m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases)
-                if d is not None:
-                    self.denied[phrase] = d
-                    m = replace(m, hit=False, reason=f'denied: "{d.text}"')
+                if d is None:
+                    break
+                first_denial = first_denial or (m, d)
+                # look again with the denied words blanked out (the word count, so the indexes, stay the same)
+                words[m.start_word : m.end_word + 1] = ["·"] * (m.end_word - m.start_word + 1)
+                m = Matcher(" ".join(words)).match(phrase)
+                if m.hit:
+                    m = replace(m, heard=self.heard.quote(m.start_word, m.end_word))
+            if first_denial is not None and not (m.hit and self.denials.of(
+                    m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases) is None):
+                m, d = first_denial
+                self.denied[phrase] = d
+                m = replace(m, hit=False, reason=f'denied: "{d.text}"')
             self.cache[phrase] = m
         return self.cache[phrase]
 
@@ -66,6 +89,13 @@ class PhraseBook:
         if move not in self.move_cache:
             self.move_cache[move] = find_move(self, move)
         return self.move_cache[move]
+
+    def own_words_gaps(self) -> dict[str, tuple[int, int]]:
+        """Gaps named in other words (gap -> word span), see :func:`_own_words_gaps`."""
+        if self._own_gaps is None:
+            items = self.scenario.pitch.gaps.items if self.scenario is not None else []
+            self._own_gaps = _own_words_gaps(self, items)
+        return self._own_gaps
 
     def tokens_plain(self, first_tok: int, last_tok: int) -> bool:
         """True when a word-list find (token span) was not said inside a denial."""
@@ -124,6 +154,9 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
         else:
             move = move_of_phrase(phrase, moves) if moves and _strict_words_said(book, phrase) else None
             made = book.move(move) if move else None
+            gap_span = book.own_words_gaps().get(book.gap_of_phrase.get(phrase, ""))
+            if gap_span is not None and not (made is not None and made.made):
+                made = MoveHit("name_gap", True, heard.quote(*gap_span), *gap_span)
             if made is not None and made.made:
                 credit = OWN_WORDS_CREDIT
                 entry["own_words"] = made.to_dict()
@@ -167,6 +200,26 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     if missed:
         detail += f"; missed: {', '.join(missed)}"
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
+
+
+def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # noqa: D401
+    """Gaps named in other words: a "name a gap" or "plan" move, and at least two words of that gap and its plan
+    in the answer (not denied). Returns gap -> the move's word span."""
+    made = [book.move(m) for m in ("name_gap", "plan")]
+    made = [m for m in made if m.made]
+    if not made:
+        return {}
+    out = {}
+    for move in made:  # the gap's words must be near the move (within its sentence or so), not anywhere
+        lo, hi = move.start_word - 15, move.end_word + 25
+        said = {stem(t.text) for i, t in enumerate(book.heard.tokens)
+                if lo <= t.first <= hi and len(t.text) > 2 and t.text not in STEM_STOP and book.tokens_plain(i, i)}
+        for item in items:
+            words = {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
+                     and t.text not in STEM_STOP}
+            if item.gap not in out and len(words & said) >= 2:
+                out[item.gap] = (move.start_word, move.end_word)
+    return out
 
 
 def _strict_words_said(book: PhraseBook, phrase: str) -> bool:

@@ -10,12 +10,9 @@ from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa:
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
 from rehearse.core.analysers.words import find, load_list
-from rehearse.core.normalize import stem, tokenize
+from rehearse.core.normalize import tokenize
 from rehearse.core.scenario import Scenario
 
-# common words that say nothing about which gap was meant
-STEM_STOP = frozenset("the and for with that this will have been want need more get better into about "
-                      "from next team work lead".split())
 INTENT_WORDS = 75  # the ask should come within the first ~75 words …
 INTENT_SECONDS = 30.0  # … or, when there are timings, the first 30 seconds
 
@@ -109,7 +106,7 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     words of that gap or its plan), with partial credit for the rest of its phrases."""
     heard, items = book.heard, scenario.pitch.gaps.items
     flags, total, named_items, skipped = [], 0.0, [], []
-    own = _own_words_gaps(book, items)
+    own = book.own_words_gaps()
     for item in items:
         matches = [book.match(p) for p in item.key_phrases]
         hits = [m for m in matches if m.hit]
@@ -136,26 +133,6 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     return Component("gaps", weight, score, detail, tip), flags, {"named_gaps": bool(named_items),
                                                                    "gaps_named": named_items,
                                                                    "gaps_skipped": skipped}
-
-
-def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:
-    """Gaps named in other words: a "name a gap" or "plan" move, and at least two words of that gap and its plan
-    in the answer (not denied). Returns gap -> the move's word span."""
-    made = [book.move(m) for m in ("name_gap", "plan")]
-    made = [m for m in made if m.made]
-    if not made:
-        return {}
-    out = {}
-    for move in made:  # the gap's words must be near the move (within its sentence or so), not anywhere
-        lo, hi = move.start_word - 15, move.end_word + 25
-        said = {stem(t.text) for i, t in enumerate(book.heard.tokens)
-                if lo <= t.first <= hi and len(t.text) > 2 and t.text not in STEM_STOP and book.tokens_plain(i, i)}
-        for item in items:
-            words = {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
-                     and t.text not in STEM_STOP}
-            if item.gap not in out and len(words & said) >= 2:
-                out[item.gap] = (move.start_word, move.end_word)
-    return out
 
 
 def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict]:

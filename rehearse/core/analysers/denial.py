@@ -33,7 +33,8 @@ SUBJECTS = frozenset("i you we it they he she this that there".split())
 AUXILIARIES = frozenset("do does did can could would will should shall is are was were have has had am might must "
                         "why".split())
 CLAUSE_STARTS = frozenset("but so because although though however whereas whilst".split())
-NOT_A_DENIAL_AFTER = frozenset("only just merely doubt question wait bad".split())  # not only, no doubt, can't wait…
+# not only, no doubt, can't wait, not long ago, no later than, no less than …
+NOT_A_DENIAL_AFTER = frozenset("only just merely doubt question wait bad long later sooner less fewer matter".split())
 NOT_A_DENIAL_BEFORE = frozenset("if or why".split())  # if not, or not, why not
 STRONG_STOPS = (".", "!", "?", ";", ":", "—", "–")
 # Denying a gap rather than naming it: these in the clause make a negated gap a denial.
@@ -101,6 +102,8 @@ class Denials:
         before = texts[i - 1] if i > 0 else ""
         if after in NOT_A_DENIAL_AFTER or before in NOT_A_DENIAL_BEFORE:
             return True
+        if texts[i] == "without" and self._clause_start(i) == i:
+            return True  # "Without the caching layer, checkout would …": a counterfactual, not a denial
         if texts[i] == "no" and (after in SUBJECTS or self.stops[i] is not None):
             return True  # "No, I'm asking …" / "no i am asking"
         if texts[i] == "not" and after in SUBJECTS and (before in AUXILIARIES or before == "why"):
@@ -159,8 +162,13 @@ class Denials:
         cue = self._cue_before(first_tok)
         if cue is None:
             cue = self._negated_after(last_tok)
-        if cue is None and negated:
-            cue = next((k for k in range(first_tok - 1, max(-1, first_tok - 4), -1) if k in self.cues), None)
+        if cue is None and negated:  # the matcher saw a negation just before: within the sentence, not across it
+            for k in range(first_tok - 1, max(-1, first_tok - 4), -1):
+                if self.stops[k] == "strong":
+                    break
+                if k in self.cues:
+                    cue = k
+                    break
         if cue is None:
             return None
         if gap and not self._denies_gap(cue, first_tok, last_tok):

@@ -105,7 +105,10 @@ def find_move(book, move: str) -> MoveHit:
 def move_of_phrase(phrase: str, candidates) -> str | None:
     """The move a prepared key phrase stands for ("what specifically" -> ask_specifics), among ``candidates``."""
     tokens = tokenize(phrase)
-    for move in candidates:
-        if find(tokens, patterns(move)):
-            return move
-    return None
+    best, covered = None, 0
+    for move in candidates:  # the move whose patterns cover most of the phrase ("promotion cycle" is a date)
+        found = find(tokens, patterns(move))
+        n = len({i for f in found for i in range(f.first_token, f.last_token + 1)})
+        if n > covered:
+            best, covered = move, n
+    return best
