@@ -26,7 +26,7 @@ import numpy as np
 from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
 from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
-from rehearse.speech.hints import hint_terms, hotwords_text  # noqa: F401 - the scenario's words as hints
+from rehearse.speech.hints import HOTWORDS_MAX_TOKENS, hint_terms, hotwords_text  # noqa: F401 (used by scripts)
 from rehearse.speech.weights import verify_whisper_weights
 
 # huggingface_hub reads this when first imported (by faster_whisper): set it before anything imports them.
