@@ -39,6 +39,11 @@ def data_dir() -> Path:
     return ensure_folder(path)
 
 
+def user_scenarios_dir() -> Path:
+    """The user's own scenarios (the editor saves new ones and copies of the shipped ones here)."""
+    return ensure_folder(data_dir() / "scenarios")
+
+
 def models_dir() -> Path:
     return ensure_folder(data_dir() / "models")
 
@@ -52,7 +57,9 @@ def ensure_folder(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        why = "it is a file, not a folder" if isinstance(err, FileExistsError) else (err.strerror or str(err))
+        from rehearse.fileio import why as plain
+
+        why = "it is a file, not a folder" if isinstance(err, FileExistsError) else plain(err)
         raise UserError(f"{path}: Rehearse cannot use this folder ({why}); move what is in the way, or set "
                         "REHEARSE_HOME to a folder you can write") from None
     return path

@@ -10,10 +10,13 @@ never used for tuning) are spoken in five more ways and transcribed by the built
   babble of four other answers, scaled against the speech's RMS; fixed seed);
 - ``accent-fr`` / ``accent-de`` / ``accent-hi``: the English text read by espeak-ng's French, German and Hindi voices.
 
-Each recording is decoded three times: ``plain`` (no biasing), ``hotwords`` (faster-whisper's hotwords = the
-answer's labelled phrases, the phrases *not* said included: the hard test of whether biasing invents a phrase), and
-``prompt`` (the same words in the initial prompt, before the filler prompt). Labels are what the speaker said (the
-spoken text): where the recognizer lost or changed a phrase, it is a miss the whole chain made.
+Each recording is decoded three times: ``plain`` (no biasing), ``hotwords`` (faster-whisper's hotwords built by
+the app's own ``hotwords_text`` from the answer's labelled phrases, the phrases *not* said included: the hard test
+of whether biasing invents a phrase), and ``prompt`` (the whole phrases in the initial prompt, before the filler
+prompt). ``text_hotwords_phrases`` keeps the first design's decode, hinted with the whole phrases (numbers and
+negations included), which invented 5 phrases (docs/benchmarks.md); ``--redo-hotwords`` re-decodes ``hotwords``
+only. Labels are what the speaker said (the spoken text): where the recognizer lost or changed a phrase, it is a
+miss the whole chain made.
 
     .venv/bin/python scripts/make_noisy_set.py [--audio DIR] [--only r03,h01] [--redo-hotwords]
 Needs festival, festvox-us-slt-hts, espeak-ng and sox. The audio is not kept in the repository (DIR, default a
@@ -88,6 +91,17 @@ def mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     return (out / peak * 0.9 if peak > 0.99 else out).astype(np.float32)
 
 
+def whole_phrases(pairs, max_chars: int = 180) -> str:
+    """The first design's hint: the whole phrases, each once, in order, while they fit ``max_chars``."""
+    out: list[str] = []
+    size = 0
+    for phrase, _ in pairs:
+        if phrase.lower() not in {o.lower() for o in out} and size + len(phrase) + 2 <= max_chars:
+            out.append(phrase)
+            size += len(phrase) + 2
+    return ", ".join(out)
+
+
 def main() -> int:
     from make_matching_set import ANSWERS, HELDOUT
 
@@ -132,7 +146,7 @@ def main() -> int:
                 continue
             texts = {}
             for how in DECODES:
-                prompt = FILLER_PROMPT if how != "prompt" else f"{vocabulary}. {FILLER_PROMPT}"
+                prompt = FILLER_PROMPT if how != "prompt" else f"{whole_phrases(pairs)}. {FILLER_PROMPT}"
                 words = decode(model, samples, prompt=prompt, hotwords=vocabulary if how == "hotwords" else None)
                 texts[how] = " ".join(w.word for w in words)
             print(f"{cid} {condition:9} {time.perf_counter() - t0:6.0f}s {texts['plain']}\n"

@@ -29,19 +29,21 @@ LONG_FILES: dict[str, str] = {}
 # What each part of the package (a subpackage, or a top-level module) may import of the package besides itself and
 # BASE. A part missing here (a new subpackage or top-level module) fails test_arrows_point_down until it is added,
 # here and in docs/architecture.md.
-BASE = {"rehearse", "rehearse.errors"}
+BASE = {"rehearse", "rehearse.errors", "rehearse.fileio"}
 MAY_IMPORT: dict[str, set[str]] = {
     "core": {"core"},
     "store": {"core", "paths"},
     "speech": {"core", "paths"},
     "report": {"core", "store", "paths"},
     "session": {"core", "speech", "store", "report", "paths"},
-    "ui": {"core", "speech", "store", "report", "session", "paths", "ui"},
-    "commands": {"core", "speech", "store", "report", "session", "paths", "commands"},
+    "ui": {"core", "speech", "store", "report", "session", "paths", "preferences", "ui"},
+    "commands": {"core", "speech", "store", "report", "session", "paths", "preferences", "commands"},
     "cli": {"commands", "ui"},  # the `rehearse` command opens the app when given no arguments
     "__main__": {"cli"},
     "paths": set(),
+    "preferences": {"paths"},  # the app's settings.ini read without Qt, for the app and the command line
     "errors": set(),
+    "fileio": set(),  # regular files only, bounded reads, atomic complete writes (like errors: stdlib only)
     "__init__": set(),
 }
 # The one place outside ui that may import Qt, and why: Qt's PDF writer renders the exported HTML.
@@ -317,3 +319,30 @@ def test_files_split_past_400_lines():
                     "tests/test_architecture.py with a reason):\n" + "\n".join(long), pytrace=False)
     if stale:
         pytest.fail("LONG_FILES lists files that are gone or short now: " + ", ".join(stale), pytrace=False)
+
+
+ANSWER_FOR_TEXT = ("objection:", "read:")
+
+
+def test_what_an_answer_is_for_is_parsed_in_one_place():
+    """The text form of an AnswerFor ("objection:budget", "read:2") is made and read only by core/answer_for.py:
+    elsewhere ``AnswerFor.parse(text)`` / ``.to_str()`` (or ``report.marks.answer_for(turn)`` for a stored turn),
+    not ``startswith("objection:")``, ``split(":")`` or ``f"objection:{id}"``."""
+    wrong = []
+    for path in source_files():
+        rel = str(path.relative_to(ROOT))
+        if rel == "rehearse/core/answer_for.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
+                    and str(node.values[0].value).startswith(ANSWER_FOR_TEXT):
+                wrong.append(f"{rel}:{node.lineno}: builds {node.values[0].value!r}… by hand")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("startswith", "removeprefix", "partition", "split") and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, (str, tuple)) \
+                    and str(node.args[0].value).startswith(ANSWER_FOR_TEXT):
+                wrong.append(f"{rel}:{node.lineno}: parses {node.args[0].value!r} by hand")
+    if wrong:
+        pytest.fail("what an answer is for, handled as text (use rehearse.core.answer_for.AnswerFor):\n"
+                    + "\n".join(wrong), pytrace=False)

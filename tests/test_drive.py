@@ -147,3 +147,49 @@ def test_a_session_that_cannot_be_made_is_reported(store):
     failed = events.next("failed")
     assert "mode" in failed.data["message"] and isinstance(failed.data["error"], UserError)
     assert drive.join(10)
+
+
+def test_each_line_is_spoken_in_the_voice_asked_for_at_that_moment(tmp_path):
+    """The voice, speed and output are asked before each line (Settings can change them mid-run)."""
+    from rehearse.session.voice import ManagerVoice
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def synthesize(self, text, voice=None, rate=None):
+            self.calls.append(("synth", text, voice, rate))
+            path = tmp_path / f"{len(self.calls)}.wav"
+            path.write_bytes(b"RIFF")
+            return path
+
+        def play(self, path, stop_event=None, device=None):
+            self.calls.append(("play", path.name, device))
+            return True
+
+    speaker, lost = Recorder(), []
+    choice = {"voice": "en-a", "rate": 150, "device": None}
+    voice = ManagerVoice(lost.append, speaker=speaker, options=lambda: dict(choice))
+    voice.say("Hello.", wait=True)
+    choice.update(voice="en-b", rate=None, device="pulse")
+    voice.say("Go on.", wait=True)
+    assert speaker.calls == [("synth", "Hello.", "en-a", 150), ("play", "1.wav", None),
+                             ("synth", "Go on.", "en-b", None), ("play", "3.wav", "pulse")]
+    assert voice.speech.done.is_set() and voice.speech.error is None and not lost
+
+
+def test_a_voice_that_fails_is_reported_once_and_the_lines_go_on_silently(tmp_path):
+    from rehearse.session.voice import ManagerVoice
+
+    class Broken:
+        calls = 0
+
+        def synthesize(self, text, voice=None, rate=None):
+            Broken.calls += 1
+            raise RuntimeError("no voice here")
+
+    lost = []
+    voice = ManagerVoice(lost.append, speaker=Broken())
+    voice.say("Hello.", wait=True)
+    voice.say("Go on.", wait=True)
+    assert [str(e) for e in lost] == ["no voice here"] and Broken.calls == 1 and not voice.enabled()

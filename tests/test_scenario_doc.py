@@ -13,7 +13,7 @@ from rehearse.core.pasted import clean_lines, clean_text, clean_toml
 from rehearse.core.scenario_doc import ScenarioDocument, copy_path, field_of, is_shipped, parse_path, plain
 from rehearse.core.suggest import suggest_key_phrases, try_phrases
 from rehearse.errors import UserError
-from rehearse.paths import SCENARIOS
+from rehearse.paths import SCENARIOS, user_scenarios_dir
 
 EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
 TEMPLATE = SCENARIOS / "promotion.toml"
@@ -118,11 +118,11 @@ def test_the_shipped_files_are_never_written(tmp_path, rehearse_home):
     doc.set("who.name", "Sam")
     with pytest.raises(UserError, match="never changed"):
         doc.save()
-    copy = copy_path(doc.get("title"))
+    copy = copy_path(doc.get("title"), user_scenarios_dir())
     assert copy.parent == rehearse_home / "scenarios"
     assert copy.name == "asking-dana-for-a-promotion-to-senior-engineer.toml"
     doc.save(copy)
-    assert copy_path(doc.get("title")).name.endswith("-2.toml")
+    assert copy_path(doc.get("title"), user_scenarios_dir()).name.endswith("-2.toml")
     assert {p: p.read_bytes() for p in SCENARIOS.glob("*.toml")} == before
     assert "Sam" in copy.read_text(encoding="utf-8")
 

@@ -100,6 +100,9 @@ def cmd_record(args) -> int:
         raise UserError(f"{out}: the output must be a .wav file")
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        raise UserError(f"{out}: is a link, a folder or a special file (a FIFO would wait for a reader forever); "
+                        "give the name of a plain file")
     if args.seconds is not None and not (0 < args.seconds < math.inf):  # also refuses nan
         raise UserError(f"--seconds must be more than 0 (got {args.seconds:g})")
     if not (0 < args.silence < math.inf):

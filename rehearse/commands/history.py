@@ -27,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "html", "pdf"), default=None,
                    help="file format (default: from the file name's extension)")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the export")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_export)
 
@@ -41,10 +42,19 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_progress)
 
 
-def _store():
-    from rehearse.store import Store
+class _store:
+    """The history, opened for one command; on the way out, names any damaged row that was skipped (stderr)."""
 
-    return Store()
+    def __enter__(self):
+        from rehearse.store import Store
+
+        self.store = Store()
+        return self.store
+
+    def __exit__(self, *exc):
+        self.store.close()
+        for line in dict.fromkeys(self.store.skipped):
+            print(f"rehearse: {line}", file=sys.stderr)
 
 
 def resolve_run(store, text: str) -> int:
@@ -111,13 +121,18 @@ def cmd_export(args) -> int:
     fmt = args.format or SUFFIX_FORMATS.get(out.suffix.lower())
     if fmt not in FORMATS:
         raise UserError(f"{out}: cannot tell the format from the file name; add --format md|html|pdf")
+    from rehearse.fileio import check_target
+
+    check_target(out, args.force)  # before opening the history
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
-    export_run(run, fmt, out)
+    export_run(run, fmt, out, force=args.force)
+    # write_atomic checked every byte went to disk before the rename (a device such as /dev/null has no size)
+    size = out.stat().st_size if out.is_file() else None
     if args.json:
-        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
+        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": size})
     else:
-        print(f"Wrote {out} ({fmt}, {out.stat().st_size:,} bytes)")
+        print(f"Wrote {out} ({fmt}" + (f", {size:,} bytes)" if size is not None else ")"))
     return 0
 
 

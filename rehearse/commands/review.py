@@ -27,6 +27,7 @@ def register(sub) -> None:
                                           "objection, beside what you prepared (PDF or HTML)")
     p.add_argument("scenario", metavar="SCENARIO", help="the scenario file")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write it (.pdf or .html)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--format", choices=("pdf", "html"), default=None, help="default: from the file name")
     p.add_argument("--json", action="store_true", help="print JSON (the sheet's content and the file written)")
     p.set_defaults(func=cmd_cheatsheet)
@@ -147,9 +148,10 @@ def cmd_cheatsheet(args) -> int:
     with Store() as store:
         turns = [t for t in store.user_turns() if _same_file(t.get("scenario_path") or "", target)]
     sheet = cheatsheet(scenario, turns)
-    write_cheatsheet(sheet, out, fmt)
+    write_cheatsheet(sheet, out, fmt, force=args.force)
     if args.json:
-        print_json({"path": str(out), "format": fmt, "bytes": out.stat().st_size, "sheet": sheet})
+        print_json({"path": str(out), "format": fmt, "bytes": out.stat().st_size if out.is_file() else None,
+                    "sheet": sheet})
     else:
         answered = sum(1 for s in sheet["sections"] if s["best"])
         print(f"Wrote {out} ({fmt}, {answered} of {len(sheet['sections'])} parts and objections answered so far)")

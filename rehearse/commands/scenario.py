@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 from rehearse.commands.output import print_json
 from rehearse.errors import UserError
+from rehearse.fileio import copy_atomic
 from rehearse.paths import SCENARIOS
 
 TEMPLATE = SCENARIOS / "promotion.toml"
@@ -80,10 +80,7 @@ def cmd_new(args) -> int:
         raise UserError(f"{out}: already exists; choose another name or remove it first")
     if not out.parent.exists():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    try:
-        shutil.copyfile(source, out)
-    except OSError as err:
-        raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
+    copy_atomic(source, out)  # complete or not at all; never through a symlink
     if args.json:
         print_json({"path": str(out), "source": str(source)})
         return 0

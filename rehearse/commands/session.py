@@ -47,8 +47,8 @@ def cmd_run(args) -> int:
     from rehearse.core.loader import load_scenario
     from rehearse.session.conversation import Session
     from rehearse.session.drive import Drive
-    from rehearse.speech.audio import read_wav
-    from rehearse.speech.recognizer import resolve_engine
+    from rehearse.speech.audio import iter_samples
+    from rehearse.speech.recognizer import resolve_engine, usable_engine
     from rehearse.store.db import Store
     from rehearse.errors import UserError
 
@@ -57,7 +57,8 @@ def cmd_run(args) -> int:
         for path in args.answers:
             if path.strip() and not os.path.exists(path):
                 raise UserError(f"{path}: no such answer file")
-            read_wav(path)  # a UserError now, before the run starts, when it is a folder or not audio
+            for _block in iter_samples(path):  # a UserError now, before the run starts, when it is not usable
+                pass
     if args.items is not None and args.items < 1:
         raise UserError("--items must be at least 1")
     if args.seed is not None and not -(2**63) <= args.seed < 2**63:  # it is stored with the run (SQLite: 64 bits)
@@ -65,6 +66,9 @@ def cmd_run(args) -> int:
     if not (0 < args.silence < math.inf):  # also refuses nan
         raise UserError(f"--silence must be a number of seconds more than 0 (got {args.silence:g})")
     resolve_engine(args.engine)  # no Vosk model for --engine vosk: say so before a run is stored
+    args.engine, notice = usable_engine(args.engine)  # a broken Vosk model: fall back to the built-in recognizer
+    if notice:
+        print(f"rehearse: {notice}", file=sys.stderr)
     store = Store()
     session = Session(scenario, args.mode, store=store, persona=args.persona, seed=args.seed,
                       by_part=args.by_part, engine=args.engine, scenario_path=os.path.abspath(args.scenario),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from rehearse.commands.output import print_json
 from rehearse.errors import UserError
+from rehearse.fileio import copy_atomic
 
 
 def register(sub) -> None:
@@ -33,7 +35,23 @@ def cmd_say(args) -> int:
     from rehearse.speech.tts import Speaker, check_wav
 
     text = " ".join(args.text)
-    speaker = Speaker()
+    with contextlib.ExitStack() as stack:
+        return _say(args, text, _speaker(stack, Speaker), check_wav)
+
+
+def _speaker(stack: contextlib.ExitStack, Speaker):
+    """A Speaker caching in the data folder, or in a temporary folder when that cannot be written (read-only)."""
+    try:
+        speaker = Speaker()
+        speaker.cache.mkdir(parents=True, exist_ok=True)
+        if os.access(speaker.cache, os.W_OK):
+            return speaker
+    except (UserError, OSError):
+        pass
+    return Speaker(cache=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rehearse-tts-"))))
+
+
+def _say(args, text: str, speaker, check_wav) -> int:
     if args.output is not None and not args.output.strip():
         raise UserError("-o/--output: give a file name (OUT.wav)")
     out = Path(args.output).expanduser() if args.output else None
@@ -47,13 +65,7 @@ def cmd_say(args) -> int:
     seconds = time.monotonic() - started
     info = check_wav(wav)
     if out is not None:
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            shutil.copyfile(wav, tmp)
-            os.replace(tmp, out)
-        except OSError as err:
-            tmp.unlink(missing_ok=True)
-            raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
+        copy_atomic(wav, out, force=True)  # complete or not at all, never through a symlink
     else:
         device = int(args.device) if args.device and args.device.isdigit() else args.device
         speaker.play(wav, device=device)

@@ -194,7 +194,7 @@ def analyse(scenario: Scenario, answer_for: AnswerFor, transcript: Transcript) -
 
 def analyse_part(scenario: Scenario, part: str, transcript: Transcript) -> Feedback:
     if part not in PITCH_PARTS:
-        valid = ", ".join(list(PITCH_PARTS) + [f"objection:{i}" for i in scenario.objection_ids])
+        valid = ", ".join(list(PITCH_PARTS) + [AnswerFor.objection(i).to_str() for i in scenario.objection_ids])
         raise UserError(f"unknown part {part!r}; use one of: {valid}")
     heard = Heard(transcript)
     book = content.PhraseBook(heard, scenario)

@@ -18,6 +18,7 @@ import tomlkit
 from tomlkit.exceptions import ParseError
 from tomlkit.items import AoT, Array, Table
 
+from rehearse.core.assets import SCENARIOS
 from rehearse.core.loader import Problem, Report, validate_text
 from rehearse.core.pasted import clean_text, clean_toml
 from rehearse.errors import UserError
@@ -51,8 +52,6 @@ def field_of(path: str) -> str:
 
 
 def shipped_folder() -> Path:
-    from rehearse.paths import SCENARIOS
-
     return SCENARIOS.resolve()
 
 
@@ -66,20 +65,14 @@ def is_shipped(path: str | Path | None) -> bool:
         return False
 
 
-def user_scenarios_dir() -> Path:
-    from rehearse.paths import data_dir, ensure_folder
-
-    return ensure_folder(data_dir() / "scenarios")
-
-
 def slug(text: str) -> str:
     words = re.findall(r"[a-z0-9]+", clean_text(text).lower())
     return "-".join(words)[:60].strip("-") or "my-scenario"
 
 
-def copy_path(title: str, folder: Path | None = None) -> Path:
-    """A new file name in the user's scenarios folder (or ``folder``) for ``title``, never an existing file."""
-    folder = folder or user_scenarios_dir()
+def copy_path(title: str, folder: Path) -> Path:
+    """A new file name in ``folder`` (the user's scenarios folder: ``rehearse.paths.user_scenarios_dir()``) for
+    ``title``, never an existing file."""
     base = slug(title.replace("<", " ").replace(">", " "))
     path = folder / f"{base}.toml"
     n = 2
@@ -122,8 +115,6 @@ class ScenarioDocument:
     def new(cls) -> "ScenarioDocument":
         """A new scenario from the template: the coaching comments, the manager's lines and the common objections
         are there; the blanks are for the user. It has no file yet."""
-        from rehearse.paths import SCENARIOS
-
         doc = cls((SCENARIOS / "promotion.toml").read_text(encoding="utf-8"))
         _clear_blanks(doc.doc)
         doc.saved_text = None

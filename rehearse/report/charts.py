@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from statistics import mean
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.report import marks
 from rehearse.report.progress import PACE_BAND, attempt_of
 
@@ -59,10 +60,10 @@ def objection_attempts(turns: list[dict]) -> dict[str, dict]:
     score. ``turns``: ``Store.user_turns(...)`` (oldest first)."""
     out: dict[str, dict] = {}
     for turn in turns:
-        expects = str(turn.get("expects") or "")
-        if not expects.startswith("objection:"):
+        answer_for = marks.answer_for(turn)
+        if answer_for is None or not answer_for.is_objection:
             continue
-        oid = expects.split(":", 1)[1]
+        oid = answer_for.id
         entry = out.setdefault(oid, {"attempts": 0, "in_conversations": 0, "latest": None, "best": None})
         entry["attempts"] += 1
         if turn.get("mode") == "pitch":
@@ -94,8 +95,8 @@ def chart_series(store, scenario_path: str | None) -> dict:
         out["fillers_per_min"].append(_avg(a["fillers_per_min"] for a in attempts))
         out["pace"].append(_avg(a["pace"] for a in attempts))
         out["objection_latency"].append(_avg(t.get("latency") for t in answers
-                                             if str(t.get("expects") or "").startswith("objection:")))
+                                             if getattr(marks.answer_for(t), "is_objection", False)))
     mastery = objection_attempts(turns)
-    out["mastery"] = [{"objection": oid, "label": marks.expects_label(f"objection:{oid}"), **entry}
+    out["mastery"] = [{"objection": oid, "label": AnswerFor.objection(oid).label(), **entry}
                       for oid, entry in mastery.items()]
     return out

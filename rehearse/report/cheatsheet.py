@@ -13,6 +13,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.core.answer_for import AnswerFor
 from rehearse.core.scenario import PARTS
 from rehearse.errors import UserError
 from rehearse.report import marks
@@ -25,8 +26,9 @@ PART_TITLES = {"pitch": "The whole pitch", "intent": "1 · Intent", "evidence": 
 def prepared(scenario, expects: str) -> dict:
     """What the user prepared for ``expects``: ``{"sentences": [...], "key_phrases": [...], "tip": str}``."""
     p = scenario.pitch
-    if expects.startswith("objection:"):
-        objection = scenario.objection(expects.split(":", 1)[1])
+    answer_for = marks.answer_for(expects)
+    if answer_for is not None and answer_for.is_objection:
+        objection = scenario.objection(answer_for.id)
         return {"sentences": [], "key_phrases": list(objection.key_phrases), "tip": objection.tip}
     if expects == "intent":
         sentences = [p.intent.say] if p.intent.say else []
@@ -118,7 +120,7 @@ def cheatsheet(scenario, turns: list[dict]) -> dict:
         sections.append({"expects": expects, "title": PART_TITLES[expects], "prepared": prepared(scenario, expects),
                          "best": best})
     for objection in scenario.objections:
-        expects = f"objection:{objection.id}"
+        expects = AnswerFor.objection(objection.id).to_str()
         wording = scenario.fill(objection.wordings[0]) if objection.wordings else objection.id
         sections.append({"expects": expects, "title": f"“{wording}”", "prepared": prepared(scenario, expects),
                          "best": best_answer(turns, expects)})
@@ -190,20 +192,24 @@ def to_html(sheet: dict) -> str:
             + "</table></body></html>\n")
 
 
-def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None) -> Path:
+def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None, force: bool = False) -> Path:
+    """Write the sheet as HTML or PDF: completely or not at all (:func:`rehearse.fileio.write_atomic`); an
+    existing file is replaced only with ``force``."""
+    from rehearse.fileio import check_target, write_atomic
+
     out_path = Path(out_path)
     fmt = fmt or {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(out_path.suffix.lower())
     if fmt not in FORMATS:
         raise UserError(f"{out_path}: cannot tell the format from the file name; use .pdf or .html (or --format)")
-    if not out_path.parent.is_dir():
-        raise UserError(f"{out_path}: the folder {out_path.parent} does not exist")
-    try:
-        if fmt == "html":
-            out_path.write_text(to_html(sheet), encoding="utf-8")
-        else:
-            from rehearse.report.pdf import html_to_pdf
+    check_target(out_path, force)
+    if fmt == "html":
+        data = to_html(sheet).encode("utf-8")
+    else:
+        from rehearse.report.pdf import pdf_bytes
 
-            html_to_pdf(to_html(sheet), out_path)
-    except OSError as err:
-        raise UserError(f"{out_path}: cannot write the cheat sheet: {err.strerror or err}") from None
+        try:
+            data = pdf_bytes(to_html(sheet))
+        except OSError as err:
+            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
+    write_atomic(out_path, data, force=force)
     return out_path

@@ -259,6 +259,8 @@ def draft_email(run: dict, scenario=None) -> dict:
     me = scenario.who.name if scenario and scenario.who.name else blank(
         "your name", "the scenario does not give your name")
     current = scenario.who.current_role if scenario else ""
+    # names and roles are one line each (a line break in a role would start a new header, e.g. "Bcc:")
+    role, manager, me, current = (" ".join(str(v).split()) for v in (role, manager, me, current))
     outcome = run.get("outcome")
 
     subject = {
@@ -332,4 +334,5 @@ def draft_email(run: dict, scenario=None) -> dict:
 
 
 def email_text(draft: dict) -> str:
-    return f"Subject: {draft['subject']}\n\n{draft['body']}"
+    subject = " ".join(str(draft["subject"]).split())  # the header is one line, whatever was stored
+    return f"Subject: {subject}\n\n{draft['body']}"

@@ -67,31 +67,34 @@ def _print(html: str, writer) -> None:
         painter.end()
 
 
-def html_to_pdf(html: str, out_path: Path) -> Path:
-    """Lay out ``html`` on A4 pages and write it to ``out_path`` as PDF."""
+def pdf_bytes(html: str) -> bytes:
+    """Lay out ``html`` on A4 pages and return the PDF (made in memory: Qt reports no error when a file write
+    fails, so the file itself is written by :func:`rehearse.fileio.write_atomic`, which checks every byte)."""
     _ensure_gui_app()
-    from PySide6.QtCore import QMarginsF
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
-    out_path = Path(out_path)
-    # Qt reports no error when it cannot write: write beside the target, check, then move it into place (so a
-    # folder, or an old file at out_path, is never taken for the new PDF)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    writer = QPdfWriter(str(tmp))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
     writer.setTitle("Rehearse report")
     writer.setCreator("Rehearse")
     _print(html, writer)
-    del writer  # finishes the file
-    if not tmp.is_file() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"Qt wrote no PDF to {out_path}")
-    try:
-        os.replace(tmp, out_path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out_path
+    del writer  # finishes the PDF
+    buffer.close()
+    pdf = bytes(data.data())
+    if not pdf.startswith(b"%PDF") or b"%%EOF" not in pdf[-64:]:
+        raise OSError("Qt made no complete PDF")
+    return pdf
+
+
+def html_to_pdf(html: str, out_path: Path, force: bool = True) -> Path:
+    """Write ``html`` laid out on A4 pages to ``out_path`` as PDF, completely or not at all."""
+    from rehearse.fileio import write_atomic
+
+    write_atomic(out_path, pdf_bytes(html), force=force)
+    return Path(out_path)

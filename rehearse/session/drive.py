@@ -8,8 +8,9 @@
     drive.talk() / drive.type_answer(text) / drive.import_wav(path) / drive.end_answer()
     drive.go_on() / drive.again() / drive.replay() / drive.stop() / drive.join()
 
-Every step of a rehearsal happens here, on the loop's thread: the manager's line is spoken (in the TTS process,
-see :mod:`rehearse.speech.tts`), the answer is recorded and recognised (:func:`rehearse.speech.listener.listen`),
+Every step of a rehearsal happens here, on the loop's thread: the manager's line is spoken
+(:mod:`rehearse.session.voice`, in the TTS process), the answer is recorded and recognised
+(:func:`rehearse.speech.listener.listen`),
 the :class:`~rehearse.core.transcript.Answer` goes straight to :meth:`Session.submit`, which scores and stores it,
 and the session says what comes next. Whoever shows the rehearsal subscribes to its :mod:`events
 <rehearse.session.events>` (the command line prints them; the app turns them into Qt signals in
@@ -28,7 +29,6 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,6 +36,7 @@ from rehearse.core.transcript import Answer, Transcript
 from rehearse.errors import UserError
 from rehearse.session.conversation import Prompt, Session, TurnResult
 from rehearse.session.events import Event, EventHandler, ignore
+from rehearse.session.voice import ManagerVoice, Speech
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +51,14 @@ class Stopped(Exception):
         self.reason = reason
 
 
-@dataclass
-class Speech:
-    """One line in the manager's voice: synthesised to ``path``, then played (``done`` is set when it is over)."""
-
-    text: str
-    path: Path | None = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
-    stop_event: threading.Event = field(default_factory=threading.Event)
-
-
 class Drive:
     def __init__(self, session: Session | Callable[[], Session], *, interactive: bool = False,
                  on_event: EventHandler = ignore, engine: str = "auto",
                  answers: list[str | Path] | None = None, realtime: bool = False,
                  source_factory: Callable[[], Any] | None = None, device=None, silence_s: float = 1.5,
                  speak: bool | Callable[[], bool] = True, speaker=None,
-                 speaker_provider: Callable[[], Any] | None = None):
+                 speaker_provider: Callable[[], Any] | None = None,
+                 voice_options: Callable[[], dict] | None = None):
         self.session: Session | None = session if isinstance(session, Session) else None
         self._make_session = None if self.session is not None else session
         self.interactive = interactive
@@ -78,12 +69,9 @@ class Drive:
         self.source_factory = source_factory  # where a spoken answer comes from (None: the microphone)
         self.device = device  # the microphone (None: the system's default)
         self.silence_s = silence_s
-        self._speak = speak  # bool, or a callable asked before each line (the app can be muted mid-run)
-        self._voice_ok = True
-        self.speaker = speaker
-        self.speaker_provider = speaker_provider
+        self.voice = ManagerVoice(self._voice_lost, speak=speak, speaker=speaker, speaker_provider=speaker_provider,
+                                  options=voice_options)  # see rehearse.session.voice
         self.prompt: Prompt | None = None
-        self.speech: Speech | None = None  # the line being (or last) spoken
         self.summary: dict | None = None
         self.timings: list[dict] = []  # per spoken answer: listen, score and next-prompt seconds
         self.stop_event = threading.Event()  # the whole run
@@ -112,7 +100,10 @@ class Drive:
         except BaseException:
             self._hush()
             if self.session is not None and not self.session.finished:
-                self.session.finish(complete=False)
+                try:
+                    self.session.finish(complete=False)
+                except UserError:
+                    pass  # e.g. the disk is full: the first error, which said so already, is the one to report
             raise
 
     def start(self) -> threading.Thread:
@@ -340,56 +331,22 @@ class Drive:
         return result
 
     # ================================================================= the manager's voice
+    @property
+    def speech(self) -> Speech | None:
+        """The line being (or last) spoken."""
+        return self.voice.speech
+
     def speaking(self) -> bool:
-        wanted = self._speak() if callable(self._speak) else self._speak
-        return bool(wanted) and self._voice_ok
+        return self.voice.enabled()
 
     def _say(self, text: str, wait: bool) -> None:
-        self._hush()
-        if not text or not self.speaking():
-            return
-        try:
-            speaker = self._speaker()
-        except Exception as err:  # noqa: BLE001 - no voice: the line is shown or printed
-            self._voice_lost(err)
-            return
-        speech = Speech(text)
-        self.speech = speech
-
-        def work():
-            try:
-                speech.path = speaker.synthesize(text)
-                if not speech.stop_event.is_set():
-                    speaker.play(speech.path, stop_event=speech.stop_event)
-            except Exception as err:  # noqa: BLE001 - TTSUnavailable, or a voice that failed: the run goes on
-                speech.error = err
-                self._voice_lost(err)
-            finally:
-                speech.done.set()
-
-        if wait:
-            work()
-        else:
-            threading.Thread(target=work, name="rehearse-speak", daemon=True).start()
-
-    def _speaker(self):
-        if self.speaker is None:
-            if self.speaker_provider is not None:
-                self.speaker = self.speaker_provider()
-            else:
-                from rehearse.speech.tts import Speaker
-
-                self.speaker = Speaker()
-        return self.speaker
+        self.voice.say(text, wait)
 
     def _voice_lost(self, err: BaseException) -> None:
-        self._voice_ok = False
         self.emit("tts_unavailable", message=_message(err), error=err)
 
     def _hush(self) -> None:
-        speech = self.speech
-        if speech is not None:
-            speech.stop_event.set()
+        self.voice.hush()
 
 
 def _message(err: BaseException) -> str:

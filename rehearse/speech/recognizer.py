@@ -78,6 +78,25 @@ def describe_engine(engine: str = "auto", model_path=None, final_engine: str | N
     return f"Using Vosk ({path.name}) for the live text and the final transcript."
 
 
+fallback_notice: str | None = None  # set when ``auto`` fell back from a broken Vosk model to Whisper
+
+
+def usable_engine(engine: str = "auto") -> tuple[str, str | None]:
+    """The engine to use for ``engine`` here, loading its model now: ``auto`` with an installed Vosk model that
+    cannot be loaded becomes ``whisper``, with a sentence saying why (else None)."""
+    kind, path = resolve_engine(engine)
+    if engine != "auto" or kind != "vosk":
+        return engine, None
+    from rehearse.speech.vosk_engine import load_vosk_model
+
+    try:
+        load_vosk_model(path)
+    except UserError as err:
+        return "whisper", (f"The installed Vosk model could not be used ({err}); using the built-in recognizer "
+                           "instead.")
+    return engine, None
+
+
 def create_recognizer(engine: str = "auto", model_path=None, final_engine: str | None = None,
                       vocabulary: Sequence[str] = ()) -> Recognizer:
     """Make a recognizer for one answer/thread; its model is loaded once per process and shared.
@@ -96,7 +115,18 @@ def create_recognizer(engine: str = "auto", model_path=None, final_engine: str |
         return WhisperRecognizer(vocabulary=vocabulary)
     from rehearse.speech.vosk_engine import VoskRecognizer
 
-    live = VoskRecognizer(path)
+    try:
+        live = VoskRecognizer(path)
+    except UserError as err:
+        if engine != "auto" or model_path is not None:
+            raise
+        # auto and the installed Vosk model cannot be loaded: the built-in recognizer still works
+        global fallback_notice
+        fallback_notice = (f"The installed Vosk model could not be used ({err}); using the built-in recognizer "
+                           "instead.")
+        from rehearse.speech.whisper_engine import WhisperRecognizer
+
+        return WhisperRecognizer(vocabulary=vocabulary)
     final = final_engine or (DEFAULT_FINAL_ENGINE if engine == "auto" else "vosk")
     if final == "vosk":
         return live

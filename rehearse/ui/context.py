@@ -38,19 +38,19 @@ class AppContext(QObject):
         self.engine = engine or prefs.engine
         self.silence_s = silence_s if silence_s is not None else prefs.silence_s
         self.input_device = prefs.input_device  # None: the system's default microphone
-        self.output_device = prefs.output_device  # None: the system's default output
+        self.output_device = prefs.output_device  # the manager's voice and played-back recordings (None: default)
         self.voice_name = prefs.voice  # None: the speech engine's default voice
         self.voice_rate = prefs.rate  # words per minute; None: the voice's own pace
         self.voice_enabled = voice  # False: no usable voice here (a banner says why)
         self.voice_error = "" if voice else "no sound output"
         self.muted = False  # the user turned the voice off (no banner)
-        self.output_device = None  # where the manager's voice and played-back recordings go (None: the default)
         self.seed: int | None = None  # fixed seed for repeatable runs (the screenshot tour)
         self.engine_state: EngineState | None = None
         self._store = None
         self._store_lock = threading.Lock()
         self._speaker = None
         self._speaker_lock = threading.Lock()
+        self._shut_down = False
 
     # ---- off the UI thread (the session thread, the drive loop) ----------------------------------------------------
     def store(self):
@@ -71,6 +71,10 @@ class AppContext(QObject):
                 self._speaker = Speaker()
             return self._speaker
 
+    def voice_options(self) -> dict:
+        """The manager's voice, speed and output as chosen in Settings (the drive loop asks before each line)."""
+        return {"voice": self.voice_name, "rate": self.voice_rate, "device": self.output_device}
+
     def speaking(self) -> bool:
         return self.voice_enabled and not self.muted
 
@@ -86,7 +90,12 @@ class AppContext(QObject):
         self.voice_changed.emit(usable, why)
 
     def shutdown(self) -> None:
-        """Close the store and the voice, then stop the session thread."""
+        """Close the store and the voice, then stop the session thread. Safe to call twice (the second does
+        nothing: the session thread is gone, so nothing may wait on it)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+
         def close():
             if self._store is not None:
                 self._store.close()

@@ -20,13 +20,13 @@ class Exchange(QFrame):
         super().__init__(parent)
         box = card_layout(self, spacing=6)
         if line:
-            said = label(f"<b>{html.escape(speaker, quote=False)}:</b> {html.escape(line, quote=False)}")
+            said = label(f"<b>{html.escape(speaker)}:</b> {html.escape(line)}")
             said.setTextFormat(Qt.TextFormat.RichText)
             box.addWidget(said)
         head = QHBoxLayout()
         score = feedback.get("score")
         self.summary = label(f"<b>You</b> ({html.escape(title)}) — score "
-                             f"{'–' if score is None else round(score)}: {html.escape(_elide(text), quote=False)}")
+                             f"{'–' if score is None else round(score)}: {html.escape(_elide(text))}")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         head.addWidget(self.summary, 1)
         self.toggle = QPushButton("Show feedback")

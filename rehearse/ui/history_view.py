@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
 from rehearse.errors import UserError
 from rehearse.report import marks
 from rehearse.ui.feedback_panel import label
-from rehearse.ui.widgets import MODE_NAMES, Banner, compact
+from rehearse.ui.widgets import Banner, compact
 
 log = logging.getLogger(__name__)
 MODES = (("", "All modes"), ("pitch", "Conversation"), ("drill", "Drill"), ("read", "Read aloud"))
@@ -167,16 +167,17 @@ class HistoryView(QWidget):
 
         def load():
             store = ctx.store()
+            store.skipped.clear()
             runs = store.runs()
             texts = {}
             for run in runs:
                 texts[run["run_id"]] = searchable_text(store.run(run["run_id"]))
-            return runs, texts
+            return runs, texts, list(dict.fromkeys(store.skipped))  # damaged rows left out, one sentence each
 
         ctx.host.call(load, self._loaded, self._failed)
 
     def _loaded(self, result) -> None:
-        self.runs, self.texts = result
+        self.runs, self.texts, skipped = result
         current = self.scenario_box.currentData()
         self.scenario_box.blockSignals(True)
         self.scenario_box.clear()
@@ -189,6 +190,9 @@ class HistoryView(QWidget):
         self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(current or "")))
         self.scenario_box.blockSignals(False)
         self.apply_filter()
+        if skipped:
+            more = f"\n…and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            self.message.show_message("\n".join(skipped[:3]) + more, "warning")
         self.runs_loaded.emit(self.runs)
 
     def _failed(self, err) -> None:
@@ -222,7 +226,7 @@ class HistoryView(QWidget):
         for row, run in enumerate(runs):
             score = run.get("score")
             cells = (str(run["run_id"]), local_time(run.get("started_at")),
-                     run.get("scenario") or "", MODE_NAMES.get(run.get("mode"), run.get("mode") or ""),
+                     run.get("scenario") or "", marks.mode_label(run.get("mode")),
                      "–" if score is None else f"{score:.0f}",
                      marks.outcome_label(run.get("outcome")) if run.get("mode") == "pitch" else "–",
                      run.get("status") or "")
@@ -339,7 +343,7 @@ class HistoryView(QWidget):
             if target.suffix.lower() not in (".pdf", ".html", ".htm"):
                 target = target.with_suffix(".pdf")
             try:
-                write_cheatsheet(cheatsheet(scenario, user_turns), target)
+                write_cheatsheet(cheatsheet(scenario, user_turns), target, force=True)  # the dialog asked
             except UserError as err:
                 self.message.show_message(str(err), "error")
                 return

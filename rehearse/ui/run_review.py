@@ -25,7 +25,7 @@ from rehearse.report.export import answer_title, run_facts
 from rehearse.ui.feedback_panel import FeedbackPanel, card_layout, highlighted_transcript, label
 from rehearse.ui.playback import PlaybackBar
 from rehearse.ui.tasks import Job, start_job
-from rehearse.ui.widgets import MODE_NAMES, Banner
+from rehearse.ui.widgets import Banner
 
 log = logging.getLogger(__name__)
 EXPORT_FILTERS = "PDF (*.pdf);;Web page (*.html);;Markdown (*.md)"
@@ -224,7 +224,7 @@ class RunReview(QWidget):
         self.message.show_message("")
         when = run_facts(run)[0][1]
         self.heading.setText(f"Run {run['run_id']} · {run.get('scenario') or ''}")
-        facts = [when, MODE_NAMES.get(run.get("mode"), str(run.get("mode") or ""))]
+        facts = [when, marks.mode_label(run.get("mode"))]
         if run.get("score") is not None:
             facts.append(f"score {round(run['score'])}")
         facts += [marks.outcome_label(run.get("outcome")), str(run.get("status") or "")]
@@ -340,7 +340,7 @@ class RunReview(QWidget):
         if fmt is None:
             path, fmt = path.with_suffix(path.suffix + ".pdf") if path.suffix else path.with_suffix(".pdf"), "pdf"
         try:
-            export_run(self.run, fmt, path)
+            export_run(self.run, fmt, path, force=True)  # the save dialog asked before replacing a file
         except UserError as err:
             self.message.show_message(str(err), "error")
             return None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from rehearse.errors import UserError
 from rehearse.preferences import Preferences, load_preferences
 from rehearse.ui.audio_checks import LevelJob, PlayJob, VoicesJob, chime_wav
 from rehearse.ui.settings import save_preferences
+from rehearse.ui.settings_sections import ModelsSection, row, section
 from rehearse.ui.tasks import Job, start_job
 
 PREVIEW_LINE = "Hi, thanks for making time. What did you want to talk about?"
@@ -25,34 +26,6 @@ ENGINE_TEXT = {
     "whisper": "Built-in Whisper tiny.en (phrase by phrase)",
     "vosk": "Vosk English model (word by word; install it below)",
 }
-
-
-def section(title: str) -> tuple[QFrame, QFormLayout]:
-    frame = QFrame()
-    frame.setObjectName("Card")
-    box = QVBoxLayout(frame)
-    box.setContentsMargins(18, 14, 18, 16)
-    head = QLabel(title)
-    head.setObjectName("Heading")
-    box.addWidget(head)
-    form = QFormLayout()
-    form.setHorizontalSpacing(14)
-    form.setVerticalSpacing(10)
-    box.addLayout(form)
-    return frame, form
-
-
-def row(*widgets, stretch_first: bool = True) -> QWidget:
-    for widget in widgets:
-        if isinstance(widget, QComboBox):  # long device names must not widen the dialog
-            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            widget.setMinimumContentsLength(18)
-    holder = QWidget()
-    line = QHBoxLayout(holder)
-    line.setContentsMargins(0, 0, 0, 0)
-    for i, widget in enumerate(widgets):
-        line.addWidget(widget, 1 if (i == 0 and stretch_first) else 0)
-    return holder
 
 
 class SettingsDialog(QDialog):
@@ -195,40 +168,15 @@ class SettingsDialog(QDialog):
 
     def _models(self) -> None:
         frame, form = section("Speech models")
-        self.models_holder = QWidget()
-        self.models_list = QVBoxLayout(self.models_holder)
-        self.models_list.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.models_holder)
-        self.refresh_models()
+        self.models = ModelsSection(self)
+        self.models.changed.connect(self.models_changed)
+        self.models.message.connect(lambda text: self.status.setText(text))
+        form.addRow(self.models)
         self.body.addWidget(frame)
 
-    def refresh_models(self) -> None:
-        from rehearse.speech.models import list_models
-
-        while self.models_list.count():
-            item = self.models_list.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        builtin = QLabel("Whisper tiny.en — built in, always available (MIT licence).")
-        builtin.setWordWrap(True)
-        self.models_list.addWidget(builtin)
-        self.model_rows: dict[str, QPushButton] = {}
-        for info in list_models():
-            if info.lang and not info.lang.startswith("en") and info.status == "not installed":
-                continue
-            size = f", {info.size / 1e6:.0f} MB" if info.size else ""
-            text = QLabel(f"{info.name} — {info.status}{size}\n{info.description}")
-            text.setWordWrap(True)
-            text.setObjectName("" if info.status == "installed" else "Muted")
-            if info.status in ("installed", "broken", "partly downloaded"):
-                button = QPushButton("Remove")
-                button.clicked.connect(lambda _=False, n=info.name: self.remove_model(n))
-            else:
-                button = QPushButton("Install…")
-                button.clicked.connect(lambda _=False, n=info.name: self.install_model(n))
-            button.setAccessibleName(f"{button.text().rstrip('…')} {info.name}")
-            self.model_rows[info.name] = button
-            self.models_list.addWidget(row(text, button))
+    @property
+    def model_rows(self) -> dict[str, QPushButton]:
+        return self.models.model_rows
 
     def _folder(self) -> None:
         from rehearse.paths import data_dir
@@ -369,30 +317,7 @@ class SettingsDialog(QDialog):
                                 " on this computer. Press Hear it to listen.")
         self.voices_loaded.emit(list(english or voices))
 
-    # ---- models and folder ---------------------------------------------------------------------------------------
-    def install_model(self, name: str) -> None:
-        from rehearse.ui.model_dialog import ModelDialog
-
-        dialog = ModelDialog(self, name=name)
-        dialog.installed.connect(self._model_installed)
-        dialog.open()
-        self.model_dialog = dialog
-
-    def _model_installed(self, _path) -> None:
-        self.refresh_models()
-        self.models_changed.emit()
-
-    def remove_model(self, name: str) -> None:
-        from rehearse.speech.models import remove
-
-        try:
-            remove(name)
-            self.status.setText(f"Removed {name}.")
-        except (UserError, OSError) as err:
-            self.status.setText(f"Could not remove {name}: {err}")
-        self.refresh_models()
-        self.models_changed.emit()
-
+    # ---- folder --------------------------------------------------------------------------------------------------
     def show_folder(self) -> bool:
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
         if not opened:

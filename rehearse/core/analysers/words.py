@@ -16,26 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from rehearse.core.assets import WORDS as WORDS_DIR
 from rehearse.core.normalize import Token, tokenize
 
-
-def _words_dir() -> Path:
-    """``words/`` of the shipped assets: package data in an installed wheel, else the checkout's ``assets/``.
-
-    The same rule as ``rehearse.paths.find_assets`` (core imports nothing outside core but errors).
-    """
-    packaged = resources.files("rehearse").joinpath("_assets", "words")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "assets" / "words"
-
-
-WORDS_DIR = _words_dir()
 LISTS = ("fillers", "hedges", "vague_claims", "earned_it", "already_doing", "apologetic", "asks", "timeline",
-         "denials", "praise")
+         "denials", "retractions", "praise")
 WILDCARD_MAX = 3
 _PIECES = re.compile(r"\(|\)|\||\*|<n>|[^\s()|*<]+|<")
 

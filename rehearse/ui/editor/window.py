@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QListWidget, QMessageBox, QPushButton,
                                QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
-from rehearse.core.scenario_doc import ScenarioDocument, copy_path, field_of, plain, user_scenarios_dir
+from rehearse.core.scenario_doc import ScenarioDocument, copy_path, field_of, plain
+from rehearse.paths import user_scenarios_dir
 from rehearse.errors import UserError
 from rehearse.ui.editor import pages
 from rehearse.ui.editor.fields import FIELD_STYLE, Field
@@ -282,7 +283,7 @@ class ScenarioEditor(QDialog):
     def target(self) -> Path:
         if self.doc.path is not None and not self.doc.shipped:
             return self.doc.path
-        return copy_path(self.doc.get("title") or "my-scenario")
+        return copy_path(self.doc.get("title") or "my-scenario", user_scenarios_dir())
 
     def save(self) -> Path | None:
         return self._write(self.target())
