@@ -42,6 +42,8 @@ def denied(text, phrase, gap=False):
     ("I wasn't involved, and support tickets didn't drop 62%.", "62%", "didn't"),
     ("Far from operating at the senior level, I'm learning", "operating at the senior level", "Far from"),
     ("I never led the migration to OAuth", "migration to OAuth", "never"),
+    ("The title and the money separately? No, never mind.", "title and the money", "never mind."),
+    ("I led the migration to OAuth, scratch that, it was Sam.", "migration to OAuth", "scratch that,"),
 ])
 def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
     d = denied(text, phrase)
@@ -61,6 +63,7 @@ def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
     ("Without the caching layer, checkout would still take 900 ms", "caching layer"),
     ("Repeat incidents fell by no less than 40% fewer", "40% fewer"),
     ("I understand it's not yet. What specifically would you need to see?", "what specifically"),
+    ("Can we agree a date? Never mind the exact day, the month is fine.", "agree a date"),
 ])
 def test_negation_elsewhere_is_not_a_denial(text, phrase):
     assert denied(text, phrase) is None

@@ -50,6 +50,7 @@ class AppContext(QObject):
         self._store_lock = threading.Lock()
         self._speaker = None
         self._speaker_lock = threading.Lock()
+        self._shut_down = False
 
     # ---- off the UI thread (the session thread, the drive loop) ----------------------------------------------------
     def store(self):
@@ -91,7 +92,12 @@ class AppContext(QObject):
         self.voice_changed.emit(usable, why)
 
     def shutdown(self) -> None:
-        """Close the store and the voice, then stop the session thread."""
+        """Close the store and the voice, then stop the session thread. Safe to call twice (the second does
+        nothing: the session thread is gone, so nothing may wait on it)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+
         def close():
             if self._store is not None:
                 self._store.close()

@@ -90,6 +90,7 @@ class Denials:
                 self.cues[i] = i
         for f in find(toks, load_list("denials")):
             self.cues[f.last_token] = f.first_token
+        self.retractions = find(toks, load_list("retractions"))
         self._word_tok: dict[int, int] = {}
         for i, t in enumerate(toks):
             for w in range(t.first, t.last + 1):
@@ -170,12 +171,27 @@ class Denials:
                     cue = k
                     break
         if cue is None:
+            taken_back = self._retracted(last_tok)
+            if taken_back is not None:
+                a, b = self.heard.token_span(taken_back.first_token, taken_back.last_token)
+                return Denial(self.heard.quote(a, b) or "", a, b)
             return None
         if gap and not self._denies_gap(cue, first_tok, last_tok):
             return None
         first = self.cues.get(cue, cue)
         a, b = self.heard.tokens[first].first, self.heard.tokens[cue].last
         return Denial(self.heard.quote(a, b) or "", a, b)
+
+    def _retracted(self, last_tok: int):
+        """A retraction ("never mind", "scratch that") opening the next sentence, or right after in the same one."""
+        end = last_tok
+        while end < len(self.texts) - 1 and self.stops[end] != "strong":
+            end += 1
+        for r in self.retractions:  # said on its own ("Never mind." / "scratch that,"), not "never mind the day"
+            alone = r.last_token == len(self.texts) - 1 or self.stops[r.last_token] is not None
+            if alone and last_tok < r.first_token <= end + 3:
+                return r
+        return None
 
     def _denies_gap(self, cue: int, first_tok: int, last_tok: int) -> bool:
         lo = min(cue, first_tok)
