@@ -1,3 +1,6 @@
+"""``python -m rehearse``: the same as the ``rehearse`` command."""
+
 from rehearse.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,7 +1,8 @@
 """The ``rehearse`` command. Every capability is scriptable; most commands print ``--json``.
 
 With no arguments it opens the desktop app. Each group of subcommands lives in ``rehearse/commands/`` and
-registers itself through ``register(subparsers)``; a command handler returns an exit code and raises
+registers itself through ``register(subparsers)``; what commands share (``print_json``) is in
+``rehearse/commands/output.py``: commands never import this module. A command handler returns an exit code and raises
 :class:`rehearse.errors.UserError` for user mistakes, which are printed here without a traceback (exit 2).
 """
 
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 
 from rehearse import __version__
+from rehearse.commands.output import print_json  # noqa: F401  (was here; commands import it from commands.output)
 from rehearse.errors import UserError
 
 COMMAND_MODULES = [
@@ -25,6 +26,8 @@ COMMAND_MODULES = [
     "rehearse.commands.audio",
     "rehearse.commands.session",
     "rehearse.commands.history",
+    "rehearse.commands.review",
+    "rehearse.commands.desktop",
 ]
 
 
@@ -38,11 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
-
-
-def print_json(data) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from rehearse.core.loader import load_scenario  # noqa: E402
 from rehearse.core.transcript import Transcript  # noqa: E402
 from rehearse.session.conversation import Answer, Session  # noqa: E402
-from rehearse.session.runner import Runner  # noqa: E402
+from rehearse.session.drive import Drive  # noqa: E402
 from rehearse.store.db import Store  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "answers"
@@ -40,10 +40,10 @@ def end_to_end(store: Store, scenario) -> list[dict]:
     for label, (mode, names) in RUNS.items():
         session = Session(scenario, mode, store=store, persona="supportive", seed=1, engine="whisper",
                           max_items=3 if mode == "drill" else None)
-        runner = Runner(session, answers=[DATA / f"{n}.wav" for n in names], engine="whisper", speak=False,
-                        realtime=True)
-        runner.run()
-        for t in runner.timings:
+        drive = Drive(session, answers=[DATA / f"{n}.wav" for n in names], engine="whisper", speak=False,
+                      realtime=True)
+        drive.run()
+        for t in drive.timings:
             if "next_s" not in t:
                 continue
             wait = t["listen_s"] - (t["duration"] or 0) + t["score_s"] + t["next_s"]

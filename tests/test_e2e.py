@@ -18,7 +18,7 @@ import pytest
 from rehearse.cli import main
 from rehearse.core.loader import load_scenario
 from rehearse.session.conversation import Session
-from rehearse.session.runner import Runner
+from rehearse.session.drive import Drive
 from rehearse.store import recordings
 from rehearse.store.db import Store
 
@@ -137,10 +137,10 @@ def test_an_interrupted_run_is_stored_incomplete_with_its_finished_turns(rehears
 
     store = Store()
     session = Session(scenario, "drill", store=store, max_items=3, engine="whisper")
-    runner = Runner(session, answers=[DATA / "drill_not_yet.wav", DATA / "drill_gap.wav"], engine="whisper",
-                    speak=False, on_event=interrupt_after_first_answer)
+    drive = Drive(session, answers=[DATA / "drill_not_yet.wav", DATA / "drill_gap.wav"], engine="whisper",
+                  speak=False, on_event=interrupt_after_first_answer)
     with pytest.raises(KeyboardInterrupt):
-        runner.run()
+        drive.run()
     run = store.run(session.run_id)
     assert run["status"] == "incomplete" and [t["role"] for t in run["turns"]] == ["manager", "user"]
     assert run["turns"][1]["audio_exists"] and "specifically" in run["turns"][1]["text"]

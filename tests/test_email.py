@@ -25,38 +25,66 @@ def body_section(body: str, title: str) -> list[str]:
     return lines[start:end]
 
 
-def test_not_yet_run_lists_criteria_and_review_date(store, scenario):
+def test_not_yet_run_quotes_prepared_evidence_and_offers_what_only_the_user_proposed(store, scenario):
     draft = draft_email(store.run(store_pitch_run(store, "not_yet")), scenario)
     assert draft["subject"] == "Promotion to Senior Engineer: agreed criteria and review date"
     body = draft["body"]
     assert body.startswith("Hi Dana,\n") and body.rstrip().endswith("Best regards,\nAlex")
     assert "I asked to be promoted from Software Engineer to Senior Engineer." in body
+    # each evidence item heard, in the scenario's prepared words (not the recognizer's, hedges never quoted)
     assert body_section(body, "The evidence I shared") == [
-        "- I led the authentication migration to OAuth across all three products, and login related support "
-        "tickets dropped by 62%.",
-        # the hedge ("I think") is left out of the email
-        "- I designed the caching layer for the checkout service, which brought peak response time down from 900 "
-        "to 350 milliseconds.",
-    ]
+        f"- {scenario.pitch.evidence.items[0].say}", f"- {scenario.pitch.evidence.items[1].say}"]
+    assert body_section(body, "Where I am still growing") == [f"- {scenario.pitch.gaps.items[0].say}"]
+    # the manager said "not this cycle" and no criteria: what the user proposed is offered, not claimed as agreed
     assert body_section(body, "Where we landed") == [
-        "You felt I am not quite ready yet, and we agreed on what would get me there:",
-        "- Lead the design review with the payments team and present the OAuth migration at the all-hands.",
-        "We agreed to review my progress against these on March 15th.",
+        "You felt I am not quite ready yet. I suggested this as what would get me there; could you confirm it, or "
+        "tell me what you would add?",
+        "- Lead the API design review with the payments team next quarter.",
+        "- Present the OAuth migration at the engineering all-hands.",
+        "I suggested we review my progress on March 15th; could you confirm that works for you?",
     ]
+    assert "agreed" not in body_section(body, "Where we landed")[-1]
     assert "um" not in body.split() and "[" not in body and draft["blanks"] == []
     assert email_text(draft).startswith("Subject: Promotion to Senior Engineer: agreed criteria and review date\n\n")
 
 
-def test_yes_run_confirms_title_date_and_money_as_heard(store, scenario):
+def test_an_agreement_is_stated_only_when_the_manager_made_it(store, scenario):
+    run = store.run(store_pitch_run(store, "not_yet"))
+    run["turns"][2]["text"] = ("Not this cycle. I'd like to see you lead a cross-team project, and let's review it "
+                               "in six weeks.")
+    lines = body_section(draft_email(run, scenario)["body"], "Where we landed")
+    assert lines == ["You felt I am not quite ready yet, and we agreed on what would get me there:",
+                     "- Lead a cross-team project.",
+                     "We agreed to review my progress against these in six weeks."]
+
+
+def test_yes_run_confirms_what_the_manager_said(store, scenario):
     draft = draft_email(store.run(store_pitch_run(store, "yes")), scenario)
     assert draft["subject"] == "Promotion to Senior Engineer: summary and next steps"
     assert body_section(draft["body"], "Where we landed") == [
         "You agreed to support my promotion to Senior Engineer. To confirm the details:",
         "- Title: Senior Engineer",
-        "- Effective date: the start of the next quarter",
-        "- Compensation: We will discuss the salary band with HR next week.",
+        "- Effective date: this cycle",  # the manager's words
+        "- Compensation: [compensation]",  # only the user talked about the salary band
     ]
-    assert draft["blanks"] == []
+    assert [b["blank"] for b in draft["blanks"]] == ["[compensation]"]
+
+
+def test_nothing_flagged_and_no_recognizer_error_reaches_the_draft(store, scenario):
+    pitch = ("Sorry, I know you're busy. I've been here five years, so I deserve it. I led the migration to OAuth "
+             "and Logan related support tickets dropped by 62%. I worked really hard on the caching layer for the "
+             "check out service, down to 350 millisocans. I'm not saying I need to work on public speaking.")
+    run = store.run(store_pitch_run(store, "not_yet", pitch=pitch))
+    from rehearse.core.feedback import analyse_part
+    from rehearse.core.transcript import Transcript
+
+    run["turns"][1]["feedback"] = analyse_part(scenario, "pitch", Transcript(text=pitch)).to_dict()
+    body = draft_email(run, scenario)["body"]
+    for bad in ("Sorry", "busy", "five years", "deserve", "Logan", "check out", "millisocans", "worked really hard",
+                "public speaking"):
+        assert bad not in body, bad
+    assert f"- {scenario.pitch.evidence.items[0].say}" in body
+    assert f"- {scenario.pitch.evidence.items[1].say}" in body
 
 
 def test_unknown_facts_become_marked_blanks_with_reasons(store):
@@ -65,7 +93,7 @@ def test_unknown_facts_become_marked_blanks_with_reasons(store):
     draft = draft_email(run, scenario=None)  # the scenario file is gone: no names
     body = draft["body"]
     assert body.startswith("Hi [manager's name],")
-    assert "- [your evidence]" in body and "- [agreed criteria]" in body
+    assert "- [your evidence]" in body and "- [agreed criteria]" in body and "[" in body
     assert "We agreed to review my progress against these [review date]." in body
     assert body.rstrip().endswith("[your name]")
     blanks = {b["blank"]: b["why"] for b in draft["blanks"]}
@@ -82,13 +110,19 @@ def test_yes_without_date_or_money_marks_them(store, scenario):
     run = store.run(store_pitch_run(store, "yes", final_answer="Thank you so much, I appreciate it."))
     run["turns"][2]["text"] = "You're ready. I'll put you forward."  # no date in the manager's line either
     draft = draft_email(run, scenario)
-    assert "- Effective date: [effective date]" in draft["body"]
+    assert "- Effective date: [effective date]\n" in draft["body"]
     assert "- Compensation: [compensation]" in draft["body"]
+    # a date only the user proposed is a suggestion to confirm
+    run = store.run(store_pitch_run(store, "yes"))
+    run["turns"][2]["text"] = "You're ready. I'll put you forward."
+    assert ("- Effective date: [effective date] (I suggested at the start of the next quarter; could you confirm?)"
+            in draft_email(run, scenario)["body"])
 
 
 def test_compensation_clause_drops_the_run_up(store, scenario):
-    run = store.run(store_pitch_run(store, "yes", final_answer="Okay. So to confirm, the new salary band applies."))
-    assert "- Compensation: The new salary band applies." in draft_email(run, scenario)["body"]
+    run = store.run(store_pitch_run(store, "yes"))
+    run["turns"][2]["text"] = "I'll put you forward this cycle. Okay, and the new salary band applies from then."
+    assert "- Compensation: The new salary band applies from then." in draft_email(run, scenario)["body"]
 
 
 def test_no_decision_asks_for_a_date(store, scenario):

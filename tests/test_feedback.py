@@ -247,8 +247,12 @@ def test_too_long_answer(scenario):
 def test_score_is_the_weighted_mean_and_tip_from_the_biggest_loss(scenario):
     fb = analyse_part(scenario, "ask", typed("Do you see me as ready for Senior Engineer?"))
     comps = fb.components
-    expected = sum(c.weight * c.score for c in comps) / sum(c.weight for c in comps)
+    expected = sum(c.weight * max(0, 100 * c.scale - (100 - c.score)) for c in comps) / sum(c.weight for c in comps)
     assert fb.score == round(expected)
+    # framing and delivery count only as far as there is content (here: the ask without a timeline)
+    content = [c for c in comps if c.name in ("key_phrases", "ask")]
+    share = sum(c.weight * c.score for c in content) / sum(c.weight for c in content)
+    assert all(c.scale == pytest.approx(min(1.0, share / 60)) for c in comps if c.name in ("framing", "delivery"))
     worst = max((c for c in comps if c.tip), key=lambda c: (c.priority, c.weight * (100 - c.score)))
     assert fb.tip == worst.tip
 
@@ -303,8 +307,13 @@ def test_earned_it_is_flagged_in_any_part_and_leads_the_tip(scenario):
         "I deserve it. Do you see me as ready for Senior Engineer? Can we agree a date this cycle?"))
     assert [f.text for f in flags_of(fb, "earned_it")] == ["I deserve"]
     assert fb.signals["earned_it"]
-    assert "framing" not in {c.name for c in fb.components}  # not part of the ask score …
-    assert fb.tip.startswith('Drop "I deserve"')  # … but the most useful thing to fix
+    framing = next(c for c in fb.components if c.name == "framing")  # framing lowers every part's score …
+    assert framing.score <= 55
+    assert fb.tip.startswith('Drop "I deserve"')  # … and is the most useful thing to fix
+    clean = analyse_part(scenario, "ask", typed(
+        "I'm already operating at the senior level. Do you see me as ready for Senior Engineer? Can we agree a date "
+        "this cycle?"))
+    assert clean.score >= fb.score + 8
 
 
 def test_every_answer_reports_what_it_contained(scenario):
@@ -343,3 +352,16 @@ def test_both_recognizer_styles_give_the_same_verdict(scenario, part, text):
     assert [kp["hit"] for kp in vosk.key_phrases] == [kp["hit"] for kp in whisper.key_phrases]
     assert sorted(f.kind for f in vosk.flags) == sorted(f.kind for f in whisper.flags)
     assert abs(vosk.score - whisper.score) <= 2
+
+
+def test_the_target_role_keeps_every_word_in_the_feedback(scenario):
+    """The scenario's target role is a title even where a key phrase writes it in lower case: "promotion to manager"
+    does not earn the phrase "promotion to marketing manager" when the role is Marketing Manager."""
+    import copy
+    sc = copy.deepcopy(scenario)
+    sc.who.target_role = "Marketing Manager"
+    sc.pitch.intent.key_phrases = ["promotion to marketing manager"]
+    missed = analyse_part(sc, "intent", typed("I'd like to talk about my promotion to manager this cycle.")).to_dict()
+    assert [kp["hit"] for kp in missed["key_phrases"]] == [False]
+    said = analyse_part(sc, "intent", typed("I'd like to talk about my promotion to marketing manager this cycle."))
+    assert [kp["hit"] for kp in said.to_dict()["key_phrases"]] == [True]

@@ -51,6 +51,7 @@ class Recorded:
         self.inner.stop()
 
 
+@pytest.mark.slow
 def test_answer_is_heard_recorded_and_ends_on_silence(tmp_path, whisper):
     source = WavFileSource(SPEECH, lead_s=1.0, pad_s=4.0)
     # fed faster than real time the live text lags behind, so turn-taking would wait for it: test the fixed silence
@@ -69,6 +70,8 @@ def test_answer_is_heard_recorded_and_ends_on_silence(tmp_path, whisper):
     assert heard.to_dict()["transcript"]["text"] == heard.transcript.text
 
 
+@pytest.mark.slow
+@pytest.mark.perf
 def test_live_answer_gives_partials_levels_and_a_fast_final(tmp_path, whisper):
     """At real-time pace, as from a microphone: partial text while speaking, ≥ 20 levels a second."""
     partials, levels, level_times = [], [], []
@@ -94,6 +97,7 @@ def test_live_answer_gives_partials_levels_and_a_fast_final(tmp_path, whisper):
     assert heard.finish_s >= 0  # its speed is measured in scripts/bench_audio.py, not here
 
 
+@pytest.mark.perf
 def test_stop_event_ends_the_answer(tmp_path):
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
@@ -135,6 +139,7 @@ def test_half_duplex_waits_for_the_managers_playback(tmp_path):
     assert source.started_at >= played[1]
 
 
+@pytest.mark.slow
 def test_source_failure_keeps_the_partial_recording(tmp_path, whisper):
     source = Recorded(WavFileSource(SPEECH), fail_after=20)
     wav = tmp_path / "h.wav"

@@ -89,6 +89,7 @@ def test_managers_voice_before_start_is_not_recorded(virtual_mic, tmp_path):
         assert heard.latency is None
 
 
+@pytest.mark.perf
 def test_microphone_that_stops_sending_audio(virtual_mic, tmp_path):
     """The device goes silent mid-answer (no data at all, as when unplugged): a clear error, the audio kept."""
     source = MicrophoneSource(device=virtual_mic.device, stall_s=1.0)
@@ -104,6 +105,7 @@ def test_microphone_that_stops_sending_audio(virtual_mic, tmp_path):
     virtual_mic.wait_played(settle_s=2.5)  # let the pause end before the next test
 
 
+@pytest.mark.perf
 def test_audio_server_dies_mid_answer(tmp_path):
     """A private PulseAudio daemon is killed while recording: PortAudio ends the stream, the listener raises a
     MicrophoneError at once (no hang, no crash) and the answer so far is on disk."""

@@ -195,6 +195,7 @@ def test_overflow_status_is_counted_not_fatal():
     assert mic.overflows == 1
 
 
+@pytest.mark.perf
 def test_stalled_device_is_an_error_after_stall_s():
     sd = FakeSd()
     mic = MicrophoneSource(sd=sd, stall_s=0.3)

@@ -83,6 +83,11 @@ def test_scenario_filter_and_empty_history(tmp_path, store):
     ([90, 110, 140], "pace", "improving"),
     ([None, 0.5], "coverage", "too few"),
     ([0.2, None, 0.8], "coverage", "improving"),
+    ([20, 86, 44], "score", "mixed"),  # the line goes up, but the latest (44) is below the earlier average
+    ([20, 30, 86, 44], "score", "mixed"),
+    ([40, 86, 50, 90], "score", "improving"),
+    ([90, 20, 85], "score", "mixed"),  # the line goes down, but the latest is better than before
+    ([1, 6, 2], "fillers_per_min", "mixed"),
 ])
 def test_trend_directions(values, metric, direction):
     assert trend(values, metric)["direction"] == direction

@@ -45,10 +45,17 @@ def test_without_word_timings_uses_the_text_and_ignores_fillers():
     r = analyse_reading("We shipped it early.", Transcript(text="um we shipped it early"))
     assert r.score == 100.0 and r.extra == []
     r = analyse_reading("We shipped it early.", Transcript(text=""))
-    assert r.score == 0.0 and r.practice == ["We", "shipped", "it", "early"]
+    assert r.score == 0.0 and r.practice == ["shipped", "early"]
 
 
 def test_articles_are_scored_but_not_listed_to_practise():
     r = analyse_reading("The team grew.", timed("team grew"))
     assert by_word(r)["The"].status == "missed"
     assert r.practice == [] and r.score < 100
+
+
+def test_function_words_are_scored_but_not_listed_to_practise():
+    # "and" dropped in fluent speech: it costs score, but "Practise: and." would help no one
+    r = analyse_reading("I led the migration and cut tickets.", timed("I led the migration cut tickets"))
+    assert by_word(r)["and"].status == "missed" and r.score < 100
+    assert r.practice == []

@@ -46,6 +46,7 @@ def frames(path) -> int:
         return w.getnframes()
 
 
+@pytest.mark.slow
 def test_devices_json(virtual_mic):
     out = subprocess.run(REHEARSE + ["devices", "--json"], env=virtual_mic.env, capture_output=True, text=True,
                          timeout=60)
@@ -60,6 +61,7 @@ def test_devices_json(virtual_mic):
     assert text.returncode == 0 and virtual_mic.device in text.stdout and "default-in" in text.stdout
 
 
+@pytest.mark.slow
 def test_record_until_silence(virtual_mic, tmp_path):
     out = tmp_path / "answer.wav"
     virtual_mic.wait_played()
@@ -77,6 +79,7 @@ def test_record_until_silence(virtual_mic, tmp_path):
     assert "dBFS" in stderr  # the level meter
 
 
+@pytest.mark.slow
 def test_record_seconds(virtual_mic, tmp_path):
     out = tmp_path / "two.wav"
     done = subprocess.run(REHEARSE + ["record", "-o", str(out), "--seconds", "1.5"], env=virtual_mic.env,
@@ -86,13 +89,17 @@ def test_record_seconds(virtual_mic, tmp_path):
     assert frames(out) == pytest.approx(24000, abs=1600)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_and_keeps_the_file(virtual_mic, tmp_path):
     out = tmp_path / "interrupted.wav"
     proc = start_record(virtual_mic.env, "-o", str(out), "--json")
-    wait_until_recording(proc)
-    time.sleep(2.2)
+    seen = wait_until_recording(proc)
+    while not seen[-1].strip().startswith("2.0 s"):  # the meter's line once two seconds are on disk
+        seen.append(proc.stderr.readline())
+        assert seen[-1], "record ended before two seconds: " + "".join(seen)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
+    stderr = "".join(seen) + stderr
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr
     report = json.loads(stdout)

@@ -135,3 +135,16 @@ def test_confirmation_tip_names_what_is_missing():
     assert rules.confirmation_tip({"title": True, "timeline": True, "compensation": True}) is None
     assert rules.confirmation_tip({"title": True, "timeline": False, "compensation": False}) == \
         "Before you leave the room, confirm when it takes effect and the compensation."
+
+
+def test_praise_only_when_earned():
+    line = "That's a strong list. What about cross-team influence, though?"
+    assert rules.without_unearned_praise(line, earned=False) == "What about cross-team influence, though?"
+    assert rules.without_unearned_praise(line, earned=True) == line
+    assert rules.without_unearned_praise("Thanks, that's well prepared. I can work with that.", False) == (
+        "I can work with that.")
+    # a line with no praise, or nothing but praise, is left as it is
+    assert rules.without_unearned_praise("What about {gap}?", False) == "What about {gap}?"
+    assert rules.without_unearned_praise("That's a clear case.", False) == "That's a clear case."
+    assert not rules.praise_earned(10) and rules.praise_earned(85)
+    assert not rules.praise_earned(None)

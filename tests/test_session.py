@@ -200,3 +200,60 @@ def test_bad_arguments_are_user_errors(scenario, store):
     bare.objections = []
     with pytest.raises(UserError, match="no objections to drill"):
         Session(bare, "drill", store=store)
+
+
+WEAK_LIST = ("I'm asking for a promotion to Senior Engineer. I worked really hard and helped a lot on the migration "
+             "to OAuth. Can we agree a date?")
+
+
+def test_no_praise_before_a_follow_up_the_answer_did_not_earn(scenario, store):
+    for seed in range(6):
+        s = Session(scenario, "pitch", store=store, persona="supportive", seed=seed)
+        s.next_prompt()
+        fb = s.submit(say(WEAK_LIST)).feedback
+        assert fb.score < 70
+        follow_up = s.next_prompt()
+        lowered = follow_up.text.lower()
+        assert "strong" not in lowered and "well prepared" not in lowered and "clear case" not in lowered, (
+            seed, follow_up.text)
+
+
+def test_the_manager_asks_about_a_gap_the_user_skipped_never_one_just_named(scenario, store):
+    gaps = [g.gap for g in scenario.pitch.gaps.items]
+    assert len(gaps) >= 2
+    named = scenario.pitch.gaps.items[0]
+    pitch = ("I'd like to talk about my promotion to Senior Engineer. I led the migration to OAuth and support "
+             f"tickets dropped by 62%. {named.say or named.key_phrases[0]} Do you see me as ready for Senior "
+             "Engineer? Can we agree a date to review this?")
+    for seed in range(8):
+        s = Session(scenario, "pitch", store=store, persona="skeptical", seed=seed)
+        s.next_prompt()
+        fb = s.submit(say(pitch)).feedback
+        assert named.gap in fb.gaps["named"]
+        while (prompt := s.next_prompt()) is not None:
+            assert named.gap not in prompt.text, (seed, prompt.text)
+            s.submit(say("Understood. What specifically is missing, and can we agree a review date?"))
+
+
+def test_a_denied_ask_gets_the_no_ask_reaction(scenario, store):
+    s = Session(scenario, "pitch", store=store, persona="supportive", seed=1)
+    s.next_prompt()
+    fb = s.submit(say("I'm not asking for a promotion to Senior Engineer. I led the migration to OAuth and support "
+                      "tickets dropped by 62%. One area I'm still growing is cross-team influence, so I'll lead the "
+                      "design review next quarter. We don't need to agree a date.")).feedback
+    assert fb.signals["explicit_ask"] is False and fb.signals["asked_timeline"] is False
+    assert s.next_prompt().key == "no_ask"
+
+
+def test_read_aloud_tip_never_asks_to_practise_a_function_word(tmp_path):
+    scenario = load_scenario(Path(__file__).parents[1] / "assets" / "scenarios" / "example-senior-engineer.toml")
+    with Store(tmp_path / "h.sqlite3") as store:
+        session = Session(scenario, "read", store=store, max_items=1)
+        prompt = session.next_prompt()
+        words = prompt.text.split()
+        dropped = " ".join(w for w in words if w.strip(".,").lower() != "and")
+        assert dropped != prompt.text  # the first sentence has an "and" to drop
+        fb = session.submit(Answer(Transcript(text=dropped))).feedback
+    assert "and" not in [w.lower() for w in fb.practice]
+    assert fb.tip != "Practise: and." and not fb.tip.startswith("Practise")
+    assert fb.tip == "The words that carry the meaning came through clearly."

@@ -10,7 +10,7 @@ from pulse import virtual_mic  # noqa: F401
 from rehearse.core.loader import load_scenario
 from rehearse.session.conversation import Session
 from rehearse.session.lines import manager_lines
-from rehearse.session.runner import Runner
+from rehearse.session.drive import Drive
 from rehearse.speech.tts import Speaker, persona_style
 from rehearse.store.db import Store
 
@@ -38,10 +38,10 @@ def test_run_prefetches_with_the_persona_and_announces_a_fallback(virtual_mic, t
     speaker = Speaker(cache=tmp_path / "tts")
     with Store() as store:
         session = Session(scenario, "drill", store=store, max_items=1, engine="whisper", persona="skeptical")
-        runner = Runner(session, answers=[DATA / "drill_not_yet.wav"], engine="whisper", speak=True,
-                        speaker=speaker, on_event=events.append)
+        drive = Drive(session, answers=[DATA / "drill_not_yet.wav"], engine="whisper", speak=True,
+                      speaker=speaker, on_event=events.append)
         try:
-            runner.run()
+            drive.run()
         finally:
             speaker.close()
     kinds = [e.kind for e in events]

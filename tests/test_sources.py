@@ -25,6 +25,7 @@ def test_both_sources_follow_the_protocol():
     assert isinstance(MicrophoneSource(), AudioSource)  # constructing does not touch PortAudio
 
 
+@pytest.mark.perf
 def test_fast_file_source_gives_the_whole_file_in_tenths():
     source = WavFileSource(SPEECH)
     source.start()
@@ -45,6 +46,7 @@ def test_lead_and_pad_add_silence():
     assert source.duration == pytest.approx(len(load_pcm16(SPEECH)) / 32000 + 1.5)
 
 
+@pytest.mark.perf
 def test_realtime_file_source_keeps_pace(tmp_path):
     short = tmp_path / "one_second.wav"
     subprocess.run(["sox", str(SPEECH), str(short), "trim", "0", "1"], check=True)

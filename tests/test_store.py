@@ -285,6 +285,7 @@ def test_drill_cards_round_trip_per_scenario(tmp_path):
     assert store.drill_cards("nothing.toml") == {}
 
 
+@pytest.mark.perf
 def test_store_is_usable_from_another_thread(tmp_path):
     import threading
 

@@ -50,6 +50,7 @@ def test_synthesize_writes_a_checked_wav(speaker):
     assert path.parent == speaker.cache and not [p for p in speaker.cache.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.perf
 def test_cache_hit_is_instant_and_identical(speaker, cache):
     first = speaker.synthesize(LINE)
     data = first.read_bytes()
@@ -187,6 +188,7 @@ class FakeStream:
         self.events.append("close")
 
 
+@pytest.mark.perf
 def test_play_to_a_fake_device(speaker):
     path = speaker.synthesize(LINE)
     samples = read_wav(path)[1]
@@ -204,6 +206,7 @@ def test_play_to_a_fake_device(speaker):
     assert duration + stream.latency <= took < duration + stream.latency + 0.5  # waits out the output latency
 
 
+@pytest.mark.perf
 def test_play_stops_when_asked(speaker):
     path = speaker.synthesize(LINE)  # about 4 s long
     sd, stop = FakeSd(), threading.Event()
@@ -284,6 +287,25 @@ def pulse(tmp_path_factory):
         daemon.wait(5)
 
 
+def wait_until(condition, timeout=10.0) -> bool:
+    """Wait for ``condition()`` to hold (a condition, not a fixed sleep); the caller's asserts then check it."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def wait_until_recording_from_the_sink(capture):
+    """parec has captured 0.3 s from the null sink's monitor: the capture is flowing and settled, so nothing played
+    from now on is missed (counted in audio, not in wall time, which a busy machine stretches)."""
+    assert wait_until(lambda: capture.exists() and capture.stat().st_size >= 2 * 22050 * 0.3), "parec never started"
+
+
+def loud_samples(capture) -> int:
+    return int((np.abs(np.fromfile(capture, dtype="<i2")) > 1000).sum()) if capture.exists() else 0
+
+
+@pytest.mark.slow
 def test_real_playback_through_portaudio_and_pulseaudio(pulse, tmp_path):
     """`rehearse say` plays through sounddevice/PortAudio to PulseAudio's null sink; we record its monitor."""
     capture = tmp_path / "capture.raw"
@@ -292,9 +314,9 @@ def test_real_playback_through_portaudio_and_pulseaudio(pulse, tmp_path):
         recorder = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--format=s16le",
                                      "--rate=22050", "--channels=1"], env=env, stdout=sink)
         try:
-            time.sleep(0.3)
+            wait_until_recording_from_the_sink(capture)
             done = rehearse_cli(["say", "I would like to talk about my promotion.", "--device", "pulse"], env)
-            time.sleep(0.3)
+            wait_until(lambda: loud_samples(capture) > 22050 * 0.5)
         finally:
             recorder.terminate()
             recorder.wait(5)
@@ -318,6 +340,8 @@ print(json.dumps({"duration": duration, "took": time.monotonic() - started}))
 """
 
 
+@pytest.mark.slow
+@pytest.mark.perf
 def test_play_returns_soon_after_the_line_ends_through_pulseaudio(pulse, speaker, tmp_path):
     """Turn-taking latency: play() returns within 0.6 s of the line's end through PortAudio + PulseAudio, and not
     before the whole line has gone through the sink (half duplex: the microphone opens only after it).
@@ -332,10 +356,10 @@ def test_play_returns_soon_after_the_line_ends_through_pulseaudio(pulse, speaker
         recorder = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--format=s16le", "--rate=22050",
                                      "--channels=1", "--latency-msec=20"], env=pulse, stdout=sink)
         try:
-            time.sleep(0.3)
+            wait_until_recording_from_the_sink(capture)
             done = subprocess.run([sys.executable, "-c", PLAY_TIMED, str(wav)], capture_output=True, text=True,
                                   env=pulse, timeout=60)
-            time.sleep(0.3)
+            wait_until(lambda: loud_samples(capture) >= 2 * (np.abs(samples) > 1000).sum() * 0.98)
         finally:
             recorder.terminate()
             recorder.wait(5)

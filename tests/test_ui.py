@@ -36,6 +36,7 @@ def open_window(qtbot):
         window.close()
 
 
+@pytest.mark.perf
 def test_window_appears_quickly_with_the_example_scenario(open_window, rehearse_home):
     started = time.perf_counter()
     window = open_window()

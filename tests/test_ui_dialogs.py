@@ -20,7 +20,7 @@ from rehearse.ui.talk_panel import IDLE
 from rehearse.ui.tasks import running_threads
 
 MODEL = "vosk-model-small-en-us-0.15"
-SIZE = 8_000_000
+SIZE = 41_205_931  # the pinned size of MODEL: a catalogue cannot change it (issue 13)
 
 
 class NoInputDevices:
@@ -46,6 +46,7 @@ def window(qtbot):
     win.close()
 
 
+@pytest.mark.slow
 def test_no_microphone_says_so_and_typing_still_works(window, qtbot):
     view = window.rehearse_view
     with qtbot.waitSignal(view.prompt_shown, timeout=10000):
@@ -106,12 +107,12 @@ def test_model_download_shows_progress_and_cancels(qtbot, model_server):
     dialog.show()
     qtbot.mouseClick(dialog.download, Qt.MouseButton.LeftButton)
     assert not dialog.download.isEnabled()
-    qtbot.waitUntil(lambda: " of 8.0 MB" in dialog.status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: " of 41.2 MB" in dialog.status.text(), timeout=20000)
     assert dialog.progress.maximum() == 1000 and 0 < dialog.progress.value() < 1000
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.job is None, timeout=20000)
     assert dialog.download.isEnabled() and dialog.from_zip.isEnabled()
-    assert dialog.status.text() and "of 8.0 MB" not in dialog.status.text()  # the reason is shown instead
+    assert dialog.status.text() and "of 41.2 MB" not in dialog.status.text()  # the reason is shown instead
     qtbot.waitUntil(lambda: not running_threads(), timeout=5000)
     from rehearse.speech.models import find_vosk_model
 

@@ -4,6 +4,7 @@ Whisper recognizer, the real session engine and store. Asserts what the panels s
 from __future__ import annotations
 
 import os
+import re
 import time
 import wave
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
+from rehearse.core import scheduling
 from rehearse.core.answer_for import AnswerFor
 from rehearse.store.db import Store
 from rehearse.ui.app import make_app
@@ -92,7 +94,7 @@ def answer_by_voice(qtbot, view) -> dict:
     """Press Space like a user, let the recording play in, and return the feedback the panel shows."""
     with qtbot.waitSignal(view.feedback_shown, timeout=RUN_TIMEOUT) as got:
         qtbot.keyClick(view.talk.talk, Qt.Key.Key_Space)
-        assert view.listen_job is not None and view.talk.state == "listening"
+        assert view.listening and view.talk.state == "listening"
     return got.args[0]
 
 
@@ -214,9 +216,14 @@ def test_drill_by_voice_with_again_and_next(app_window, qtbot):
     assert len(seen) == 7
     assert drill.summary_panel.outcome.text().startswith("Drill done")
     qtbot.waitUntil(lambda: all("Last score" in drill.item_texts()[i] for i in range(7)), timeout=10000)
-    assert not any(drill.item_texts()[i].endswith("due now") for i in range(7))
+    # just practised, so nothing is due now — except an answer rated "again" (FSRS): its relearning step is
+    # minutes, which a slow test machine can pass (the same recorded answer does not answer every objection)
+    for text in drill.item_texts():
+        score = int(re.search(r"Last score (\d+)", text).group(1))
+        assert not text.endswith("due now") or score < scheduling.RATING_BANDS[0][0], text
 
 
+@pytest.mark.perf
 def test_closing_mid_answer_keeps_the_partial_answer_and_stops_everything(app_window, qtbot):
     window = app_window(lambda _w: LONG, realtime=True)
     view = window.rehearse_view
@@ -287,17 +294,18 @@ def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
     try:
         with qtbot.waitSignal(view.prompt_shown, timeout=RUN_TIMEOUT):
             view.start()
-        job = view.speak_job
-        assert job is not None and job.text == view.prompt.text
-        qtbot.waitUntil(lambda: job.result is not None or job.error is not None, timeout=60000)
-        if job.error is not None:
-            assert window.voice_banner.isVisible()
+        qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
+        speech = view.drive.speech
+        assert speech.text == view.prompt.text
+        qtbot.waitUntil(speech.done.is_set, timeout=60000)
+        if speech.error is not None:
+            qtbot.waitUntil(window.voice_banner.isVisible, timeout=10000)
             assert "voice is not available" in window.voice_banner.text()
-            assert str(job.error).split(" (")[0] in window.voice_banner.text()
+            assert str(speech.error).split(" (")[0] in window.voice_banner.text()
             assert not ctx.voice_enabled and not view.card.replay.isEnabled()
             assert view.card.line.text() == view.prompt.text
         else:
-            assert job.result is True  # synthesised and played to the end
+            assert Path(speech.path).is_file()  # synthesised and played to the end
             assert not window.voice_banner.isVisible()
     finally:
         window.close()

@@ -10,7 +10,6 @@ from pulse import virtual_mic  # noqa: F401
 from rehearse.ui.app import make_app
 from rehearse.ui.context import AppContext
 from rehearse.ui.main_window import MainWindow
-from rehearse.ui.workers import SpeakJob
 
 pytestmark = pytest.mark.slow
 
@@ -34,11 +33,10 @@ def test_broken_natural_voice_falls_back_to_the_system_voice_with_a_banner(windo
     view = window.rehearse_view
     with qtbot.waitSignal(view.prompt_shown, timeout=60000):
         view.start()
-    job = view.speak_job
-    assert job is not None
-    qtbot.waitUntil(lambda: job.result is not None or job.error is not None, timeout=60000)
-    assert job.error is None, job.error  # the system voice said it, through PulseAudio
-    assert job.result is True
+    qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
+    speech = view.drive.speech
+    qtbot.waitUntil(speech.done.is_set, timeout=60000)
+    assert speech.error is None, speech.error  # the system voice said it, through PulseAudio
     qtbot.waitUntil(lambda: window.voice_banner.isVisible(), timeout=5000)
     assert "natural voice is not available" in window.voice_banner.text()
     assert "system voice speaks instead" in window.voice_banner.text()
@@ -49,14 +47,10 @@ def test_a_line_no_voice_can_say_is_shown_with_a_banner(window, qtbot):
     view = window.rehearse_view
     with qtbot.waitSignal(view.prompt_shown, timeout=60000):
         view.start()
-    qtbot.waitUntil(lambda: view.speak_job.result is not None or view.speak_job.error is not None, timeout=60000)
-    job = SpeakJob(window.ctx.speaker(), "...")
-    job.failed.connect(view._voice_failed)
-    from rehearse.ui.tasks import start_job
-
-    view.speak_job = job
-    start_job(job, "rehearse-speak")
-    qtbot.waitUntil(lambda: job.error is not None, timeout=60000)
-    qtbot.waitUntil(lambda: "voice is not available" in window.voice_banner.text(), timeout=5000)
-    assert "no voice could say" in window.voice_banner.text()
+    qtbot.waitUntil(lambda: view.drive.speech is not None and view.drive.speech.done.is_set(), timeout=60000)
+    view.drive.voice.say("...", wait=False)
+    speech = view.drive.voice.speech
+    qtbot.waitUntil(speech.done.is_set, timeout=60000)
+    assert speech.error is not None and "no voice could say" in str(speech.error)
+    qtbot.waitUntil(lambda: "voice is not available" in window.voice_banner.text(), timeout=10000)
     assert view.card.line.text() == view.prompt.text  # the line stays on screen

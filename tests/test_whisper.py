@@ -95,6 +95,7 @@ def test_reset_forgets_the_last_answer_and_silence_gives_nothing(recognizer):
     assert recognizer.partial() == ""
 
 
+@pytest.mark.perf
 def test_finish_is_quick_after_a_pause(recognizer):
     pcm = load_pcm16(AUDIO / "answer.wav") + SILENCE_1S * 2
     feed(recognizer, pcm)

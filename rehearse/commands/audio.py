@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 METER_WIDTH = 30
@@ -34,7 +35,6 @@ def register(sub) -> None:
 
 
 def cmd_devices(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.sources import list_devices
 
     devices = list_devices()
@@ -92,7 +92,6 @@ class Meter:
 
 
 def cmd_record(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.listener import listen
     from rehearse.speech.sources import MicrophoneSource
 
@@ -101,6 +100,9 @@ def cmd_record(args) -> int:
         raise UserError(f"{out}: the output must be a .wav file")
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
+    if out.is_symlink() or (out.exists() and not out.is_file()):
+        raise UserError(f"{out}: is a link, a folder or a special file (a FIFO would wait for a reader forever); "
+                        "give the name of a plain file")
     if args.seconds is not None and not (0 < args.seconds < math.inf):  # also refuses nan
         raise UserError(f"--seconds must be more than 0 (got {args.seconds:g})")
     if not (0 < args.silence < math.inf):

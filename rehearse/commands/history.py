@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -26,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "html", "pdf"), default=None,
                    help="file format (default: from the file name's extension)")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the export")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_export)
 
@@ -40,16 +42,19 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_progress)
 
 
-def _store():
-    from rehearse.store import Store
+class _store:
+    """The history, opened for one command; on the way out, names any damaged row that was skipped (stderr)."""
 
-    return Store()
+    def __enter__(self):
+        from rehearse.store import Store
 
+        self.store = Store()
+        return self.store
 
-def _print_json(data) -> None:
-    from rehearse.cli import print_json
-
-    print_json(data)
+    def __exit__(self, *exc):
+        self.store.close()
+        for line in dict.fromkeys(self.store.skipped):
+            print(f"rehearse: {line}", file=sys.stderr)
 
 
 def resolve_run(store, text: str) -> int:
@@ -79,7 +84,7 @@ def cmd_history(args) -> int:
     if args.limit is not None:
         runs = runs[: args.limit]
     if args.json:
-        _print_json([{**r, "date": r["started_at"]} for r in runs])
+        print_json([{**r, "date": r["started_at"]} for r in runs])
         return 0
     if not runs:
         print("No runs yet. Start one with `rehearse run SCENARIO`.")
@@ -100,7 +105,7 @@ def cmd_show(args) -> int:
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
     if args.json:
-        _print_json(run)
+        print_json(run)
     else:
         sys.stdout.write(to_markdown(run))
     return 0
@@ -116,13 +121,18 @@ def cmd_export(args) -> int:
     fmt = args.format or SUFFIX_FORMATS.get(out.suffix.lower())
     if fmt not in FORMATS:
         raise UserError(f"{out}: cannot tell the format from the file name; add --format md|html|pdf")
+    from rehearse.fileio import check_target
+
+    check_target(out, args.force)  # before opening the history
     with _store() as store:
         run = store.run(resolve_run(store, args.run))
-    export_run(run, fmt, out)
+    export_run(run, fmt, out, force=args.force)
+    # write_atomic checked every byte went to disk before the rename (a device such as /dev/null has no size)
+    size = out.stat().st_size if out.is_file() else None
     if args.json:
-        _print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": out.stat().st_size})
+        print_json({"run_id": run["run_id"], "format": fmt, "path": str(out), "bytes": size})
     else:
-        print(f"Wrote {out} ({fmt}, {out.stat().st_size:,} bytes)")
+        print(f"Wrote {out} ({fmt}" + (f", {size:,} bytes)" if size is not None else ")"))
     return 0
 
 
@@ -146,7 +156,7 @@ def cmd_email(args) -> int:
         run = store.run(resolve_run(store, args.run))
     draft = draft_email(run, _scenario_for(run))
     if args.json:
-        _print_json(draft)
+        print_json(draft)
         return 0
     sys.stdout.write(email_text(draft))
     if draft["blanks"]:
@@ -156,7 +166,8 @@ def cmd_email(args) -> int:
     return 0
 
 
-ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "too few": "·"}
+ARROWS = {"improving": "↑ better", "worse": "↓ worse", "steady": "→ steady", "mixed": "↕ mixed (latest not better)",
+          "too few": "·"}
 
 
 def cmd_progress(args) -> int:
@@ -167,7 +178,7 @@ def cmd_progress(args) -> int:
     with _store() as store:
         report = progress(store, scenario_path)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     if not report["items"]:
         what = f" for {args.scenario}" if args.scenario else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -23,7 +24,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.matching import match_phrases
 
     from rehearse.core.normalize import tokenize

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
 
 
@@ -48,7 +49,6 @@ def _active() -> tuple[str | None, str | None]:
 
 
 def cmd_list(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.paths import models_dir
     from rehearse.speech.models import list_models
 
@@ -107,7 +107,6 @@ class ProgressBar:
 
 
 def cmd_install(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech import models
 
     if args.zip is not None and not args.zip.strip():
@@ -130,7 +129,6 @@ def cmd_install(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.models import remove
 
     removed = remove(args.name)
@@ -143,7 +141,6 @@ def cmd_remove(args) -> int:
 
 
 def cmd_path(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.paths import models_dir
 
     active, problem = _active()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
+from rehearse.fileio import copy_atomic
 from rehearse.paths import SCENARIOS
 
 TEMPLATE = SCENARIOS / "promotion.toml"
@@ -51,7 +52,6 @@ def register(sub) -> None:
 
 
 def cmd_validate(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.loader import validate_file
 
     report = validate_file(args.file)
@@ -80,13 +80,8 @@ def cmd_new(args) -> int:
         raise UserError(f"{out}: already exists; choose another name or remove it first")
     if not out.parent.exists():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    try:
-        shutil.copyfile(source, out)
-    except OSError as err:
-        raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
+    copy_atomic(source, out)  # complete or not at all; never through a symlink
     if args.json:
-        from rehearse.cli import print_json
-
         print_json({"path": str(out), "source": str(source)})
         return 0
     if args.example:
@@ -98,7 +93,6 @@ def cmd_new(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.core.feedback import analyse
     from rehearse.core.loader import load_scenario
     from rehearse.core.transcript import Transcript

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from rehearse.commands.output import print_json
 from rehearse.errors import UserError
+from rehearse.fileio import copy_atomic
 
 
 def register(sub) -> None:
@@ -35,10 +38,28 @@ def register(sub) -> None:
 
 
 def cmd_say(args) -> int:
-    from rehearse.cli import print_json
-    from rehearse.speech.tts import Speaker, check_wav, persona_style
+    from rehearse.speech.tts import Speaker, check_wav
 
     text = " ".join(args.text)
+    with contextlib.ExitStack() as stack:
+        return _say(args, text, _speaker(stack, Speaker, args.voice), check_wav)
+
+
+def _speaker(stack: contextlib.ExitStack, Speaker, voice: str | None):
+    """A Speaker caching in the data folder, or in a temporary folder when that cannot be written (read-only)."""
+    try:
+        speaker = Speaker(voice=voice)
+        speaker.cache.mkdir(parents=True, exist_ok=True)
+        if os.access(speaker.cache, os.W_OK):
+            return speaker
+    except (UserError, OSError):
+        pass
+    return Speaker(cache=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rehearse-tts-"))), voice=voice)
+
+
+def _say(args, text: str, speaker, check_wav) -> int:
+    from rehearse.speech.tts import persona_style
+
     if args.output is not None and not args.output.strip():
         raise UserError("-o/--output: give a file name (OUT.wav)")
     out = Path(args.output).expanduser() if args.output else None
@@ -46,9 +67,8 @@ def cmd_say(args) -> int:
         raise UserError(f"{out}: the output must be a .wav file")
     if out is not None and not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
-    speaker = Speaker(voice=args.voice)
     speaker.on_notice = lambda message: print(f"Note: {message}", file=sys.stderr)
-    style = persona_style(args.persona)
+    style = persona_style(getattr(args, "persona", None))
     try:
         cached = speaker.cached_path(text, None, args.rate, style).is_file()
         started = time.monotonic()
@@ -61,13 +81,7 @@ def cmd_say(args) -> int:
         speaker.close()
     info = check_wav(wav)
     if out is not None:
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            shutil.copyfile(wav, tmp)
-            os.replace(tmp, out)
-        except OSError as err:
-            tmp.unlink(missing_ok=True)
-            raise UserError(f"{out}: cannot write ({err.strerror or err})") from None
+        copy_atomic(wav, out, force=True)  # complete or not at all, never through a symlink
     voice = "system" if speaker.notice else (args.voice or "piper:joe")
     report = {"text": text, "path": str(out or wav), "voice": voice, "cached": cached,
               "synthesis_seconds": round(seconds, 3), "duration": round(info["frames"] / info["sample_rate"], 3),
@@ -84,7 +98,6 @@ def cmd_say(args) -> int:
 
 
 def cmd_voices(args) -> int:
-    from rehearse.cli import print_json
     from rehearse.speech.tts import Speaker
 
     voices = Speaker().voices()

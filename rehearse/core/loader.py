@@ -8,6 +8,7 @@ problems without raising, plus warnings about the coaching guidance (e.g. 3–5 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,11 +16,17 @@ from pathlib import Path
 
 from rehearse.core import scenario as sc
 from rehearse.core.normalize import tokenize
+from rehearse.core.text_checks import MAX_DEPTH, has_line_break, too_deep
 from rehearse.core.toml_lines import key_lines, line_for
 from rehearse.errors import UserError
+from rehearse.fileio import read_regular
 
 BLANK = re.compile(r"<[^<>\n]{1,80}>")
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Fields that may hold several lines; every other text is one line (names and roles go into email headers).
+MULTI_LINE = ("say", "tip")
+MAX_SCENARIO_BYTES = 1024 * 1024  # a scenario is a few kilobytes of text
+_TYPOGRAPHY = re.compile("[\u201c\u201d\u201e\u2018\u2019\u00a0\u202f\u2007\u200b\ufeff]")
 
 
 @dataclass
@@ -76,13 +83,11 @@ def validate_file(path: str | Path) -> Report:
     if not name.strip():  # Path("") is the current folder
         return Report(name, None, [Problem("(empty file name)", "give the scenario file's name")])
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        return Report(name, None, [Problem(name, "no such file")])
-    except IsADirectoryError:
-        return Report(name, None, [Problem(name, "is a folder, not a scenario file")])
-    except OSError as err:
-        return Report(name, None, [Problem(name, f"cannot read the file: {err.strerror or err}")])
+        raw = read_regular(path, MAX_SCENARIO_BYTES, "scenario file")
+    except UserError as err:  # missing, a folder, a FIFO or device, unreadable, too large
+        message = str(err)
+        prefix = f"{Path(path)}: "
+        return Report(name, None, [Problem(name, message[len(prefix):] if message.startswith(prefix) else message)])
     if b"\x00" in raw:
         return Report(name, None, [Problem(name, "not a text file (binary data); a scenario is a TOML text file")])
     try:
@@ -95,8 +100,14 @@ def validate_file(path: str | Path) -> Report:
 def validate_text(text: str, name: str = "<scenario>") -> Report:
     if not text.strip():
         return Report(name, None, [Problem(name, "the file is empty; start from `rehearse scenario new FILE`")])
+    deep = too_deep(text, MAX_DEPTH)
+    if deep:
+        return Report(name, None, [Problem(name, f"tables or lists nested more than {MAX_DEPTH} deep; "
+                                                 "a scenario needs at most 4 levels", line=deep)])
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return Report(name, None, [Problem(name, "tables or lists nested too deeply to read")])
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
@@ -105,6 +116,10 @@ def validate_text(text: str, name: str = "<scenario>") -> Report:
             message = f"{message[: found.start()].strip()} (column {found.group(2)})"
         elif "end of document" in message:
             line = text.count("\n") + 1
+        lines = text.splitlines()
+        if line and line <= len(lines) and _TYPOGRAPHY.search(lines[line - 1]):
+            message += ("; this line has curly quotes, a non-breaking space or another character pasted from a word "
+                        "processor: use straight quotes \" (the app's Edit… form repairs them for you)")
         return Report(name, None, [Problem(name, f"TOML syntax error: {message}", line=line)])
     checker = _Checker(name, key_lines(text))
     scenario = checker.scenario(data)
@@ -172,6 +187,9 @@ class _Checker:
             return ""
         if required and not value.strip():
             self.error(here, "is empty")
+        if key not in MULTI_LINE and has_line_break(value):
+            self.error(here, "must be one line (it contains a line break)")
+            return ""
         self.blanks(here, value)
         return value.strip()
 
@@ -193,6 +211,8 @@ class _Checker:
                 self.error(here + (i,), f"should be text in quotes, not {_kind(item)}")
             elif not item.strip():
                 self.error(here + (i,), "is empty")
+            elif has_line_break(item):
+                self.error(here + (i,), "must be one line (it contains a line break)")
             elif key == "key_phrases" and not tokenize(item):  # punctuation or a non-Latin script: never heard
                 self.error(here + (i,), f"{item!r} has no words to listen for (English letters or numbers)")
             else:
@@ -205,7 +225,7 @@ class _Checker:
         value = table.get("target_seconds")
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
             self.error(here, f"should be a positive number of seconds, not {_kind(value)}")
             return None
         return float(value)

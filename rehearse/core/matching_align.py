@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Indel
 
 from rehearse.core.matching_text import FUZZY_MIN, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex, similarity
-from rehearse.core.normalize import ARTICLES, FILLERS, NEGATIONS
+from rehearse.core.matching_sound import block_similarity, may_sound, sound_blocks, swappable
+from rehearse.core.normalize import ARTICLES, CURRENCIES, FILLERS, NEGATIONS, stem
 
 _NEG_LOOKBACK_SKIP = FILLERS | ARTICLES | frozenset("yet ever even always really actually".split())
 _NEG_BEFORE = NEGATIONS - {"no", "none", "nothing", "nobody"}
 
 EXACT, STEM, JOIN, PJOIN, FUZZY, SUB, INS, DEL = "exact", "stem", "join", "pjoin", "fuzzy", "sub", "ins", "del"
+SWAP = "swap"  # two neighbouring phrase words said the other way round ("specifically what" for "what specifically")
+SOUND = "sound"  # phrase words heard as other words that sound alike: written "sound:A:B" (A phrase, B text words)
+SWAP_COST = 0.35
 
 
 @dataclass
@@ -57,6 +61,8 @@ def _compare(p: Term, t: Term) -> tuple[float, str, float]:
     if p.text == t.text:
         return 0.0, EXACT, 1.0
     if p.key == t.key and not p.number:
+        return 0.03, STEM, 0.97
+    if {p.text, t.text} == {"1", "ones"}:  # "one on one" for "one-on-ones"
         return 0.03, STEM, 0.97
     if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         return STRICT_COST, "strict", 0.0
@@ -91,6 +97,8 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
     m, w = len(P), hi - lo
     inf = float("inf")
     ins = text.insert_costs[lo:hi]
+    # inside a title ("Senior _ Manager") only a filler or article may come between its words
+    ins_title = [c if t.soft else max(c, STRICT_COST - 0.1) for c, t in zip(ins, W)]
     cost = [[inf] * (w + 1) for _ in range(m + 1)]
     back: list[list[tuple | None]] = [[None] * (w + 1) for _ in range(m + 1)]
     cost[0] = [0.0] * (w + 1)
@@ -100,14 +108,18 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
         if j < m:
             p = P[j]
             nxt, bnxt = cost[j + 1], back[j + 1]
-            dcost = _delete_cost(p)
+            title = j in ph.title and not p.soft
+            dcost = STRICT_COST if title else _delete_cost(p)
             row_cache = cache.get(p.text)
             if row_cache is None:
                 row_cache = cache[p.text] = {}
             subs = [row_cache.get(t.text) or substitute(p, t, cache) for t in W]
+            if title:  # a word of a title is never swapped for another word
+                subs = [(STRICT_COST, op, cr) if op == SUB else (c, op, cr) for c, op, cr in subs]
             pjoin = ph.joins[j] if j + 1 < m else None
             pkey = p.key
             fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
+            sound_ok = may_sound(p)
         for k in range(w + 1):
             here = row[k]
             if here == inf:
@@ -127,8 +139,15 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
                             nxt[k + 2], bnxt[k + 2] = here + jc, (j, k, JOIN)
                     if pjoin is not None and pjoin == W[k].key and here + 0.03 < cost[j + 2][k + 1]:
                         cost[j + 2][k + 1], back[j + 2][k + 1] = here + 0.03, (j, k, PJOIN)
+                    if (j + 1 < m and k + 1 < w and W[k + 1].key == pkey and W[k].key == P[j + 1].key
+                            and swappable(p) and swappable(P[j + 1]) and here + SWAP_COST < cost[j + 2][k + 2]):
+                        cost[j + 2][k + 2], back[j + 2][k + 2] = here + SWAP_COST, (j, k, SWAP)
+                    if sound_ok:
+                        for a, b, c in sound_blocks(ph, j, text, lo + k, hi, cache):
+                            if here + c < cost[j + a][k + b]:
+                                cost[j + a][k + b], back[j + a][k + b] = here + c, (j, k, f"{SOUND}:{a}:{b}")
             if j and k < w:  # extra text word inside the match (not before it: the start is free)
-                c = here + ins[k]
+                c = here + (ins_title[k] if j in ph.title and j - 1 in ph.title else ins[k])
                 if c < row[k + 1]:
                     row[k + 1], brow[k + 1] = c, (j, k, INS)
     last = cost[m]
@@ -162,6 +181,8 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
                 continue
             drops += 1
             errors += 1
+            if reason is None and j in ph.title:
+                reason = f"not heard: {P[j].text} (part of the role)"
             if reason is None and (P[j].strict or j in ends):
                 reason = f"not heard: {P[j].text}"
             first_problem = first_problem or f"missing word: {P[j].text}"
@@ -174,8 +195,26 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
                 errors += 1
             if t.negation and reason is None:
                 reason = f"negated: heard {t.text!r}"
+            elif not t.soft and j in ph.title and j - 1 in ph.title and reason is None:
+                reason = f"extra word changes the role: {t.text}"
             elif t.text in ROLE_WORDS and reason is None:
                 reason = f"extra word changes the meaning: {t.text}"
+            continue
+        if op == SWAP:  # two words said the other way round: both heard, one error
+            used.append(k + 1)
+            errors += 1
+            credit += (0.0 if P[j].soft else 0.9) + (0.0 if P[j + 1].soft else 0.9)
+            first_problem = first_problem or f"heard {T[k].text} {T[k + 1].text} the other way round"
+            continue
+        if op.startswith(SOUND):  # words that sound like the phrase's ("day to" for "data")
+            a, b = (int(x) for x in op.split(":")[1:])
+            used.extend(range(k, k + b))
+            sim = block_similarity(ph, j, a, text, k, b, cache)
+            if sim < 0.99:
+                errors += 1
+                first_problem = first_problem or (f"heard {' '.join(t.text for t in T[k:k + b])} for "
+                                                  f"{' '.join(t.text for t in P[j:j + a])}")
+            credit += sum(0.0 if t.soft else (0.97 if sim >= 0.99 else 0.9 * sim) for t in P[j:j + a])
             continue
         if op == PJOIN:  # two phrase words written as one ("followup")
             credit += (0.0 if P[j].soft else 0.97) + (0.0 if P[j + 1].soft else 0.97)
@@ -201,11 +240,15 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         elif sop == SUB:
             subs += 1
             errors += 1
+            if reason is None and j in ph.title:
+                reason = f"different word in the role: heard {T[k].text}, expected {P[j].text}"
             if reason is None and j in ends:  # the phrase's first and last words anchor it: no swapping them
                 reason = f"different word: heard {T[k].text}, expected {P[j].text}"
             first_problem = first_problem or f"heard {T[k].text} for {P[j].text}"
     if not used:
         return None
+    if reason is None:
+        reason = _other_currency(P, T, ops, max(used))
     size = max(ph.size, 1)
     score = max(0.0, min(100.0, 100.0 * (credit - penalty) / size))
     if reason is None:
@@ -232,4 +275,15 @@ def _negated_before(T: list[Term], first: int, ph: PhraseTokens) -> str | None:
         if t.text not in _NEG_LOOKBACK_SKIP:
             seen += 1
         k -= 1
+    return None
+
+
+def _other_currency(P: list[Term], T: list[Term], ops: list[tuple[str, int, int]], last: int) -> str | None:
+    """A currency the phrase has but the match left unsaid must not be another one just after it ("$250k" is not
+    "250k euros")."""
+    for op, j, _ in ops:
+        if op == DEL and P[j].text in CURRENCIES:
+            nxt = T[last + 1] if last + 1 < len(T) else None
+            if nxt is not None and nxt.text in CURRENCIES and stem(nxt.text) != stem(P[j].text):
+                return f"different currency: heard {nxt.text}, expected {P[j].text}"
     return None

@@ -1,6 +1,6 @@
 """Where to look: the phrase is aligned only in windows of the text that could hold it.
 
-A hit must contain every strict word of the phrase (numbers, negations, roles) exactly, and at least one of any
+A hit must contain every number and negation of the phrase exactly (a role word exactly or by its very sound), and at least one of any
 ``max_errors + 1`` of its content words exactly, so windows are anchored on the rarest of those. A window is aligned
 only if it holds enough of the phrase's words, and the words it lacks could be misheard ones. A phrase said word for
 word is found without any alignment.
@@ -14,6 +14,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import extractOne
 
 from rehearse.core.matching_align import Alignment, align_window, judge, substitute
+from rehearse.core.matching_sound import sounds_nearby
 from rehearse.core.matching_text import FUZZY_MIN, PhraseTokens, TextIndex, similarity
 
 MAX_WINDOWS = 24  # candidate places aligned per phrase, most promising first (a repeated near-miss is not re-tried)
@@ -37,7 +38,7 @@ def _exact_positions(text: TextIndex, ph: PhraseTokens) -> list[list[int]]:
 def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
     """Positions any hit must overlap: every hit contains each strict word (numbers, roles, negations) exactly, and
     at least one of any ``max_errors + 1`` content words exactly."""
-    strict = [j for j in ph.content if ph.toks[j].strict]
+    strict = [j for j in ph.content if ph.toks[j].number or ph.toks[j].negation]  # roles may be heard by sound
     if strict:
         j = min(strict, key=lambda j: len(exact[j]))
         return [(k, j) for k in exact[j]]
@@ -84,9 +85,11 @@ def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tu
 def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
     """Cheap necessary conditions for a hit in [lo, hi): every strict word is there, and the words that are not
     there exactly are few enough, or have a similar-looking word nearby (a misheard word)."""
-    if not ph.strict_set <= found:
+    if not ph.exact_set <= found:
         return False
     missing = [j for j in ph.content if j not in found]
+    if any(ph.toks[j].strict and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache) for j in missing):
+        return False
     if len(missing) > ph.max_errors:
         return False
     ends = (ph.content[0], ph.content[-1])
@@ -97,7 +100,8 @@ def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: 
     for j in missing:
         word = ph.toks[j].text
         if (extractOne(word, words, scorer=Indel.normalized_similarity, score_cutoff=FUZZY_MIN) is None
-                and not any(similarity(word, w) >= FUZZY_MIN for w in words if w[:4] == word[:4])):
+                and not any(similarity(word, w) >= FUZZY_MIN for w in words if w[:4] == word[:4])
+                and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache)):
             if j in ends:  # the first and last words may be misheard, not dropped or swapped
                 return False
             unexplained += 1

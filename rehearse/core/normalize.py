@@ -17,7 +17,7 @@ from decimal import Context, Decimal, localcontext
 
 from text_to_num import text2num
 
-__all__ = ["Token", "tokenize", "canonical_number", "stem", "FILLERS", "ARTICLES", "NEGATIONS"]
+__all__ = ["Token", "tokenize", "canonical_number", "stem", "FILLERS", "ARTICLES", "NEGATIONS", "CURRENCIES"]
 
 
 class Token(NamedTuple):
@@ -42,6 +42,7 @@ _CONTRACTIONS = {
 _SUFFIXES = [("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'m", " am")]
 _S_IS = frozenset("it that he she there what who here where how everyone everything nobody something this".split())
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
+CURRENCIES = frozenset("dollar dollars euro euros pound pounds bucks".split())
 _SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "k": 1000, "m": 10**6,
            "mm": 10**6, "bn": 10**9, "b": 10**9}
 _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -65,6 +66,7 @@ _DIGITS_RE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th|s|k|m|mm|bn|b)?$")
 _PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z]*|\d+(?:\.\d+)?[a-z]*|[a-z0-9]+(?:'[a-z]+)*|[$€£%&+]")
 _SPLIT_RE = re.compile(r"[-/_:;\"()\[\]{}<>|~^*=#@!?…]+|\.(?!\d)|,(?!\d)|(?<!\d),")
 _ONE_ON_ONE_RE = re.compile(r"\b1:1")
+_CODE_RE = re.compile(r"^([a-z]+)(\d+)$")
 _CONTINUATION_RE = re.compile(r"^([.,]\d+)")
 _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
 _EXACT = Context(prec=100_000, Emax=999_999)
@@ -135,7 +137,8 @@ def _raw_pieces(word: str) -> tuple[str, ...]:
             elif piece in ("&", "+"):
                 out.append("and" if piece == "&" else "plus")
             else:
-                out.extend(_expand(piece))
+                code = _CODE_RE.match(piece)  # "q2", "ec2": a code said letter(s) then number ("q two")
+                out.extend(code.groups() if code else _expand(piece))
                 if trailing and piece[:1].isdigit():
                     out.extend(trailing)
                     trailing = []
@@ -256,7 +259,7 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
                 last = flat[k][1]
                 k += 1
             # "1.2 million", "400 thousand", "$1.2 million" (pieces: 1.2, dollars, million)
-            if (k < n and not flat[k - 1][2] and flat[k][0] in ("thousand", "million", "billion", "trillion")
+            if (k < n and not flat[k - 1][2] and flat[k][0] in ("thousand", "million", "billion", "trillion", "k")
                     and value.replace(".", "", 1).isdigit()):
                 value = _scaled(value, _SCALES[flat[k][0]])
                 last = flat[k][1]
@@ -291,6 +294,10 @@ def _read_pieces(flat: list[tuple[str, int, bool]], tokens: list[Token]) -> None
                 if (last_i + 1 < n and not flat[last_i][2] and flat[last_i + 1][0] in ("thousand", "million", "billion")
                         and "." in value):
                     value = _scaled(value, _SCALES[flat[last_i + 1][0]])
+                    last_i += 1
+                # "two hundred fifty k": a spoken number in thousands
+                if last_i + 1 < n and not flat[last_i][2] and flat[last_i + 1][0] == "k":
+                    value = _scaled(value, 1000)
                     last_i += 1
                 if 0 <= year_start == len(tokens) - 1 and len(value) == 2 and value.isdigit() and value[0] != "0":
                     prev = tokens[-1]  # "twenty" + "twenty three" -> 2023

@@ -23,6 +23,12 @@ from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 from rehearse.core.transcript import Transcript
 
 CONF_THRESHOLD = 0.6
+# Short function words: recognizers drop or blur them in fluent speech, and nobody needs to practise saying them,
+# so they never make the practice list ("Practise: and." helps no one). They still count in the score.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but nor so of to in on at by for with from as if than then that this these those it its "
+    "is are was were be been am do did has have had i me my we us our you your he him his she her they them their "
+    "not no".split())
 STATUS_RANK = {"ok": 0, "unclear": 1, "misheard": 2, "missed": 3}
 
 
@@ -55,10 +61,10 @@ class Reading:
 
     @property
     def practice(self) -> list[str]:
-        """Words to practise, in sentence order, once each (articles left out)."""
+        """Words to practise, in sentence order, once each (short function words left out)."""
         out: dict[str, None] = {}
         for w in self.words:
-            if w.status != "ok" and w.word.lower() not in ARTICLES:
+            if w.status != "ok" and w.word.lower() not in ARTICLES and w.word.lower() not in FUNCTION_WORDS:
                 out.setdefault(w.word, None)
         return list(out)
 
@@ -73,6 +79,17 @@ class Reading:
             "key_phrases": self.key_phrases,
             "tip": self.tip,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Reading":
+        """A stored reading (``to_dict()``); ``score`` and ``practice`` are worked out again from the words."""
+        fields = {f for f in WordCheck.__dataclass_fields__}
+        words = [WordCheck(**{k: v for k, v in w.items() if k in fields}) for w in data.get("words") or []
+                 if isinstance(w, dict) and "word" in w and "status" in w]
+        return cls(sentence=str(data.get("sentence") or ""), heard=str(data.get("heard") or ""), words=words,
+                   extra=[str(w) for w in data.get("extra") or []],
+                   key_phrases=[p for p in data.get("key_phrases") or [] if isinstance(p, dict)],
+                   tip=data.get("tip") or None)
 
 
 def _display(word: str) -> str:
@@ -166,6 +183,10 @@ def reading_feedback(sentence: str, transcript: Transcript) -> Reading:
     and a tip naming the words to practise."""
     reading = analyse_reading(sentence, transcript)
     reading.key_phrases = [m.to_dict() for m in match_phrases(transcript.text, [sentence])]
-    reading.tip = (f"Practise: {', '.join(reading.practice)}." if reading.practice
-                   else "Every word came through clearly.")
+    if reading.practice:
+        reading.tip = f"Practise: {', '.join(reading.practice)}."
+    elif all(w.status == "ok" for w in reading.words):
+        reading.tip = "Every word came through clearly."
+    else:  # only small function words ("and", "of") did not come through: nothing worth practising
+        reading.tip = "The words that carry the meaning came through clearly."
     return reading

@@ -15,14 +15,20 @@ Pure and seeded: the same signals, persona and ``random.Random(seed)`` give the 
    budget is spent the manager decides with what was heard.
 4. After the outcome the user answers once more (confirming title, timeline and compensation after a yes, or
    pinning down criteria and a review date otherwise), and the conversation ends.
+5. The manager reacts to what was heard: the signals are denial-aware (a phrase said inside a denial is not heard);
+   a line's opening praise ("That's a strong list.") is said only when the answer earned it
+   (:func:`praise_earned`); "what about {gap}" asks about a gap the user has not named in any answer so far, never
+   one just named, and is not asked at all once every gap was named.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass, field
 
+from rehearse.core.analysers.words import find, load_list
 from rehearse.core.answer_for import AnswerFor
 from rehearse.core.matching import match_phrase
 from rehearse.core.normalize import tokenize
@@ -163,6 +169,28 @@ def apply(state: PitchState, move: Move) -> None:
         state.outcome = move.key
     elif move.kind == "end":
         state.ended = True
+
+
+PRAISE_SCORE = 70  # an answer earns the manager's praise from this score on
+
+
+def praise_earned(score: int | None) -> bool:
+    """True when the answer the manager reacts to earned a word of praise (its score is at least PRAISE_SCORE)."""
+    return score is not None and score >= PRAISE_SCORE
+
+
+def without_unearned_praise(text: str, earned: bool) -> str:
+    """``text`` without its opening sentences of praise (``assets/words/praise.txt``) unless ``earned``.
+
+    "That's a strong list. What about cross-team influence, though?" after an answer that scored 10 becomes "What
+    about cross-team influence, though?". A line that is nothing but praise is left as it is.
+    """
+    if earned:
+        return text
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    while len(sentences) > 1 and find(tokenize(sentences[0]), load_list("praise")):
+        sentences.pop(0)
+    return " ".join(sentences)
 
 
 class _Keep(dict):

@@ -157,7 +157,7 @@ class Scenario:
 
     def answer_for(self, text: str) -> AnswerFor:
         """What an answer is for, as typed on the command line: a pitch part, ``pitch`` or ``objection:ID``."""
-        valid = ", ".join(list(PITCH_PARTS) + [f"objection:{i}" for i in self.objection_ids])
+        valid = ", ".join(list(PITCH_PARTS) + [AnswerFor.objection(i).to_str() for i in self.objection_ids])
         try:
             answer_for = AnswerFor.parse(text)
         except ValueError:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import bisect
 
-Path = tuple  # of str keys and int indexes
+KeyPath = tuple  # where a value sits: its str keys and int indexes, from the top of the file
 
 
-def key_lines(text: str) -> dict[Path, int]:
+def key_lines(text: str) -> dict[KeyPath, int]:
     """Map every key path (tables, keys, arrays of tables, elements of arrays) to the line it starts on."""
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
 
     def line_of(pos: int) -> int:
         return bisect.bisect_right(starts, pos)
 
-    found: dict[Path, int] = {}
-    counts: dict[Path, int] = {}  # array of tables path -> last index
-    current: Path = ()
+    found: dict[KeyPath, int] = {}
+    counts: dict[KeyPath, int] = {}  # array of tables path -> last index
+    current: KeyPath = ()
     pos, n = 0, len(text)
     while pos < n:
         pos = _skip_blank(text, pos)
@@ -50,7 +50,7 @@ def key_lines(text: str) -> dict[Path, int]:
     return found
 
 
-def line_for(lines: dict[Path, int], path: Path) -> int | None:
+def line_for(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
     """The line of ``path``, or of its nearest enclosing key that has one."""
     path = tuple(path)
     while path:
@@ -60,9 +60,9 @@ def line_for(lines: dict[Path, int], path: Path) -> int | None:
     return None
 
 
-def _resolve(parts: list[str], counts: dict[Path, int]) -> Path:
+def _resolve(parts: list[str], counts: dict[KeyPath, int]) -> KeyPath:
     """A dotted header name as a path, with the current index of every array of tables it passes through."""
-    path: Path = ()
+    path: KeyPath = ()
     for part in parts:
         path = path + (part,)
         if path in counts:

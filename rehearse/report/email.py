@@ -1,16 +1,26 @@
-"""A follow-up email draft after a run: the ask, the evidence as heard, and where the conversation landed.
+"""A follow-up email draft after a run: the ask, the evidence that was heard, and where the conversation landed.
 
 Written as the user to their manager, in plain professional English, so the manager can forward it up the chain.
-Facts come only from what was said in the run (and names from the scenario when it is still on disk). Anything
-not said is a clearly marked blank like ``[review date]``, listed with the reason in ``draft["blanks"]``.
+What the draft may say, and where it comes from:
+
+- **evidence and growth**: for each evidence item and gap that was heard in the run (denial-aware: a phrase said
+  inside a denial was not heard), the scenario's *prepared* sentence — never the recognizer's text, so a misheard
+  word ("Logan related", "350 millisocans") never reaches the draft, and nothing the feedback flagged (earned-it,
+  apologies, hedges, vague claims) is quoted;
+- **agreements** (criteria, review or effective date, compensation): stated as agreed only when the manager's line
+  made them. A date only the user proposed is offered as a suggestion to confirm; criteria the user proposed are
+  their prepared plans, offered likewise;
+- anything else is a clearly marked blank like ``[review date]``, listed with the reason in ``draft["blanks"]``.
 """
 
 from __future__ import annotations
 
 import re
 
-from rehearse.core.answer_for import AnswerFor
+from rehearse.core.analysers.book import PhraseBook
+from rehearse.core.analysers.heard import Heard
 from rehearse.core.normalize import tokenize
+from rehearse.core.transcript import Transcript
 from rehearse.report import marks
 
 MONTHS = ("January February March April May June July August September October November December "
@@ -44,8 +54,6 @@ CRITERIA_RES = [
 ]
 DISCOURSE = re.compile(r"^\s*(?:(?:so|and|okay|ok|well|right|then)\b[,\s]*)+(?:to confirm,?\s*)?", re.IGNORECASE)
 COMP_RE = re.compile(r"\b(salary|compensation|pay|raise|band|money|bonus|equity)\b", re.IGNORECASE)
-GROWTH_RE = re.compile(r"\b(still growing|grow|improve|get better|working on|still learning|gap|stretch)\b",
-                       re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -68,53 +76,62 @@ def _outcome_index(run: dict) -> int | None:
     return managers[-1] if managers else None
 
 
-def _user_sentences(turns: list[dict]) -> list[tuple[dict, str, range]]:
-    """User sentences without fillers and hedges: the email quotes what was said, minus the um and I-think."""
-    return [(t, text, span) for t in turns if t.get("role") == "user"
-            for text, span in marks.sentences(t, drop=("filler", "hedge"))]
-
-
-def _overlaps_hit(turn: dict, span: range, phrases: set[str] | None) -> bool:
-    for hit in marks.hits(turn):
-        if phrases is not None and _norm(hit.get("phrase", "")) not in phrases:
-            continue
-        start = hit.get("start_word")
-        if isinstance(start, int) and start in span:
-            return True
-    return False
-
-
-def evidence_as_heard(run: dict, scenario=None, limit: int = 6) -> list[str]:
-    """Sentences the user said with a number or an evidence key phrase in them, fillers left out."""
+def _before_outcome(run: dict) -> list[dict]:
     cut = _outcome_index(run)
-    before = [t for t in run.get("turns") or [] if cut is None or t.get("index", 0) < cut]
-    phrases = None
-    if scenario is not None:
-        phrases = {_norm(p) for item in scenario.pitch.evidence.items for p in item.key_phrases}
-    found: list[str] = []
-    seen: set[str] = set()
-    for turn, text, span in _user_sentences(before):
-        if text.endswith("?") or GROWTH_RE.search(text):
-            continue
-        evidence_turn = marks.answer_for(turn) == AnswerFor.part("evidence")
-        if _has_number(text) or _overlaps_hit(turn, span, phrases) and (phrases is not None or evidence_turn):
-            key = _norm(text)
-            if key not in seen:
-                seen.add(key)
-                found.append(text)
-    return found[:limit]
+    return [t for t in run.get("turns") or [] if t.get("role") == "user" and (cut is None or t.get("index", 0) < cut)]
 
 
-def growth_as_heard(run: dict, limit: int = 3) -> list[str]:
-    """What the user said about the gaps they are working on (before the outcome)."""
-    cut = _outcome_index(run)
-    before = [t for t in run.get("turns") or [] if cut is None or t.get("index", 0) < cut]
-    found = []
-    for turn, text, _span in _user_sentences(before):
-        if not text.endswith("?") and (GROWTH_RE.search(text) or marks.answer_for(turn) == AnswerFor.part("gaps")):
-            if text not in found:
-                found.append(text)
-    return found[:limit]
+def _heard_phrases(turn: dict) -> set[str]:
+    """The key phrases heard plainly in one user turn (a denied phrase is not a hit)."""
+    return {_norm(p.get("phrase", "")) for p in marks.hits(turn) if not p.get("denied")}
+
+
+def evidence_heard(run: dict, scenario, turns: list[dict] | None = None) -> list:
+    """The scenario's evidence items heard in the run: from the feedback's per-item details when it has them,
+    otherwise from the key phrases of each item that were heard."""
+    if scenario is None:
+        return []
+    items = scenario.pitch.evidence.items
+    heard: set[int] = set()
+    for turn in _before_outcome(run) if turns is None else turns:
+        details = marks.feedback_of(turn).get("evidence") or []
+        for i, item in enumerate(items):
+            if any(isinstance(d, dict) and d.get("what") == item.what and d.get("heard") for d in details):
+                heard.add(i)
+        said = _heard_phrases(turn)
+        for i, item in enumerate(items):
+            named = [p for p in item.key_phrases if not _has_number(p)] or item.key_phrases
+            if any(_norm(p) in said for p in named):
+                heard.add(i)
+    return [items[i] for i in sorted(heard)]
+
+
+def evidence_sentence(item) -> str:
+    """The prepared sentence for an evidence item: its ``say``, else built from what, outcome and number."""
+    if item.say:
+        return marks.tidy(item.say)
+    return marks.tidy(f"I {item.what.strip()}; {item.outcome.strip()} ({item.number.strip()})")
+
+
+def gaps_heard(run: dict, scenario) -> list:
+    """The scenario's gaps named in the run (denial-aware), from the feedback's gaps or its key phrases."""
+    if scenario is None:
+        return []
+    named: set[str] = set()
+    for turn in _before_outcome(run):
+        fb = marks.feedback_of(turn)
+        named.update((fb.get("gaps") or {}).get("named") or [])
+        said = _heard_phrases(turn)
+        for item in scenario.pitch.gaps.items:
+            if any(_norm(p) in said for p in item.key_phrases):
+                named.add(item.gap)
+    return [item for item in scenario.pitch.gaps.items if item.gap in named]
+
+
+def gap_sentence(item) -> str:
+    if item.say:
+        return marks.tidy(item.say)
+    return marks.tidy(f"I am working on {item.gap.strip()}: I will {item.plan.strip()}")
 
 
 def _after_outcome(run: dict) -> list[dict]:
@@ -124,24 +141,33 @@ def _after_outcome(run: dict) -> list[dict]:
     return [t for t in run.get("turns") or [] if t.get("index", 0) >= cut]
 
 
-def _all_sentences(turns: list[dict]) -> list[str]:
+def _manager_sentences(turns: list[dict]) -> list[str]:
     out = []
     for turn in turns:
-        if turn.get("role") == "user":
-            out += [text for text, _span in marks.sentences(turn, drop=("filler", "hedge"))]
-        else:
+        if turn.get("role") == "manager":
             out += [s for s in re.split(r"(?<=[.!?])\s+", turn.get("text") or "") if s.strip()]
     return out
 
 
+def _user_date(turns: list[dict]) -> str | None:
+    """A date the user said (only the words the strict date pattern accepts are taken)."""
+    for turn in turns:
+        if turn.get("role") == "user":
+            for text, _span in marks.sentences(turn, drop=("filler", "hedge")):
+                match = DATE_RE.search(text)
+                if match:
+                    return match.group(0).strip()
+    return None
+
+
 def criteria_as_heard(run: dict) -> list[str]:
-    """Conditions for the promotion said after a not-yet (by either side)."""
+    """Conditions for the promotion the manager stated after the outcome (or the session's summary holds)."""
     summary = run.get("summary") or {}
     given = summary.get("criteria") or summary.get("conditions")
     if isinstance(given, list) and given:
         return [marks.tidy(str(c)) for c in given]
     items: list[str] = []
-    for sentence in _all_sentences(_after_outcome(run)):
+    for sentence in _manager_sentences(_after_outcome(run)):
         for pattern in CRITERIA_RES:
             match = pattern.search(sentence)
             if match:
@@ -154,29 +180,45 @@ def criteria_as_heard(run: dict) -> list[str]:
     return items
 
 
+def criteria_proposed(run: dict, scenario) -> list[str]:
+    """The prepared plans of the gaps the user brought up after the outcome (their proposal, to be confirmed)."""
+    if scenario is None:
+        return []
+    out = []
+    for turn in _after_outcome(run):
+        if turn.get("role") != "user":
+            continue
+        book = PhraseBook(Heard(Transcript(text=marks.turn_text(turn))), scenario)
+        for item in scenario.pitch.gaps.items:
+            if any(book.match(p).hit for p in item.key_phrases) and marks.tidy(item.plan) not in out:
+                out.append(marks.tidy(item.plan))
+    return out
+
+
 EFFECTIVE_CUE = re.compile(r"\b(effective|starting|start|from|backdated|as of)\b", re.IGNORECASE)
 
 
 def date_as_heard(run: dict, cue: re.Pattern = REVIEW_CUE, summary_key: str = "review_date") -> str | None:
-    """The review (or effective) date said after the outcome, preferring sentences that match ``cue``."""
+    """The review (or effective) date the manager's line set after the outcome (or the session's summary holds)."""
     summary = run.get("summary") or {}
     if summary.get(summary_key):
         return str(summary[summary_key])
-    after = _after_outcome(run)
-    sentences = _all_sentences(after)
-    # a date counts when it is said about reviewing/starting, or else by the user (the manager's "not this
-    # cycle" is not a date anyone agreed to)
-    ranked = [s for s in sentences if cue.search(s)] + _all_sentences([t for t in after if t.get("role") == "user"])
-    for sentence in ranked:
+    sentences = _manager_sentences(_after_outcome(run))
+    for sentence in [s for s in sentences if cue.search(s)] + sentences:
         match = DATE_RE.search(sentence)
-        if match:
-            return match.group(0).strip()
+        if match and not re.search(r"\bnot\b[^.?!]*$", sentence[: match.start()], re.IGNORECASE):
+            return match.group(0).strip()  # "Not this cycle" is no date anyone agreed to
     return None
 
 
+def date_proposed(run: dict) -> str | None:
+    """A date only the user proposed after the outcome: offered as a suggestion, never as agreed."""
+    return _user_date(_after_outcome(run))
+
+
 def compensation_as_heard(run: dict) -> str | None:
-    """The clause about pay said after the outcome (e.g. "we will discuss the salary band with HR")."""
-    for sentence in _all_sentences(_after_outcome(run)):
+    """The manager's clause about pay after the outcome (e.g. "we will discuss the salary band with HR")."""
+    for sentence in _manager_sentences(_after_outcome(run)):
         if COMP_RE.search(sentence):
             for clause in re.split(r",\s*(?:and\s+|but\s+)?|;\s*", sentence):
                 if COMP_RE.search(clause):
@@ -217,6 +259,8 @@ def draft_email(run: dict, scenario=None) -> dict:
     me = scenario.who.name if scenario and scenario.who.name else blank(
         "your name", "the scenario does not give your name")
     current = scenario.who.current_role if scenario else ""
+    # names and roles are one line each (a line break in a role would start a new header, e.g. "Bcc:")
+    role, manager, me, current = (" ".join(str(v).split()) for v in (role, manager, me, current))
     outcome = run.get("outcome")
 
     subject = {
@@ -230,33 +274,57 @@ def draft_email(run: dict, scenario=None) -> dict:
              "What I asked for",
              f"I asked to be promoted from {current} to {role}." if current else f"I asked to be promoted to {role}.",
              ""]
-    evidence = evidence_as_heard(run, scenario)
+    evidence = [evidence_sentence(item) for item in evidence_heard(run, scenario)]
     lines.append("The evidence I shared")
     if evidence:
         lines += [f"- {e}" for e in evidence]
     else:
-        lines.append("- " + blank("your evidence", "no results with numbers were heard in the run"))
-    growth = growth_as_heard(run)
+        why = ("no evidence item of the scenario was heard in the run" if scenario is not None
+               else "the scenario file is gone, so the prepared evidence sentences are unknown")
+        lines.append("- " + blank("your evidence", why))
+    growth = [gap_sentence(item) for item in gaps_heard(run, scenario)]
     if growth:
         lines += ["", "Where I am still growing"] + [f"- {g}" for g in growth]
     lines += ["", "Where we landed"]
-    when = date_as_heard(run, EFFECTIVE_CUE, "effective_date") if outcome == "yes" else date_as_heard(run)
     if outcome == "yes":
+        when = date_as_heard(run, EFFECTIVE_CUE, "effective_date")
+        proposed = None if when else date_proposed(run)
         lines.append(f"You agreed to support my promotion to {role}. To confirm the details:")
         lines.append(f"- Title: {role}")
-        lines.append("- Effective date: " + (when or blank("effective date", "no date was said after the yes")))
-        comp = compensation_as_heard(run)
-        lines.append("- Compensation: " + (comp or blank("compensation", "compensation was not discussed in the run")))
-    elif outcome == "not_yet":
-        lines.append("You felt I am not quite ready yet, and we agreed on what would get me there:")
-        criteria = criteria_as_heard(run)
-        if criteria:
-            lines += [f"- {c}" for c in criteria]
+        if when:
+            lines.append(f"- Effective date: {when}")
         else:
-            lines.append("- " + blank("agreed criteria", "no specific criteria were said after the not-yet"))
-        review = when or blank("review date", "no review date was said after the not-yet")
-        lines.append(f"We agreed to review my progress against these {date_phrase(review)}.")
+            lines.append("- Effective date: " + blank("effective date", "you did not name one after the yes")
+                         + (f" (I suggested {date_phrase(proposed)}; could you confirm?)" if proposed else ""))
+        comp = compensation_as_heard(run)
+        lines.append("- Compensation: " + (comp or blank(
+            "compensation", "the manager did not state the compensation in the run")))
+    elif outcome == "not_yet":
+        criteria = criteria_as_heard(run)
+        proposed_criteria = [] if criteria else criteria_proposed(run, scenario)
+        if criteria:
+            lines.append("You felt I am not quite ready yet, and we agreed on what would get me there:")
+            lines += [f"- {c}" for c in criteria]
+        elif proposed_criteria:
+            lines.append("You felt I am not quite ready yet. I suggested this as what would get me there; could you "
+                         "confirm it, or tell me what you would add?")
+            lines += [f"- {c}" for c in proposed_criteria]
+        else:
+            lines.append("You felt I am not quite ready yet. What would get me there:")
+            lines.append("- " + blank("agreed criteria", "no criteria were agreed in the run"))
+        review = date_as_heard(run)
+        if review:
+            lines.append(f"We agreed to review my progress against these {date_phrase(review)}.")
+        else:
+            proposed = date_proposed(run)
+            if proposed:
+                lines.append(f"I suggested we review my progress {date_phrase(proposed)}; could you confirm that "
+                             "works for you?")
+            else:
+                lines.append("We agreed to review my progress against these "
+                             + date_phrase(blank("review date", "no review date was agreed in the run")) + ".")
     else:
+        when = date_as_heard(run) or date_proposed(run)
         proposed = date_phrase(when) if when else blank("proposed date", "no date was agreed in the run")
         lines.append("We did not reach a decision yet. Could we agree on a date to come back to it, "
                      f"ideally {proposed}?")
@@ -266,4 +334,5 @@ def draft_email(run: dict, scenario=None) -> dict:
 
 
 def email_text(draft: dict) -> str:
-    return f"Subject: {draft['subject']}\n\n{draft['body']}"
+    subject = " ".join(str(draft["subject"]).split())  # the header is one line, whatever was stored
+    return f"Subject: {subject}\n\n{draft['body']}"

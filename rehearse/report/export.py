@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from rehearse.core.analysers.heard import Component
 from rehearse.errors import UserError
 from rehearse.report import marks
 
@@ -63,17 +64,14 @@ def run_facts(run: dict) -> list[tuple[str, str]]:
 
 
 def components(turn: dict) -> list[str]:
+    stored = marks.feedback_of(turn).get("components")
     out = []
-    for comp in marks.feedback_of(turn).get("components") or []:
-        if not isinstance(comp, dict):
-            continue
-        name = str(comp.get("name") or "?").replace("_", " ")
-        line = f"{name}: {_num(comp.get('score')) or '?'}/100"
-        weight = comp.get("weight")
-        if isinstance(weight, (int, float)) and weight > 0:
-            line += f" (weight {weight * 100 if weight <= 1 else weight:.0f}%)"
-        if comp.get("detail"):
-            line += f" — {comp['detail']}"
+    for comp in (Component.from_dict(c) for c in (stored if isinstance(stored, list) else []) if isinstance(c, dict)):
+        line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.score) or '?'}/100"
+        if comp.weight > 0:
+            line += f" (weight {comp.weight * 100 if comp.weight <= 1 else comp.weight:.0f}%)"
+        if comp.detail:
+            line += f" — {comp.detail}"
         out.append(line)
     return out
 
@@ -214,22 +212,25 @@ def to_html(run: dict) -> str:
     )
 
 
-def export_run(run: dict, fmt: str, out_path: Path) -> Path:
-    """Write ``run`` to ``out_path`` as ``md``, ``html`` or ``pdf``."""
+def export_run(run: dict, fmt: str, out_path: Path, force: bool = False) -> Path:
+    """Write ``run`` to ``out_path`` as ``md``, ``html`` or ``pdf``: completely or not at all (see
+    :func:`rehearse.fileio.write_atomic`). An existing file is replaced only with ``force``."""
+    from rehearse.fileio import check_target, write_atomic
+
     out_path = Path(out_path)
     if fmt not in FORMATS:
         raise UserError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if out_path.parent and not out_path.parent.is_dir():
-        raise UserError(f"{out_path}: the folder {out_path.parent} does not exist")
-    try:
-        if fmt == "md":
-            out_path.write_text(to_markdown(run), encoding="utf-8")
-        elif fmt == "html":
-            out_path.write_text(to_html(run), encoding="utf-8")
-        else:
-            from rehearse.report.pdf import html_to_pdf
+    check_target(out_path, force)  # before the (slow) PDF layout
+    if fmt == "md":
+        data = to_markdown(run).encode("utf-8")
+    elif fmt == "html":
+        data = to_html(run).encode("utf-8")
+    else:
+        from rehearse.report.pdf import pdf_bytes
 
-            html_to_pdf(to_html(run), out_path)
-    except OSError as err:
-        raise UserError(f"{out_path}: cannot write the export: {err.strerror or err}") from None
+        try:
+            data = pdf_bytes(to_html(run))
+        except OSError as err:
+            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
+    write_atomic(out_path, data, force=force)
     return out_path

@@ -229,3 +229,11 @@ def outcome_label(outcome: str | None) -> str:
     if not outcome:
         return "no outcome"
     return {"not_yet": "not yet", "yes": "yes", "ambiguous": "no clear answer"}.get(outcome, outcome.replace("_", " "))
+
+
+MODE_NAMES = {"pitch": "Conversation", "drill": "Drill", "read": "Read aloud"}
+
+
+def mode_label(mode: str | None) -> str:
+    """What a run's mode is called on screen: ``pitch`` -> ``Conversation``."""
+    return MODE_NAMES.get(mode, str(mode or "")) if mode else ""

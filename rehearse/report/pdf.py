@@ -27,33 +27,74 @@ def _ensure_gui_app():
     return app
 
 
-def html_to_pdf(html: str, out_path: Path) -> Path:
-    """Lay out ``html`` on A4 pages and write it to ``out_path`` as PDF."""
-    _ensure_gui_app()
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+def _print(html: str, writer) -> None:
+    """Lay the document out page by page ourselves, with the page number in a footer band below the text.
 
-    out_path = Path(out_path)
-    # Qt reports no error when it cannot write: write beside the target, check, then move it into place (so a
-    # folder, or an old file at out_path, is never taken for the new PDF)
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    writer = QPdfWriter(str(tmp))
+    ``QTextDocument.print_`` draws the page number inside the page's bottom margin, where a block's background
+    that runs across a page break (the grey answer box) is painted too, over the number. Here each page's text is
+    clipped to the body and the number sits below it, in space no text is laid out in.
+    """
+    from PySide6.QtCore import QRectF, QSizeF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
+
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(writer)
+    doc.setHtml(html)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer = int(writer.resolution() * 0.3)  # 0.3 inch for the page number
+    body = QSizeF(page.width(), page.height() - footer)
+    doc.setPageSize(body)
+    painter = QPainter(writer)
+    try:
+        count = doc.pageCount()
+        font = QFont(doc.defaultFont())
+        font.setPointSizeF(8)
+        for number in range(count):
+            if number:
+                writer.newPage()
+            painter.save()
+            clip = QRectF(0, number * body.height(), body.width(), body.height())
+            painter.translate(0, -clip.top())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            painter.setFont(font)
+            painter.drawText(QRectF(0, body.height(), body.width(), footer),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{number + 1} / {count}")
+    finally:
+        painter.end()
+
+
+def pdf_bytes(html: str) -> bytes:
+    """Lay out ``html`` on A4 pages and return the PDF (made in memory: Qt reports no error when a file write
+    fails, so the file itself is written by :func:`rehearse.fileio.write_atomic`, which checks every byte)."""
+    _ensure_gui_app()
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
     writer.setTitle("Rehearse report")
     writer.setCreator("Rehearse")
-    doc = QTextDocument()
-    doc.setHtml(html)
-    doc.print_(writer)
-    del writer  # finishes the file
-    if not tmp.is_file() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"Qt wrote no PDF to {out_path}")
-    try:
-        os.replace(tmp, out_path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out_path
+    _print(html, writer)
+    del writer  # finishes the PDF
+    buffer.close()
+    pdf = bytes(data.data())
+    if not pdf.startswith(b"%PDF") or b"%%EOF" not in pdf[-64:]:
+        raise OSError("Qt made no complete PDF")
+    return pdf
+
+
+def html_to_pdf(html: str, out_path: Path, force: bool = True) -> Path:
+    """Write ``html`` laid out on A4 pages to ``out_path`` as PDF, completely or not at all."""
+    from rehearse.fileio import write_atomic
+
+    write_atomic(out_path, pdf_bytes(html), force=force)
+    return Path(out_path)

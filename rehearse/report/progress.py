@@ -48,7 +48,8 @@ def attempt_of(turn: dict) -> dict:
 
 
 def trend(values: list[float | None], metric: str) -> dict:
-    """``{"first", "last", "change_per_attempt", "direction"}``; direction is improving|steady|worse|too few."""
+    """``{"first", "last", "change_per_attempt", "direction"}``; direction is improving|steady|worse|mixed|too few
+    (mixed: the trend line and the latest attempt disagree)."""
     points = [(i, v) for i, v in enumerate(values) if isinstance(v, (int, float))]
     out = {"first": points[0][1] if points else None, "last": points[-1][1] if points else None,
            "change_per_attempt": None, "direction": "too few"}
@@ -63,10 +64,15 @@ def trend(values: list[float | None], metric: str) -> dict:
         out["change_per_attempt"] = round(linear_regression(xs, raw).slope if len(set(raw)) > 1 else 0.0, 2)
     else:
         out["change_per_attempt"] = round(slope, 3)
+    # The direction is what the user will read as "you are getting better": the fitted slope must say so AND the
+    # latest attempt must agree (better, or worse, than the earlier ones on average). A slope pulled up by one good
+    # attempt in the middle, with the latest back down, is "mixed", never "better".
+    earlier = mean(ys[:-1])
+    latest_change = (ys[-1] - earlier) * better
     if slope * better > threshold:
-        out["direction"] = "improving"
+        out["direction"] = "improving" if latest_change > threshold else "mixed"
     elif slope * better < -threshold:
-        out["direction"] = "worse"
+        out["direction"] = "worse" if latest_change < -threshold else "mixed"
     else:
         out["direction"] = "steady"
     return out

@@ -204,6 +204,8 @@ class Session:
                            "latency": answer.latency})
         self._pending = None
         if self.mode == "pitch":
+            if prompt.answer_for.is_objection:  # an objection met in the conversation is practice too
+                self._review(prompt.answer_for.id, feedback.score)
             if self.pitch.heard(prompt.answer_for, feedback):
                 self._done = True
         elif self.mode == "drill":

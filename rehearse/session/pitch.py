@@ -25,6 +25,7 @@ class PitchFlow:
         self.started = False
         self.last_feedback: Feedback | None = None
         self.gaps_feedback: Feedback | None = None
+        self.named_gaps: set[str] = set()  # every gap named in any answer so far (denial-aware)
 
     # ---- the next manager line: (kind, key, text, answer_for, tip) or None when the conversation is over
     def next_line(self) -> dict | None:
@@ -37,21 +38,23 @@ class PitchFlow:
             part = self.parts_left.pop(0)
             return self._line("part", part, rules.PART_PROMPTS[part], AnswerFor.part(part))
         move = rules.next_move(self.state, self.persona, self.rng, reactions=set(sc.manager.reactions),
-                               objection_ids=sc.objection_ids)
+                               objection_ids=self._askable_objections())
         rules.apply(self.state, move)
         if move.kind == "end":
             return None
         answer_for = rules.answer_expects(move, sc.objection_ids)
+        earned = rules.praise_earned(self.last_feedback.score if self.last_feedback is not None else None)
         if move.kind == "reaction":
             gap = self._unnamed_gap() if move.key == "gaps_not_named" else None
             text = sc.pick(sc.manager.reactions[move.key], self.rng, gap=gap)
-            return self._line("reaction", move.key, text, answer_for)
+            return self._line("reaction", move.key, rules.without_unearned_praise(text, earned), answer_for)
         if move.kind == "objection":
             objection = sc.objection(move.key)
-            return self._line("objection", move.key, sc.pick(objection.wordings, self.rng), answer_for)
-        # the outcome, after a word of praise when the pitch was strong
+            text = sc.pick(objection.wordings, self.rng, gap=self._unnamed_gap())
+            return self._line("objection", move.key, rules.without_unearned_praise(text, earned), answer_for)
+        # the outcome, after a word of praise when the pitch was strong and the last answer earned it
         text = sc.pick(sc.manager.outcomes[move.key], self.rng)
-        if rules.is_strong(self.state.signals) and sc.manager.reactions.get("strong"):
+        if rules.is_strong(self.state.signals) and earned and sc.manager.reactions.get("strong"):
             text = f"{sc.pick(sc.manager.reactions['strong'], self.rng)} {text}"
         tip = sc.fill(rules.OUTCOME_TIPS[move.key])
         return self._line("outcome", move.key, text, answer_for, tip)
@@ -69,6 +72,10 @@ class PitchFlow:
         self.last_feedback = feedback
         if answer_for in (AnswerFor.part("pitch"), AnswerFor.part("gaps")):
             self.gaps_feedback = feedback
+        self.named_gaps.update(feedback.gaps.get("named") or [])
+        for item in self.scenario.pitch.gaps.items:
+            if any(m.get("hit") and m.get("phrase") in item.key_phrases for m in feedback.key_phrases):
+                self.named_gaps.add(item.gap)
         self.state.hear(feedback.signals)
         if self.state.outcome is not None:
             rules.apply(self.state, rules.Move("end"))
@@ -84,12 +91,14 @@ class PitchFlow:
         return self.state.outcome
 
     def _unnamed_gap(self) -> str | None:
-        """The first prepared gap none of whose key phrases were heard (None: the scenario's first gap)."""
-        hits = set()
-        for match in self.gaps_feedback.key_phrases if self.gaps_feedback is not None else []:
-            if match["hit"]:
-                hits.add(match["phrase"])
+        """The first prepared gap not named in any answer so far (None: every gap was named, or there are none)."""
         for item in self.scenario.pitch.gaps.items:
-            if not hits.intersection(item.key_phrases):
+            if item.gap not in self.named_gaps:
                 return item.gap
         return None
+
+    def _askable_objections(self) -> list[str]:
+        """The objections the manager may raise: one that asks about {gap} only while a gap is still unnamed."""
+        if self._unnamed_gap() is not None:
+            return list(self.scenario.objection_ids)
+        return [o.id for o in self.scenario.objections if not all("{gap}" in w for w in o.wordings)]

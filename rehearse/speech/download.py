@@ -9,12 +9,16 @@ link, and extracts the rest with the same progress/cancel hooks.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import http.client
+import os
 import re
 import shutil
 import socket
 import stat
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -23,6 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rehearse.errors import UserError
+from rehearse.fileio import check_regular, why
+from rehearse.paths import cache_dir
 
 Progress = Callable[[int, int], object]  # progress(done_bytes, total_bytes); return False to cancel
 
@@ -116,7 +122,10 @@ def download(
         match = re.match(r"bytes\s+(\d+)-\d+/(\d+)", resp.headers.get("Content-Range", ""))
         if resp.status == 206 and match:
             if int(match.group(1)) != have:
-                raise DownloadFailed(f"{url}: the server resumed at the wrong place; delete {part} and retry")
+                part.unlink(missing_ok=True)  # cannot be resumed correctly: start over next time
+                raise DownloadFailed(f"{url}: the server sent the file from byte {int(match.group(1)):,} instead of "
+                                     f"{have:,}; the partial download was discarded. Run the same command again to "
+                                     "start over")
             total = int(match.group(2))
         if expected_size is not None and total and total != expected_size:
             raise DownloadFailed(
@@ -124,7 +133,11 @@ def download(
                 "the file on the server is not the expected one"
             )
         done = have
-        with open(part, "ab" if have else "wb") as out:
+        try:
+            out = open(part, "ab" if have else "wb")
+        except OSError as err:
+            raise DownloadFailed(f"{part}: cannot write the download: {why(err)}") from None
+        try:
             while True:
                 if is_cancelled(cancel, progress, done, total):
                     raise Cancelled(f"Download cancelled at {done:,} of {total:,} bytes; nothing was installed.")
@@ -134,8 +147,18 @@ def download(
                     raise _stopped(url, done, total, err) from None
                 if not chunk:
                     break
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as err:
+                    raise DownloadFailed(f"{part}: cannot write the download ({why(err)}) at {done:,} of "
+                                         f"{total:,} bytes; free some space and run the same command again "
+                                         "to resume") from None
                 done += len(chunk)
+        finally:
+            try:
+                out.close()
+            except OSError:
+                pass  # the error that matters was raised above (or the size check below catches a short file)
         if total and done < total:
             raise _stopped(url, done, total, "the connection closed early")
     is_cancelled(None, progress, done, total or done)
@@ -194,14 +217,17 @@ def unsafe_entries(zf: zipfile.ZipFile) -> list[str]:
 
 def open_zip(path: Path) -> zipfile.ZipFile:
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder, not a zip archive")
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
+    check_regular(path, what="zip archive")  # not a FIFO or a device: zipfile would wait or read forever
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
         raise UserError(f"{path}: not a zip archive ({err})") from None
+
+
+def unpacked_size(zip_path: Path) -> int:
+    """How many bytes the archive unpacks to (as its directory says)."""
+    with open_zip(zip_path) as zf:
+        return sum(i.file_size for i in zf.infolist())
 
 
 def safe_extract(zip_path: Path, dest: Path, *, progress: Progress | None = None, cancel=None) -> None:
@@ -219,18 +245,31 @@ def safe_extract(zip_path: Path, dest: Path, *, progress: Progress | None = None
             if target != dest and dest not in target.parents:  # belt and braces after unsafe_entries
                 raise UserError(f"{zip_path}: unsafe archive: {info.filename!r} leaves the target folder")
             if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
+                try:
+                    target.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    reason = ("a file and a folder in the archive have the same name"
+                              if err.errno in (errno.EEXIST, errno.ENOTDIR) else why(err))
+                    raise UserError(f"{zip_path}: cannot unpack {info.filename[:80]!r}: {reason}; nothing was "
+                                    "installed") from None
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(target, "wb") as out:
                     while block := src.read(CHUNK):
                         out.write(block)
                         done += len(block)
                         if is_cancelled(cancel, progress, done, total):
                             raise Cancelled("Installation cancelled; nothing was installed.")
-            except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as err:
                 raise UserError(f"{zip_path}: damaged archive at {info.filename!r} ({err})") from None
+            except OSError as err:
+                short = info.filename if len(info.filename) <= 80 else info.filename[:77] + "..."
+                if err.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                    reason = "a file and a folder in the archive have the same name"
+                else:
+                    reason = why(err)
+                raise UserError(f"{zip_path}: cannot unpack {short!r}: {reason}; nothing was installed") from None
 
 
 def remove_tree(path: Path) -> None:
@@ -240,3 +279,53 @@ def remove_tree(path: Path) -> None:
         path.unlink()
     elif path.exists():
         shutil.rmtree(path)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours
+    return True
+
+
+def clean_stale_temp(root: Path, older_than_s: float = 3600) -> list[Path]:
+    """Remove what killed installs left in the models folder (``.install-PID-*`` of a process that is gone, or
+    older than ``older_than_s``). Returns what was removed."""
+    removed = []
+    for tmp in root.glob(".install-*"):
+        found = re.match(r"^\.install-(\d+)-", tmp.name)
+        try:
+            if found:
+                stale = int(found.group(1)) != os.getpid() and not _pid_alive(int(found.group(1)))
+            else:
+                stale = time.time() - tmp.stat().st_mtime > older_than_s
+            if stale:
+                remove_tree(tmp)
+                removed.append(tmp)
+        except OSError:
+            pass
+    return removed
+
+
+@contextlib.contextmanager
+def install_lock(name: str):
+    """Hold an exclusive lock on installing ``name`` (two processes must not write one ``.part`` file)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; the checks after download still catch a mixed file
+        yield
+        return
+    locks = cache_dir() / "locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / f"model-{name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(f"{name} is already being installed by another Rehearse process") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

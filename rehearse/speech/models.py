@@ -12,10 +12,10 @@ Public API: :func:`find_vosk_model`, :func:`list_models`, :func:`install`, :func
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -23,15 +23,19 @@ from pathlib import Path
 
 from rehearse.errors import UserError
 from rehearse.paths import cache_dir, models_dir
+from rehearse.fileio import why
 from rehearse.speech.download import (
     DownloadFailed,
     NoNetwork,
     Progress,
     check_file,
+    clean_stale_temp,
     download,
+    install_lock,
     fetch_json,
     remove_tree,
     safe_extract,
+    unpacked_size,
 )
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
@@ -202,6 +206,7 @@ def _part_path(name: str) -> Path:
 def list_models() -> list[ModelInfo]:
     """Known models (installed or not) and every other model folder, with status and any problem."""
     infos = []
+    clean_stale_temp(models_dir())  # what an install killed mid-way left behind
     dirs = {p.name: p for p in _installed_dirs()}
     for name in list(KNOWN_MODELS) + [n for n in dirs if n not in KNOWN_MODELS]:
         known = KNOWN_MODELS.get(name)
@@ -241,14 +246,16 @@ def _resolve(name: str, base: str) -> dict:
         catalog = []
     entry = next((e for e in catalog if isinstance(e, dict) and e.get("name") == name), None) if isinstance(
         catalog, list) else None
-    if entry:
+    if entry and (known is None or known.sha256 is None):
+        # Only a model without a pinned digest takes its size and checksum from the catalogue: a catalogue (or
+        # whoever serves it) can never switch off the check of a model whose published digest is built in.
         size = int(entry["size"]) if str(entry.get("size", "")).isdigit() else None
-        same = spec is not None and spec["size"] == size
+        md5 = entry.get("md5") if isinstance(entry.get("md5"), str) else None
         spec = {
             "lang": entry.get("lang") or (spec or {}).get("lang"),
-            "size": size,
-            "sha256": spec["sha256"] if same else None,
-            "md5": entry.get("md5") or None,
+            "size": size if size is not None else (spec or {}).get("size"),
+            "sha256": None,
+            "md5": md5 if md5 and re.fullmatch(r"[0-9a-fA-F]{32}", md5) else None,
         }
     if spec is None:
         raise UserError(
@@ -257,16 +264,11 @@ def _resolve(name: str, base: str) -> dict:
         )
     if not _is_english(spec["lang"]):
         raise UserError(f"{name} is a {spec['lang']} model; Rehearse needs an English (en-*) model")
+    if not spec.get("sha256") and not spec.get("md5"):
+        raise UserError(f"{name}: no checksum is known for this model (the catalogue at {base} gives none), so a "
+                        "download could not be verified; download it yourself and use `rehearse models install "
+                        "--from ZIP`")
     return spec
-
-
-def _clean_stale_temp(root: Path, older_than_s: float = 3600) -> None:
-    for tmp in root.glob(".install-*"):
-        try:
-            if time.time() - tmp.stat().st_mtime > older_than_s:
-                remove_tree(tmp)
-        except OSError:
-            pass
 
 
 def install(name: str | None = None, progress: Progress | None = None, cancel=None, base_url: str | None = None,
@@ -288,27 +290,6 @@ def install(name: str | None = None, progress: Progress | None = None, cancel=No
         return _download_and_install(name, base, progress, cancel)
 
 
-@contextlib.contextmanager
-def install_lock(name: str):
-    """Hold an exclusive lock on installing ``name`` (two processes must not write one ``.part`` file)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; the checks after download still catch a mixed file
-        yield
-        return
-    locks = cache_dir() / "locks"
-    locks.mkdir(exist_ok=True)
-    with open(locks / f"model-{name}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UserError(f"{name} is already being installed by another Rehearse process") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def _download_and_install(name: str, base: str, progress: Progress | None, cancel) -> Path:
     url = f"{base}/{name}.zip"
     offline_hint = (
@@ -321,8 +302,6 @@ def _download_and_install(name: str, base: str, progress: Progress | None, cance
         download(url, part, expected_size=spec["size"], progress=progress, cancel=cancel)
     except NoNetwork as err:
         raise NoNetwork(f"{err}{offline_hint}") from None
-    except DownloadFailed as err:
-        raise DownloadFailed(f"{err}{offline_hint}") from None
     try:
         check_file(part, size=spec["size"], sha256=spec["sha256"], md5=spec["md5"])
     except DownloadFailed:
@@ -355,8 +334,19 @@ def _locate(tmp: Path, name: str | None, zip_path: Path) -> tuple[Path, str]:
 def _install_archive(zip_path: Path, *, name: str | None, lang: str | None, source: str,
                      progress: Progress | None, cancel) -> Path:
     root = models_dir()
-    _clean_stale_temp(root)
-    tmp = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+    clean_stale_temp(root)
+    need = unpacked_size(zip_path)
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        free = None
+    if free is not None and need + 16 * 1024 * 1024 > free:
+        raise UserError(f"{zip_path}: not enough free space to install it: it unpacks to {need / 1e6:,.0f} MB "
+                        f"and {root} has {free / 1e6:,.0f} MB free; nothing was installed")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".install-{os.getpid()}-", dir=root))
+    except OSError as err:
+        raise UserError(f"{root}: cannot install a model here: {why(err)}") from None
     try:
         (tmp / "x").mkdir()
         safe_extract(zip_path, tmp / "x", progress=progress, cancel=cancel)
@@ -369,14 +359,20 @@ def _install_archive(zip_path: Path, *, name: str | None, lang: str | None, sour
         if not _is_english(lang):
             raise UserError(f"{zip_path}: {name} is a {lang} model; Rehearse needs an English (en-*) model")
         marker = {"name": name, "lang": lang, "source": source, "installed": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        (model_root / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         target = root / name
-        if target.exists() or target.is_symlink():
-            target.rename(tmp / "old")  # moved aside, removed with tmp below
-        model_root.rename(target)
+        try:
+            (model_root / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+            if target.exists() or target.is_symlink():
+                target.rename(tmp / "old")  # moved aside, removed with tmp below
+            model_root.rename(target)
+        except OSError as err:
+            raise UserError(f"{target}: cannot install the model: {why(err)}; nothing was installed") from None
         return target
     finally:
-        remove_tree(tmp)
+        try:
+            remove_tree(tmp)
+        except OSError:
+            pass  # removed by the next install (clean_stale_temp)
 
 
 def remove(name: str) -> list[Path]:

@@ -16,111 +16,18 @@ Engines:
 from __future__ import annotations
 
 import os
-import threading
-from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from rehearse.core.transcript import Transcript
 from rehearse.errors import UserError
+from rehearse.speech.engine import BYTES_PER_SECOND, SAMPLE_RATE, LiveAndFinal, Recognizer, shared_model
+
+__all__ = ["ENGINES", "DEFAULT_FINAL_ENGINE", "BYTES_PER_SECOND", "SAMPLE_RATE", "LiveAndFinal", "Recognizer",
+           "shared_model", "find_vosk_model", "resolve_engine", "describe_engine", "create_recognizer"]
 
 ENGINES = ("auto", "vosk", "whisper")
 # Whisper tiny.en: 5.6% WER measured on LibriVox here; Vosk small English: 9.85% published (LibriSpeech test-clean).
 DEFAULT_FINAL_ENGINE = "whisper"
-SAMPLE_RATE = 16000
-BYTES_PER_SECOND = SAMPLE_RATE * 2
-
-
-class Recognizer(ABC):
-    """A recognizer for one answer at a time: accept() chunks, partial() text, finish() result, reset()."""
-
-    name: str = ""  # "whisper", "vosk" or "vosk+whisper"
-    model: str = ""  # which model it uses, for people (a path or a package name)
-
-    @abstractmethod
-    def accept(self, pcm: bytes) -> None:
-        """Feed 16 kHz mono signed 16-bit little-endian PCM (any chunk size)."""
-
-    @abstractmethod
-    def partial(self) -> str:
-        """What has been heard of this answer so far (may change until finish())."""
-
-    @abstractmethod
-    def finish(self) -> Transcript:
-        """Finish the answer and return its transcript (word times from the start of the answer)."""
-
-    @abstractmethod
-    def reset(self) -> None:
-        """Forget the current answer and get ready for the next."""
-
-    def close(self) -> None:
-        """Release per-recognizer resources (the shared model stays loaded)."""
-
-    def flush(self) -> None:
-        """A pause has begun: get the text of what was said so far ready now (the listener calls this)."""
-
-    def heard_until(self) -> float | None:
-        """Seconds of the answer that partial()'s text covers; None when unknown (then no early end is taken)."""
-        return None
-
-    def turn_text(self) -> tuple[str, float | None]:
-        """The punctuated text so far and how far it reaches (seconds), for deciding whether the user finished."""
-        return self.partial(), self.heard_until()
-
-
-class LiveAndFinal(Recognizer):
-    """Live text from one recognizer (Vosk, word by word), the final transcript from another (Whisper)."""
-
-    def __init__(self, live: Recognizer, final: Recognizer):
-        self.live, self.final = live, final
-        self.name = f"{live.name}+{final.name}"
-        self.model = f"{live.model} (live); {final.model} (final)"
-
-    def accept(self, pcm: bytes) -> None:
-        self.live.accept(pcm)
-        self.final.accept(pcm)
-
-    def partial(self) -> str:
-        return self.live.partial()
-
-    def finish(self) -> Transcript:
-        self.live.finish()
-        return self.final.finish()
-
-    def reset(self) -> None:
-        self.live.reset()
-        self.final.reset()
-
-    def close(self) -> None:
-        self.live.close()
-        self.final.close()
-
-    def flush(self) -> None:
-        self.live.flush()
-        self.final.flush()
-
-    def heard_until(self) -> float | None:
-        return self.live.heard_until()
-
-    def turn_text(self) -> tuple[str, float | None]:
-        return self.final.turn_text()  # Whisper writes punctuation; Vosk does not
-
-
-# --- the shared model cache -------------------------------------------------------------------------------------
-
-_models: dict[tuple[str, str], object] = {}
-_models_lock = threading.Lock()
-
-
-def shared_model(kind: str, path: Path | str, load: Callable[[], object]):
-    """Return the model for (kind, path), calling ``load()`` only the first time (thread-safe)."""
-    key = (kind, str(path))
-    with _models_lock:
-        model = _models.get(key)
-        if model is None:
-            model = load()
-            _models[key] = model
-        return model
 
 
 # --- finding models ---------------------------------------------------------------------------------------------
@@ -171,11 +78,33 @@ def describe_engine(engine: str = "auto", model_path=None, final_engine: str | N
     return f"Using Vosk ({path.name}) for the live text and the final transcript."
 
 
-def create_recognizer(engine: str = "auto", model_path=None, final_engine: str | None = None) -> Recognizer:
+fallback_notice: str | None = None  # set when ``auto`` fell back from a broken Vosk model to Whisper
+
+
+def usable_engine(engine: str = "auto") -> tuple[str, str | None]:
+    """The engine to use for ``engine`` here, loading its model now: ``auto`` with an installed Vosk model that
+    cannot be loaded becomes ``whisper``, with a sentence saying why (else None)."""
+    kind, path = resolve_engine(engine)
+    if engine != "auto" or kind != "vosk":
+        return engine, None
+    from rehearse.speech.vosk_engine import load_vosk_model
+
+    try:
+        load_vosk_model(path)
+    except UserError as err:
+        return "whisper", (f"The installed Vosk model could not be used ({err}); using the built-in recognizer "
+                           "instead.")
+    return engine, None
+
+
+def create_recognizer(engine: str = "auto", model_path=None, final_engine: str | None = None,
+                      vocabulary: Sequence[str] = ()) -> Recognizer:
     """Make a recognizer for one answer/thread; its model is loaded once per process and shared.
 
     ``final_engine`` ("vosk" or "whisper") picks who writes the final transcript when Vosk gives the live text;
-    by default Whisper for ``auto`` and Vosk for an explicit ``vosk``.
+    by default Whisper for ``auto`` and Vosk for an explicit ``vosk``. ``vocabulary`` (the scenario's roles, names,
+    jargon and key phrases, most important first: :func:`rehearse.core.vocabulary.scenario_vocabulary`) biases
+    Whisper towards hearing them as written; Vosk's live text does not use it.
     """
     if final_engine not in (None, "vosk", "whisper"):
         raise UserError(f"unknown final engine {final_engine!r}; choose vosk or whisper")
@@ -183,13 +112,24 @@ def create_recognizer(engine: str = "auto", model_path=None, final_engine: str |
     if kind == "whisper":
         from rehearse.speech.whisper_engine import WhisperRecognizer
 
-        return WhisperRecognizer()
+        return WhisperRecognizer(vocabulary=vocabulary)
     from rehearse.speech.vosk_engine import VoskRecognizer
 
-    live = VoskRecognizer(path)
+    try:
+        live = VoskRecognizer(path)
+    except UserError as err:
+        if engine != "auto" or model_path is not None:
+            raise
+        # auto and the installed Vosk model cannot be loaded: the built-in recognizer still works
+        global fallback_notice
+        fallback_notice = (f"The installed Vosk model could not be used ({err}); using the built-in recognizer "
+                           "instead.")
+        from rehearse.speech.whisper_engine import WhisperRecognizer
+
+        return WhisperRecognizer(vocabulary=vocabulary)
     final = final_engine or (DEFAULT_FINAL_ENGINE if engine == "auto" else "vosk")
     if final == "vosk":
         return live
     from rehearse.speech.whisper_engine import WhisperRecognizer
 
-    return LiveAndFinal(live, WhisperRecognizer())
+    return LiveAndFinal(live, WhisperRecognizer(vocabulary=vocabulary))

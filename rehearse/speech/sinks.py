@@ -14,6 +14,7 @@ import wave
 from pathlib import Path
 
 from rehearse.errors import UserError
+from rehearse.fileio import why
 
 
 class WavWriter:
@@ -31,17 +32,25 @@ class WavWriter:
         self._frame_bytes = 2 * self.channels
         self._frames = 0
         self._pending = b""  # an odd trailing byte waiting for its partner
+        self._failed = False  # a write failed (full disk...): the error was raised then; close() stays quiet
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "wb")
         except OSError as err:
             raise UserError(f"{self.path}: cannot write the recording ({err.strerror or err})") from None
-        self._wave = wave.open(self._file, "wb")
-        self._wave.setnchannels(self.channels)
-        self._wave.setsampwidth(2)
-        self._wave.setframerate(self.rate)
-        self._wave.writeframes(b"")  # writes the header now, so even an empty recording is a valid WAV
-        self._sync()
+        try:
+            self._wave = wave.open(self._file, "wb")
+            self._wave.setnchannels(self.channels)
+            self._wave.setsampwidth(2)
+            self._wave.setframerate(self.rate)
+            self._wave.writeframes(b"")  # writes the header now, so even an empty recording is a valid WAV
+            self._sync()
+        except OSError as err:
+            try:
+                self._file.close()
+            except OSError:
+                pass
+            raise UserError(f"{self.path}: cannot write the recording ({why(err)})") from None
         self.closed = False
 
     @property
@@ -65,10 +74,17 @@ class WavWriter:
             self._wave.writeframes(data[:whole])  # also patches the header's sizes
             self._file.flush()
         except OSError as err:
-            raise UserError(f"{self.path}: cannot write the recording ({err.strerror or err})") from None
+            self._failed = True
+            raise UserError(f"{self.path}: cannot write the recording ({why(err)}); what was recorded before "
+                            "is kept") from None
         self._frames += whole // self._frame_bytes
         if time.monotonic() - self._last_sync >= self.sync_s:
-            self._sync()
+            try:
+                self._sync()
+            except OSError as err:
+                self._failed = True
+                raise UserError(f"{self.path}: cannot write the recording ({why(err)}); what was recorded "
+                                "before is kept") from None
 
     def _sync(self) -> None:
         self._file.flush()
@@ -80,13 +96,25 @@ class WavWriter:
 
     def close(self) -> Path:
         """Finish the file (header sizes final, synced to disk). Safe to call twice."""
-        if not self.closed:
-            self.closed = True
+        if self.closed:
+            return self.path
+        self.closed = True
+        problem = None
+        for step in (self._wave.close, self._sync, self._file.close):  # wave.close does not close our file
             try:
-                self._wave.close()  # does not close a file object it did not open
-                self._sync()
-            finally:
-                self._file.close()
+                step()
+            except OSError as err:
+                problem = problem or err
+                if step is not self._file.close:
+                    try:
+                        self._file.close()  # may fail again on its own flush; the file is closed either way
+                    except OSError:
+                        pass
+                    break
+        if problem is not None and not self._failed:
+            self._failed = True
+            raise UserError(f"{self.path}: cannot finish the recording ({why(problem)}); the audio written "
+                            "before is kept")
         return self.path
 
     def __enter__(self) -> "WavWriter":

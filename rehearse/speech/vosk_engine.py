@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
-from rehearse.speech.recognizer import BYTES_PER_SECOND, SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.engine import BYTES_PER_SECOND, SAMPLE_RATE, Recognizer, shared_model
 
 
 def model_folder(path) -> Path:

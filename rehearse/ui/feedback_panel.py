@@ -34,6 +34,12 @@ def card_layout(frame: QFrame, spacing: int) -> QVBoxLayout:
 def chip_text(phrase: dict) -> str:
     if phrase.get("hit"):
         return f"✓  {phrase.get('phrase', '')}"
+    denied = phrase.get("denied") or {}
+    if denied:
+        return f"⊘  {phrase.get('phrase', '')}  —  said, but denied: “{denied.get('said') or denied.get('text')}”"
+    own = phrase.get("own_words") or {}
+    if own:
+        return f"≈  {phrase.get('phrase', '')}  —  in your own words: “{own.get('text')}”"
     closest = phrase.get("closest") or {}
     heard = closest.get("text") if closest.get("similarity", 0) >= 75 else None
     if heard:
@@ -47,11 +53,30 @@ MARK_COLOURS = (("filler", MISS, 0.30), ("hedge", MISS, 0.30), ("flag", FLAG, 0.
 MARK_TITLES = {"hit": "key phrase", "filler": "filler", "hedge": "hedge", "flag": "worth a look"}
 
 
-def highlighted_transcript(text: str, feedback: dict) -> str:
-    """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`)."""
+CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
+
+
+def highlighted_transcript(text: str, feedback: dict, *, links: bool = False, current: int | None = None,
+                           text_colour: str | None = None) -> str:
+    """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`).
+
+    For playback: ``links`` makes every word a link ``w:INDEX`` (index into ``text.split()``; click to play from
+    there), coloured ``text_colour`` (the palette's text) and not underlined; ``current`` shows that word as the
+    one being heard."""
     out = []
+    index = 0
     for seg in marks.segments_of(text, feedback):
-        span = html.escape(seg.text)
+        pieces = []
+        for word in seg.text.split():
+            piece = html.escape(word)
+            if index == current:
+                piece = f'<span style="background:{CURRENT_WORD[0]}; color:{CURRENT_WORD[1]};">{piece}</span>'
+            if links:
+                colour = f"color:{text_colour};" if text_colour else ""
+                piece = f'<a href="w:{index}" style="{colour} text-decoration:none;">{piece}</a>'
+            pieces.append(piece)
+            index += 1
+        span = " ".join(pieces)
         colour = next((rgba(c, a) for kind, c, a in MARK_COLOURS if kind in seg.marks), None)
         if colour is None:
             out.append(span)
@@ -157,7 +182,7 @@ class FeedbackPanel(QFrame):
         def run_next():
             if steps:
                 steps.pop(0)()
-                QTimer.singleShot(0, run_next)
+                QTimer.singleShot(0, self, run_next)  # not after the panel is gone (window closed)
             else:
                 then()
 
@@ -197,8 +222,10 @@ class FeedbackPanel(QFrame):
             chip = QLabel(elide(text, 70))
             if len(text) > 70:
                 chip.setToolTip(text)
-            chip.setObjectName("ChipHit" if phrase.get("hit") else "ChipMiss")
-            chip.setAccessibleName(("said: " if phrase.get("hit") else "missing: ") + phrase.get("phrase", ""))
+            chip.setObjectName("ChipHit" if phrase.get("hit") or phrase.get("own_words") else "ChipMiss")
+            state = ("said: " if phrase.get("hit") else "said, but denied: " if phrase.get("denied")
+                     else "in your own words: " if phrase.get("own_words") else "missing: ")
+            chip.setAccessibleName(state + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
 
     def _fill_rest(self, feedback: dict, transcript_text: str) -> None:

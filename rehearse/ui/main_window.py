@@ -1,4 +1,4 @@
-"""The main window: scenario bar, speech status, and the Rehearse and Drill views in tabs."""
+"""The main window: scenario bar, speech status, and the Rehearse, Drill and History views in tabs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QTabWidget,
 
 from rehearse.ui.context import AppContext
 from rehearse.ui.drill_view import DrillView
+from rehearse.ui.history_view import HistoryView
 from rehearse.ui.rehearse_view import RehearseView
 from rehearse.ui.scenario_bar import ScenarioBar, ScenarioFile, example_scenario
 from rehearse.ui.settings import app_settings
@@ -66,6 +67,11 @@ class MainWindow(QMainWindow):
         self.drill_view = DrillView(self.ctx)
         self.tabs.addTab(self.rehearse_view, "&Rehearse")
         self.tabs.addTab(self.drill_view, "&Drill")
+        self.history_view = HistoryView(self.ctx)
+        self.tabs.addTab(self.history_view, "&History")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        for view in (self.rehearse_view, self.drill_view):
+            view.run_finished.connect(lambda _summary: self.history_view.refresh())
         outer.addWidget(self.tabs, 1)
 
         self.scenario_file.loaded.connect(self._scenario_loaded)
@@ -74,6 +80,9 @@ class MainWindow(QMainWindow):
         self.ctx.voice_notice.connect(lambda message: self.voice_banner.show_message(message, "warning"))
         if not self.ctx.voice_enabled:
             self._voice_changed(False, self.ctx.voice_error)
+        from rehearse.ui.prepare import Prepare
+
+        self.prepare = Prepare(self)  # the form editor, settings, the guided start and Help
         self._build_actions()
         self._restore()
 
@@ -87,8 +96,9 @@ class MainWindow(QMainWindow):
     # ---- set-up ----------------------------------------------------------------------------------------------------
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
+        self.prepare.add_file_actions(menu)
         for text, keys, slot in (("&Open scenario…", QKeySequence.StandardKey.Open, self.scenario_bar.choose),
-                                 ("&Edit scenario in editor", "Ctrl+E", self.scenario_bar.edit),
+                                 ("Edit scenario in text &editor", "Ctrl+Shift+E", self.scenario_bar.edit),
                                  ("Re&load scenario", "F5", self.scenario_file.reload),
                                  ("Install &Vosk model…", None, self.install_model),
                                  ("&Quit", QKeySequence.StandardKey.Quit, self.close)):
@@ -98,7 +108,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
         view = self.menuBar().addMenu("&View")
-        for index, (text, keys) in enumerate((("&Rehearse", "Ctrl+1"), ("&Drill", "Ctrl+2"))):
+        for index, (text, keys) in enumerate((("&Rehearse", "Ctrl+1"), ("&Drill", "Ctrl+2"),
+                                                         ("&History", "Ctrl+3"))):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
@@ -110,6 +121,7 @@ class MainWindow(QMainWindow):
         self.mute_action.toggled.connect(self.set_muted)
         self.set_muted(self.mute_action.isChecked())
         view.addAction(self.mute_action)
+        self.prepare.add_help_menu()
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -133,6 +145,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("scenario/path", str(self.scenario_file.path))
         self.rehearse_view.set_scenario(scenario)
         self.drill_view.set_scenario(scenario)
+        self.history_view.set_scenario(scenario)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.history_view:
+            self.history_view.refresh()
 
     def _engine_ready(self, state: EngineState) -> None:
         freeze_heap(collect=True)  # the models are loaded: keep the collector off them from now on
@@ -180,11 +197,14 @@ class MainWindow(QMainWindow):
 
     # ---- closing ---------------------------------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self.prepare.may_quit():  # unsaved changes in the scenario editor, and "keep editing"
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()
         self.hide()  # gone for the user at once; the partial answer is saved and the threads end behind it
-        for view in (self.rehearse_view, self.drill_view):
+        for view in (self.rehearse_view, self.drill_view, self.history_view):
             view.shutdown()
         if self.engine_loader is not None:
             self.engine_loader.cancel()

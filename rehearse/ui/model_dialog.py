@@ -23,9 +23,10 @@ def megabytes(n: int) -> str:
 class ModelDialog(QDialog):
     installed = Signal(str)  # the model folder
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, name: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Install the Vosk English model")
+        self.name = name  # None: the default English model
+        self.setWindowTitle(f"Install {name}" if name else "Install the Vosk English model")
         self.setMinimumWidth(480)
         self.job: InstallModelJob | None = None
         box = QVBoxLayout(self)
@@ -62,7 +63,7 @@ class ModelDialog(QDialog):
     def start(self, zip_path: str | None = None) -> None:
         if self.job is not None:
             return
-        self.job = InstallModelJob(zip_path=zip_path)
+        self.job = InstallModelJob(name=None if zip_path else self.name, zip_path=zip_path)
         self.job.progress.connect(self._progress)
         self.job.done.connect(self._done)
         self.job.failed.connect(self._failed)

@@ -42,7 +42,9 @@ class RehearseView(RunView):
 
     def set_scenario(self, scenario) -> None:
         super().set_scenario(scenario)
-        current = self.persona_box.currentData()
+        same_file = getattr(scenario, "path", None) == getattr(self, "_scenario_path", None)
+        self._scenario_path = getattr(scenario, "path", None)
+        current = self.persona_box.currentData() if same_file else None  # another scenario: its own persona
         self.persona_box.clear()
         default = scenario.who.persona if scenario is not None else ""
         for persona in PERSONAS:

@@ -1,40 +1,60 @@
-"""The talk-and-feedback loop shared by the Rehearse and Drill views.
+"""The rehearsal on screen, shared by the Rehearse and Drill views: the manager's line, the talk panel, the
+feedback, the summary.
 
-The view only presents: every step goes through the session engine (``Session.next_prompt``/``submit``/``again``/
-``finish``) on the session thread, listening runs in a :class:`ListenJob` and the manager's voice in a
-:class:`SpeakJob`. Subclasses add their own set-up controls and say how to make the session.
+The view only presents. The rehearsal itself — the manager's voice, listening, scoring and storing, the next line —
+is :class:`rehearse.session.drive.Drive`, the same loop the command line uses, on its own thread; the view sends it
+the user's moves (Talk, a typed answer, an imported recording, Continue, Try again) and shows what it reports through
+:class:`~rehearse.ui.session_signals.SessionSignals`. Subclasses add their own set-up controls and say how to make
+the session.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from rehearse.errors import UserError
+from rehearse.session.drive import Drive
 from rehearse.ui.context import AppContext
+from rehearse.ui.conversation_log import ConversationLog
 from rehearse.ui.feedback_panel import FeedbackPanel
+from rehearse.ui.session_signals import SessionSignals
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, THINKING, TalkPanel
-from rehearse.ui.tasks import freeze_heap, start_job
+from rehearse.ui.tasks import freeze_heap
 from rehearse.ui.widgets import Banner, ManagerCard, SummaryPanel
-from rehearse.ui.workers import ListenJob, SpeakJob
 
 log = logging.getLogger(__name__)
 
 
-def as_dict(value) -> dict:
-    if value is None:
-        return {}
-    return value if isinstance(value, dict) else value.to_dict()
+def reveal(scroll: QScrollArea, widget: QWidget, margin: int = 16) -> None:
+    """Scroll so ``widget`` is in view with its top showing: a panel taller than the window shows its top (the
+    score), not its middle as ``ensureWidgetVisible`` would. Done once the layout has placed it."""
+
+    def move() -> None:
+        content = scroll.widget()
+        if content is None or not widget.isVisible():
+            return
+        content.layout().activate()
+        top = widget.mapTo(content, QPoint(0, 0)).y()
+        bar = scroll.verticalScrollBar()
+        view = scroll.viewport().height()
+        if widget.height() + 2 * margin > view or top - margin < bar.value():
+            bar.setValue(max(0, top - margin))
+        elif top + widget.height() + margin > bar.value() + view:
+            bar.setValue(top + widget.height() + margin - view)
+
+    move()
+    QTimer.singleShot(0, move)
 
 
 class RunView(QWidget):
     prompt_shown = Signal(object)     # the Prompt
-    feedback_shown = Signal(dict)     # the feedback dict
-    run_finished = Signal(dict)       # the summary
+    feedback_shown = Signal(object)   # the feedback dict, as shown (and stored); not Signal(dict): PySide6 6.12 drops
+    #                                   a reference to True on each emission of a dict holding it (Python 3.11 aborts)
+    run_finished = Signal(object)     # the summary dict
     failed = Signal(str)
 
     mode = "pitch"
@@ -44,14 +64,14 @@ class RunView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.scenario = None
-        self.session = None
+        self.session = None  # the session of the current run (for reading: the drive loop is the one driving it)
+        self.drive: Drive | None = None
+        self.signals: SessionSignals | None = None
         self.prompt = None
-        self.listen_job: ListenJob | None = None
-        self.speak_job: SpeakJob | None = None
-        self.answer_text = ""
+        self.listening = False  # an answer is being recorded
         self.summary: dict | None = None
         self.answers: list[tuple[str, float | None]] = []  # (what was answered, score), for the summary
-        self._orphans: dict = {}  # listen jobs stopped by "start over" -> the session their answer belongs to
+        self._stopping: list[Drive] = []  # runs left by "start over", storing their last answer
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +93,9 @@ class RunView(QWidget):
         self.build_setup(self.main)
         self.message = Banner()
         self.main.addWidget(self.message)
+        self.log = ConversationLog()  # the lines and answers before the current one (scroll back to them)
+        self.main.addWidget(self.log)
+        self._last = None  # the answer on screen: (prompt, feedback dict, text), moved to the log on the next line
         self.card = ManagerCard()
         self.card.replay_clicked.connect(self.replay)
         self.main.addWidget(self.card)
@@ -127,7 +150,7 @@ class RunView(QWidget):
     def set_scenario(self, scenario) -> None:
         self.scenario = scenario
 
-    # ---- the loop --------------------------------------------------------------------------------------------------
+    # ---- starting a run --------------------------------------------------------------------------------------------
     def start(self) -> None:
         if self.scenario is None:
             self.show_message("Open a scenario first.", "warning")
@@ -137,7 +160,11 @@ class RunView(QWidget):
         self.feedback.hide()
         self.summary_panel.hide()
         self.summary = None
+        self.session = None
+        self.prompt = None
         self.answers = []
+        self.log.clear()
+        self._last = None
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
         self.talk.show()
@@ -149,41 +176,38 @@ class RunView(QWidget):
             return Session(scenario, store=ctx.store(), engine=ctx.engine, seed=ctx.seed,
                            scenario_path=getattr(scenario, "path", None) or None, **options)
 
-        ctx.host.call(make, self._started, self.fail)
+        signals = SessionSignals(self)
+        signals.started.connect(self._started)
+        signals.prompt.connect(self._prompted)
+        signals.voice_lost.connect(self._voice_failed)
+        signals.listening.connect(self._listening)
+        signals.partial.connect(self.talk.set_partial)
+        signals.level.connect(self.talk.set_level)
+        signals.heard.connect(self._heard)
+        signals.listen_failed.connect(self._listen_failed)
+        signals.scoring.connect(self._scoring)
+        signals.feedback.connect(self._submitted)
+        signals.failed.connect(self.fail)
+        signals.finished.connect(self._finished)
+        self.signals = signals
+        self.drive = Drive(make, interactive=True, on_event=signals, engine=ctx.engine,
+                           source_factory=ctx.source_factory, silence_s=ctx.silence_s, speak=ctx.speaking,
+                           speaker_provider=ctx.speaker, voice_options=ctx.voice_options)  # as chosen in Settings
+        self.drive.start()
 
     def _started(self, session) -> None:
         freeze_heap()
         self.session = session
         self.on_session_started()
-        self.advance()
-        self._prefetch_lines()
 
-    def _prefetch_lines(self) -> None:
-        """Synthesise the scenario's manager lines in the background (the voice's own thread)."""
-        if not self.ctx.speaking():
-            return
-        from rehearse.session.lines import manager_lines
-        from rehearse.speech.tts import persona_style
-
-        try:
-            self.ctx.speaker().prefetch(manager_lines(self.session.scenario, self.session.mode),
-                                        style=persona_style(self.session.persona))
-        except Exception:  # noqa: BLE001 - a line that cannot be said says why when it is spoken
-            pass
-
-    def advance(self) -> None:
-        if self.session is None:
-            return
-        self._set_actions(again=False, next_=False)
-        self.ctx.host.call(self.session.next_prompt, self._prompted, self.fail)
-
+    # ---- what the drive loop reports ---------------------------------------------------------------------------
     def _prompted(self, prompt) -> None:
-        if prompt is None:
-            self.ctx.host.call(self.session.finish, self._finished, self.fail)
-            return
+        logged = self._log_last()
         self.prompt = prompt
         self.show_prompt(prompt)
         self.prompt_shown.emit(prompt)
+        if logged:  # the conversation so far grew above the card: bring the new line to the top
+            reveal(self.scroll, self.card)
 
     def show_prompt(self, prompt) -> None:
         scenario = self.scenario
@@ -195,109 +219,64 @@ class RunView(QWidget):
             speaker = manager
         self.card.show_line(speaker, f"· {persona}" if persona else "", prompt.text, prompt.tip or "",
                             can_replay=self.ctx.speaking())
-        self.answer_text = ""
         self.feedback.hide()
         self.talk.set_target(prompt.target_seconds)
         self.talk.set_partial("")
         self.talk.set_state(IDLE)
         self.talk.show()
         self.talk.talk.setFocus()
-        if prompt.speaker != "reader":
-            self.speak(prompt.text)
 
-    def toggle_talk(self) -> None:
-        if self.listen_job is not None:
-            self.listen_job.cancel()  # stop now; the answer so far is kept
-            return
-        if self.prompt is None or self.talk.state != IDLE:
-            return
-        self.listen(self.ctx.source_factory, self.ctx.silence_s)
+    def _listening(self, until_silence: bool) -> None:
+        if not until_silence:
+            self.talk.set_state(THINKING, "Listening to the recording…")
 
-    def import_wav(self, path: str) -> None:
-        from rehearse.speech.sources import WavFileSource
+    def _heard(self, _answer) -> None:
+        self.listening = False
 
-        if self.prompt is None or self.talk.state != IDLE:
-            return
-        self.listen(lambda: WavFileSource(Path(path)), self.ctx.silence_s, imported=True)
-
-    def listen(self, source_factory, silence_s: float, imported: bool = False) -> None:
-        self.stop_speaking()
-        self._hold_prefetch(True)  # the recognizer gets the CPU while the user answers
-        wav_path = self.session.store.recording_path(self.session.run_id, self.prompt.answer_index)
-        job = ListenJob(source_factory, wav_path, self.ctx.engine, silence_s, until_silence=not imported)
-        job.partial.connect(self.talk.set_partial)
-        job.level.connect(self.talk.set_level)
-        job.done.connect(self._heard)
-        job.failed.connect(self._listen_failed)
-        self.listen_job = job
-        self.talk.set_state(THINKING if imported else LISTENING,
-                            "Listening to the recording…" if imported else "")
-        if not imported:
-            self.talk.talk.setEnabled(True)
-        start_job(job, "rehearse-listen")
-
-    def _hold_prefetch(self, hold: bool) -> None:
-        speaker = self.ctx._speaker
-        if speaker is not None and hasattr(speaker, "hold_prefetch"):
-            speaker.hold_prefetch(hold)
-
-    def _heard(self, heard) -> None:
-        self._hold_prefetch(False)
-        self.listen_job = None
-        self.submit(heard.transcript, heard.audio_path, heard.latency)
-
-    def _listen_failed(self, err) -> None:
-        self._hold_prefetch(False)
-        self.listen_job = None
+    def _listen_failed(self, message: str) -> None:
+        self.listening = False
         self.talk.set_state(IDLE)
-        text = str(err) or type(err).__name__
-        self.show_message(f"Could not listen: {text}\nYou can type your answer or import a WAV recording instead.",
-                          "warning")
+        self.show_message(f"Could not listen: {message}\nYou can type your answer or import a WAV recording "
+                          "instead.", "warning")
 
-    def submit_text(self, text: str) -> None:
-        from rehearse.core.transcript import Transcript
-
-        if self.prompt is None or self.talk.state != IDLE:
-            return
-        self.stop_speaking()
-        self.submit(Transcript(text=text), None, None)
-
-    def submit(self, transcript, audio_path, latency) -> None:
-        from rehearse.session.conversation import Answer
-
+    def _scoring(self) -> None:
+        self.listening = False
         self.talk.set_state(THINKING, "Looking at your answer…")
-        self.answer_text = transcript.text
-        answer = Answer(transcript=transcript, audio_path=audio_path, latency=latency)
-        session = self.session
-        self.ctx.host.call(lambda: session.submit(answer), self._submitted, self.fail)
 
     def _submitted(self, result) -> None:
-        feedback = as_dict(result.feedback)
+        feedback = result.feedback.to_dict()
         self.talk.set_state(OFF, "")
         self.talk.set_partial("")
         self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
         self.feedback.clear()
         self.feedback.show()
-        self.answers.append((self.prompt.answer_for.title(self.prompt.text), feedback.get("score")))
-        self.feedback.show_feedback_staged(feedback, self.answer_text, lambda: self._feedback_ready(result, feedback))
+        self.answers.append((result.prompt.answer_for.title(result.prompt.text), feedback.get("score")))
+        text = result.answer.transcript.text if result.answer is not None else ""
+        self._last = (result.prompt, feedback, text)
+        self.feedback.show_feedback_staged(feedback, text, lambda: self._feedback_ready(result, feedback))
 
     def _feedback_ready(self, result, feedback: dict) -> None:
         self.next_button.setText("See how it &went" if result.done else self.next_text)
-        self._set_actions(again=self.session.mode != "pitch", next_=True)
+        self._set_actions(again=self.session is not None and self.session.mode != "pitch", next_=True)
         self.next_button.setFocus()
         self.on_turn_result(result)
         self.feedback_shown.emit(feedback)
-        self.scroll.ensureWidgetVisible(self.feedback)
+        reveal(self.scroll, self.feedback)
 
-    def again(self) -> None:
-        if self.session is None or self.prompt is None:
-            return
-        self._set_actions(again=False, next_=False)
-        session = self.session
-        self.ctx.host.call(lambda: (session.again(), session.next_prompt())[1], self._prompted, self.fail)
+    def _log_last(self) -> bool:
+        """The answer just given goes to the conversation so far, under the line it answered."""
+        if self._last is None:
+            return False
+        prompt, feedback, text = self._last
+        self._last = None
+        speaker = "Read" if prompt.speaker == "reader" else (
+            self.scenario.who.manager if self.scenario is not None else "Manager")
+        self.log.add(speaker, prompt.text, prompt.answer_for.title(prompt.text), feedback, text)
+        return True
 
-    def _finished(self, summary) -> None:
-        self.summary = as_dict(summary) if not isinstance(summary, dict) else summary
+    def _finished(self, summary: dict) -> None:
+        self._log_last()
+        self.summary = summary
         next_step = self.prompt.tip if self.prompt is not None and self.session.mode == "pitch" else None
         self.card.hint.hide()
         self.prompt = None
@@ -307,35 +286,56 @@ class RunView(QWidget):
         self.summary_panel.show_summary(self.summary, self.answers, next_step)
         self.summary_panel.show()
         self.run_finished.emit(self.summary)
-        self.scroll.ensureWidgetVisible(self.summary_panel)
+        reveal(self.scroll, self.summary_panel)
+
+    # ---- the user's moves ------------------------------------------------------------------------------------------
+    def toggle_talk(self) -> None:
+        if self.listening:
+            self.drive.end_answer()  # stop now; the answer so far is kept
+            return
+        if self.prompt is None or self.talk.state != IDLE or self.drive is None:
+            return
+        self.listening = True
+        self.talk.set_state(LISTENING)
+        self.talk.talk.setEnabled(True)
+        self.drive.talk()
+
+    def import_wav(self, path: str) -> None:
+        if self.prompt is None or self.talk.state != IDLE or self.drive is None:
+            return
+        self.talk.set_state(THINKING, "Listening to the recording…")
+        self.drive.import_wav(path)
+
+    def submit_text(self, text: str) -> None:
+        if self.prompt is None or self.talk.state != IDLE or self.drive is None:
+            return
+        self.talk.set_state(THINKING, "Looking at your answer…")
+        self.drive.type_answer(text)
+
+    def advance(self) -> None:
+        if self.drive is None or self.session is None:
+            return
+        self._set_actions(again=False, next_=False)
+        self.drive.go_on()
+
+    def again(self) -> None:
+        if self.drive is None or self.prompt is None:
+            return
+        self._set_actions(again=False, next_=False)
+        self.drive.again()
 
     # ---- the voice -------------------------------------------------------------------------------------------------
-    def speak(self, text: str) -> None:
-        self.stop_speaking()
-        if not self.ctx.speaking() or not text:
-            return
-        try:
-            speaker = self.ctx.speaker()
-        except Exception as err:  # noqa: BLE001 - no voice: the line stays on screen
-            self.ctx.set_voice(False, str(err))
-            return
-        job = SpeakJob(speaker, text, getattr(self.session, "persona", None))
-        job.failed.connect(self._voice_failed)
-        self.speak_job = job
-        start_job(job, "rehearse-speak")
-
     def replay(self) -> None:
-        if self.prompt is not None and self.talk.state != LISTENING:
-            self.speak(self.prompt.text)
+        if self.drive is not None and self.prompt is not None and self.talk.state != LISTENING:
+            self.drive.replay()
 
     def stop_speaking(self) -> None:
-        if self.speak_job is not None:
-            self.speak_job.cancel()
-            self.speak_job = None
+        if self.drive is not None:
+            self.drive.hush()
 
-    def _voice_failed(self, err) -> None:
+    def _voice_failed(self, message: str) -> None:
         self.card.replay.setEnabled(False)
-        self.ctx.set_voice(False, str(err) or type(err).__name__)
+        self.ctx.set_voice(False, message)
 
     # ---- helpers ---------------------------------------------------------------------------------------------------
     def _set_actions(self, again: bool, next_: bool) -> None:
@@ -360,49 +360,30 @@ class RunView(QWidget):
             log.error("session step failed", exc_info=err)
             text = f"Something went wrong: {type(err).__name__}: {err}"
         self.show_message(text, "error")
+        self.listening = False
         if self.prompt is not None:
             self.talk.set_state(IDLE)
         self.failed.emit(text)
 
+    # ---- ending ----------------------------------------------------------------------------------------------------
     def stop_everything(self) -> None:
-        """Starting over: stop speaking, and stop listening — the answer so far is still stored, as a turn of the
-        run it belongs to, when the recognizer has finished with it (off the UI thread)."""
-        job, self.listen_job = self.listen_job, None
-        if job is not None:
-            job.done.disconnect(self._heard)
-            job.failed.disconnect(self._listen_failed)
-            self._orphans[job] = self.session
-            job.done.connect(self._store_orphan)
-            job.cancel()
-        self.stop_speaking()
+        """Starting over: the current run stops — the answer being recorded is still scored and stored, as a turn of
+        the run it belongs to, and that run is stored as incomplete — on its own thread; this view hears no more
+        of it."""
+        drive, self.drive = self.drive, None
+        self.listening = False
+        if self.signals is not None:
+            self.signals.blockSignals(True)
+            self.signals = None
+        if drive is not None:
+            drive.stop()
+            self._stopping = [d for d in self._stopping if d.running] + [drive]
 
-    def _store_orphan(self, heard) -> None:
-        from rehearse.session.conversation import Answer
-
-        session = next((s for j, s in self._orphans.items() if j.result is heard), None)
-        self._orphans = {j: s for j, s in self._orphans.items() if j.result is not heard}
-        if session is not None:
-            answer = Answer(transcript=heard.transcript, audio_path=heard.audio_path, latency=heard.latency)
-            self.ctx.host.call(lambda: session.submit(answer), None, lambda err: log.error("not stored: %s", err))
-
-    def shutdown(self, timeout_ms: int = 8000) -> None:
-        """Window closing: stop listening, keep the partial answer as a turn, stop speaking."""
-        job, self.listen_job = self.listen_job, None
-        self.stop_speaking()
-        if job is None:
-            return
-        job.done.disconnect(self._heard)
-        job.cancel()
-        thread = getattr(job, "_thread", None)
-        if thread is not None:
-            thread.wait(timeout_ms)
-        heard = getattr(job, "result", None)
-        if heard is None or self.session is None:
-            return
-        from rehearse.session.conversation import Answer
-
-        answer = Answer(transcript=heard.transcript, audio_path=heard.audio_path, latency=heard.latency)
-        try:
-            self.ctx.host.run_now(lambda: self.session.submit(answer), timeout=timeout_ms / 1000)
-        except Exception:  # noqa: BLE001 - closing: the recording is on disk regardless
-            log.exception("could not save the partial answer")
+    def shutdown(self, timeout_ms: int = 45000) -> None:
+        """Window closing: stop the run — the answer being recorded is kept as a turn — and wait for it to be
+        stored."""
+        self.stop_everything()
+        for drive in self._stopping:
+            if not drive.join(timeout_ms / 1000):
+                log.error("the run did not stop in time; its last answer may not be stored")
+        self._stopping = []

@@ -82,9 +82,14 @@ class ScenarioFile(QObject):
 class ScenarioBar(QWidget):
     """Which scenario is open, buttons to open or edit it, and its validation messages."""
 
+    new_requested = Signal()   # "New…": a new scenario in the form editor
+    form_requested = Signal()  # "Edit…": this scenario in the form editor
+
     def __init__(self, scenario_file: ScenarioFile, parent: QWidget | None = None):
         super().__init__(parent)
         self.file = scenario_file
+        self.guard = None  # path -> bool: whether another scenario may be opened now (a run may be going)
+        self.open_url = QDesktopServices.openUrl  # tests replace it
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(8)
@@ -94,13 +99,21 @@ class ScenarioBar(QWidget):
         self.where = label("", "Muted")
         row.addWidget(self.title, 3)
         row.addWidget(self.where, 1)
-        self.open_button = QPushButton("&Open scenario…")
+        self.new_button = QPushButton("&New…")
+        self.new_button.setToolTip("Build your own case in a form (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button = QPushButton("&Open…")
+        self.open_button.setToolTip("Open a scenario file (Ctrl+O)")
         self.open_button.clicked.connect(self.choose)
-        self.edit_button = QPushButton("&Edit in editor")
+        self.form_button = QPushButton("Ed&it…")
+        self.form_button.setToolTip("Change this scenario in a form (Ctrl+E); the example is saved as your own copy")
+        self.form_button.clicked.connect(self.form_requested)
+        self.form_button.setEnabled(False)
+        self.edit_button = QPushButton("Edit in e&ditor")
         self.edit_button.setToolTip("Open the TOML file in your text editor; changes load when you save")
         self.edit_button.clicked.connect(self.edit)
-        row.addWidget(self.open_button)
-        row.addWidget(self.edit_button)
+        for button in (self.new_button, self.open_button, self.form_button, self.edit_button):
+            row.addWidget(button)
         box.addLayout(row)
         self.problems = Banner()
         box.addWidget(self.problems)
@@ -111,21 +124,30 @@ class ScenarioBar(QWidget):
     def choose(self) -> None:
         start = str(self.file.path.parent) if self.file.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open a scenario", start, "Scenario (*.toml);;All files (*)")
-        if path:
+        if path and (self.guard is None or self.guard(path)):
             self.file.open(path)
 
-    def edit(self) -> None:
-        if self.file.path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.file.path)))
+    def edit(self) -> bool:
+        """Open the file in the system's text editor; when none can be launched, say so in the window."""
+        if self.file.path is None:
+            return False
+        if self.open_url(QUrl.fromLocalFile(str(self.file.path))):
+            return True
+        self.problems.show_message(
+            f"No text editor could be opened on this computer. The file is {self.file.path} — open it in any text "
+            "editor, or press Edit… to change it here in a form.", "warning")
+        return False
 
     def _loaded(self, scenario) -> None:
         self.title.setText(scenario.title)
         self.where.setText(self.file.path.name if self.file.path else "")
         self.where.setToolTip(str(self.file.path))
         self.edit_button.setEnabled(True)
+        self.form_button.setEnabled(True)
         self.problems.show_message("")
 
     def _invalid(self, message: str) -> None:
         self.edit_button.setEnabled(self.file.path is not None and self.file.path.exists())
+        self.form_button.setEnabled(self.edit_button.isEnabled())  # the form is the way to fix it
         keep = " The last good version stays in use until it is fixed." if self.file.scenario else ""
         self.problems.show_message(f"This scenario has problems — fix them and save:{keep}\n{message}", "error")

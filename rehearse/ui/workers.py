@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
-
-from PySide6.QtCore import Signal
 
 from rehearse.ui.tasks import Job
 
@@ -50,6 +47,9 @@ class EngineLoader(Job):
             recognizer = create_recognizer(self.engine)  # loads and caches the model
             recognizer.close()
             state.recognizer_ok = True
+            from rehearse.core.soundalike import phones
+
+            phones("senior")  # read the pronunciation dictionary now, not while the first answer is scored
         except Exception as err:  # noqa: BLE001 - shown in the window
             state.recognizer_error = str(err) or type(err).__name__
         if self.speaker_provider is not None:
@@ -76,62 +76,6 @@ def microphone_present() -> tuple[bool, str]:
     except UserError as err:
         return False, str(err)
     return (True, "") if inputs else (False, "the system lists no audio input device")
-
-
-class ListenJob(Job):
-    """Records one answer from an audio source into ``wav_path`` while the recognizer follows along.
-
-    Emits ``partial(text)`` and ``level(dBFS)`` as it goes; ``done`` carries the listener's ``Heard``.
-    """
-
-    partial = Signal(str)
-    level = Signal(float)
-
-    LEVEL_EVERY_S = 0.04  # at most 25 level updates a second, however fast the source delivers
-
-    def __init__(self, source_factory: Callable[[], object], wav_path: Path, engine: str = "auto",
-                 silence_s: float = 1.5, until_silence: bool = True):
-        super().__init__()
-        self.source_factory = source_factory
-        self.wav_path = Path(wav_path)
-        self.engine = engine
-        self.silence_s = silence_s
-        self.until_silence = until_silence
-        self._last_level = 0.0
-
-    def _level(self, value: float) -> None:
-        now = time.monotonic()
-        if now - self._last_level >= self.LEVEL_EVERY_S:
-            self._last_level = now
-            self.level.emit(value)
-
-    def work(self):
-        from rehearse.speech.listener import listen
-        from rehearse.speech.recognizer import create_recognizer
-
-        recognizer = create_recognizer(self.engine)
-        source = self.source_factory()
-        try:
-            return listen(source, recognizer, self.wav_path, silence_s=self.silence_s, stop_event=self.stop_event,
-                          on_partial=self.partial.emit, on_level=self._level, until_silence=self.until_silence)
-        finally:
-            recognizer.close()
-
-
-class SpeakJob(Job):
-    """Says one line in the manager's voice, with the persona's pace and pauses: streamed sentence by sentence
-    (or played from the cache), synthesis in the TTS worker process."""
-
-    def __init__(self, speaker, text: str, persona: str | None = None):
-        super().__init__()
-        self.speaker = speaker
-        self.text = text
-        self.persona = persona
-
-    def work(self):
-        from rehearse.speech.tts import persona_style
-
-        return self.speaker.speak(self.text, style=persona_style(self.persona), stop_event=self.stop_event)
 
 
 class InstallModelJob(Job):

@@ -14,8 +14,9 @@ SPEAKING_GAP = 0.5  # silences at least this long are not speaking time
 FREE_PER_MIN = 2.0  # fillers or hedges per minute that cost nothing
 
 
-def analyse_delivery(heard: Heard, target_seconds: float, weight: float,
-                     band: tuple[float, float] = PACE_BAND) -> tuple[dict, Component, list[Flag]]:  # fmt: skip
+def analyse_delivery(heard: Heard, target_seconds: float, weight: float, band: tuple[float, float] = PACE_BAND,
+                     min_words: int = 0) -> tuple[dict, Component, list[Flag]]:  # fmt: skip
+    """``min_words``: fewer words than this is "too short" for the part (a one-line pitch), whatever the target."""
     flags: list[Flag] = []
     taken: set[int] = set()
     fillers = find(heard.tokens, load_list("fillers"), taken)
@@ -65,8 +66,9 @@ def analyse_delivery(heard: Heard, target_seconds: float, weight: float,
         flags.append(heard.flag("too_long", "warning", f"too long: {length}", *whole))
         penalties.append((min(30.0, (ratio - 1.25) * 40),
                           f"Tighten it: aim for about {target_seconds:.0f} seconds; lead with the point."))
-    elif heard.word_count and ratio < 0.3:
-        flags.append(heard.flag("too_short", "info", f"short: {length}", *whole))
+    elif heard.word_count and heard.word_count < min_words:
+        flags.append(heard.flag("too_short", "info", f"short: {heard.word_count} words ({min_words}+ expected), "
+                                f"{length}", *whole))  # fmt: skip
         penalties.append((15.0, "Say a little more: each point needs what you did, the outcome and a number."))
 
     lost = sum(p for p, _ in penalties)

@@ -25,6 +25,14 @@ class Flag:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Flag":
+        """A stored flag; missing fields take their defaults, unknown ones are left out."""
+        return cls(kind=str(data.get("kind") or ""), severity=str(data.get("severity") or "info"),
+                   message=str(data.get("message") or ""), text=data.get("text"),
+                   start_word=_int(data.get("start_word")), end_word=_int(data.get("end_word")),
+                   start=_number(data.get("start")), end=_number(data.get("end")))
+
 
 class Heard:
     """A transcript with its whitespace words, tokens and (when they line up) per-word timings."""
@@ -89,7 +97,29 @@ class Component:
     detail: str
     tip: str | None = None
     priority: int = 0  # 1 when the tip is about something that hurts the conversation (e.g. "I deserve")
+    scale: float = 1.0  # how much of "nothing wrong found" counts: only as far as the answer has content
+
+    @property
+    def counted(self) -> float:
+        """The score that counts: the clean part scaled by ``scale``, what was found wrong in full."""
+        return max(0.0, 100.0 * self.scale - (100.0 - self.score))
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weight": self.weight, "score": round(self.score, 1), "detail": self.detail,
-                "tip": self.tip}
+                "tip": self.tip, "scale": round(self.scale, 2)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Component":
+        """A stored component (older runs stored no tip or scale)."""
+        scale = _number(data.get("scale"))
+        return cls(name=str(data.get("name") or ""), weight=_number(data.get("weight")) or 0.0,
+                   score=_number(data.get("score")) or 0.0, detail=str(data.get("detail") or ""),
+                   tip=data.get("tip") or None, scale=1.0 if scale is None else scale)
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None

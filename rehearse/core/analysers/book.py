@@ -1,0 +1,281 @@
+"""The prepared key phrases and the moves of one answer, denial-aware.
+
+:class:`PhraseBook` matches each phrase once (:mod:`rehearse.core.matching`) and then asks
+:mod:`rehearse.core.analysers.denial` whether the words were said inside a denial: a denied phrase is not a hit
+(``hit`` false, ``denied`` set). Every analyser that builds on phrases — the explicit ask, the timeline, the gaps,
+the evidence — goes through the book, so a denial earns nothing anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rapidfuzz import fuzz, process
+
+from rehearse.core.analysers.denial import Denial, Denials
+from rehearse.core.analysers.heard import Component, Flag, Heard
+from rehearse.core.analysers.moves import MOVES, MoveHit, find_move, move_of_phrase
+from rehearse.core.matching import Matcher, PhraseMatch
+from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
+
+# common words that say nothing about which gap was meant
+STEM_STOP = frozenset("the and for with that this will have been want need more get better into about "
+                      "from next team work lead".split())
+MAX_RETRIES = 3  # denied hits of one phrase looked past before it counts as denied
+NEAR_MISS = 75.0  # a missed phrase whose closest words are at least this similar (0-100) earns half credit
+OWN_WORDS_CREDIT = 0.75  # a prepared phrase whose move was made in other words
+BARE_LIST = 0.75  # key phrases covering this share of the answer's words (with 2+ phrases): a recited list
+BARE_LIST_CREDIT = 0.5  # what a recited list's phrases earn
+
+
+class PhraseBook:
+    """Matches phrases against one answer, each phrase once; denied phrases are misses."""
+
+    def __init__(self, heard: Heard, scenario=None):
+        self.heard = heard
+        self.roles = (scenario.who.target_role, scenario.who.current_role) if scenario is not None else ()
+        self.matcher = Matcher(heard.text, heard.tokens, self.roles)
+        self.denials = Denials(heard)
+        self.cache: dict[str, PhraseMatch] = {}
+        self.denied: dict[str, Denial] = {}
+        self.move_cache: dict[str, MoveHit] = {}
+        self.scenario = scenario
+        self.gap_phrases: set[str] = set()
+        self.gap_of_phrase: dict[str, str] = {}
+        self.role_words: set[str] = set()
+        self._own_gaps: dict[str, tuple[int, int]] | None = None
+        if scenario is not None:
+            self.role_words = {t.text for t in tokenize(scenario.who.target_role)}
+            for item in scenario.pitch.gaps.items:
+                gap_words = {t.text for t in tokenize(item.gap)}
+                for p in item.key_phrases:
+                    words = {t.text for t in tokenize(p)}
+                    if words and words <= gap_words:
+                        self.gap_phrases.add(p)
+                        self.gap_of_phrase[p] = item.gap
+        self._plain_words: list[str] | None = None
+        self._window_cache: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
+
+    def match(self, phrase: str) -> PhraseMatch:
+        """The phrase's match; a hit inside a denial is a miss (``denied``) unless it is also said plainly later."""
+        if phrase not in self.cache:
+            m = self.matcher.match(phrase)
+            first_denial = None
+            words = list(self.heard.words)
+            for _ in range(MAX_RETRIES):
+                if not m.hit:
+                    break
+                d = self.denials.of(m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases)
+                if d is None:
+                    break
+                first_denial = first_denial or (m, d)
+                # look again with the denied words blanked out (the word count, so the indexes, stay the same)
+                words[m.start_word : m.end_word + 1] = ["·"] * (m.end_word - m.start_word + 1)
+                m = Matcher(" ".join(words), roles=self.roles).match(phrase)
+                if m.hit:
+                    m = replace(m, heard=self.heard.quote(m.start_word, m.end_word))
+            if first_denial is not None and not (m.hit and self.denials.of(
+                    m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases) is None):
+                m, d = first_denial
+                self.denied[phrase] = d
+                m = replace(m, hit=False, reason=f'denied: "{d.text}"')
+            self.cache[phrase] = m
+        return self.cache[phrase]
+
+    def any_hit(self, phrases: list[str]) -> PhraseMatch | None:
+        hits = [m for m in (self.match(p) for p in phrases) if m.hit]
+        return min(hits, key=lambda m: m.start_word) if hits else None
+
+    def move(self, move: str) -> MoveHit:
+        if move not in self.move_cache:
+            self.move_cache[move] = find_move(self, move)
+        return self.move_cache[move]
+
+    def own_words_gaps(self) -> dict[str, tuple[int, int]]:
+        """Gaps named in other words (gap -> word span), see :func:`_own_words_gaps`."""
+        if self._own_gaps is None:
+            items = self.scenario.pitch.gaps.items if self.scenario is not None else []
+            self._own_gaps = _own_words_gaps(self, items)
+        return self._own_gaps
+
+    def tokens_plain(self, first_tok: int, last_tok: int) -> bool:
+        """True when a word-list find (token span) was not said inside a denial."""
+        return self.denials.tokens_denied(first_tok, last_tok) is None
+
+    def closest(self, phrase: str) -> dict | None:
+        """The words of the answer most like ``phrase`` (what was heard instead)."""
+        size = len(phrase.split())
+        if not self.heard.words or not size:
+            return None
+        windows, spans = [], []
+        for width in sorted({max(1, size - 1), size, size + 1}):
+            more_windows, more_spans = self._windows(width)
+            windows += more_windows
+            spans += more_spans
+        best = process.extractOne(_plain(phrase), windows, scorer=fuzz.ratio, processor=None)
+        if not best:
+            return None
+        first, last = spans[best[2]]
+        return {"text": self.heard.quote(first, last), "start_word": first, "end_word": last,
+                "similarity": round(best[1], 1)}
+
+    def _windows(self, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """Every run of ``width`` words, simplified for comparison (computed once per width)."""
+        if width not in self._window_cache:
+            if self._plain_words is None:
+                self._plain_words = [_plain(w) for w in self.heard.words]
+            words = self._plain_words
+            spans = [(i, min(len(words), i + width) - 1) for i in range(max(1, len(words) - width + 1))]
+            self._window_cache[width] = ([" ".join(words[a : b + 1]) for a, b in spans], spans)
+        return self._window_cache[width]
+
+
+def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
+                tip_prefix: str = "") -> tuple[list[dict], Component, list[Flag]]:  # fmt: skip
+    """Coverage of the prepared key phrases: a hit earns 1, a denied phrase 0, a phrase whose move was made in
+    other words ``OWN_WORDS_CREDIT``, a near miss ½; a recited list of phrases earns half."""
+    heard = book.heard
+    results, flags, credits = [], [], []
+    for phrase in phrases:
+        m = book.match(phrase)
+        entry = m.to_dict()
+        entry["closest"] = None
+        entry["denied"] = None
+        entry["own_words"] = None
+        credit = 0.0
+        denial = book.denied.get(phrase)
+        if m.hit:
+            credit = 1.0
+        elif denial is not None:
+            entry["denied"] = denial.to_dict()
+            first, last = min(denial.start_word, m.start_word), max(denial.end_word, m.end_word)
+            entry["denied"]["said"] = heard.quote(first, last)
+            flags.append(heard.flag("denied", "warning", f'said, but denied: "{phrase}" earns nothing here',
+                                    first, last))  # fmt: skip
+        else:
+            move = move_of_phrase(phrase, moves) if moves and _strict_words_said(book, phrase) else None
+            made = book.move(move) if move else None
+            gap_span = book.own_words_gaps().get(book.gap_of_phrase.get(phrase, ""))
+            if gap_span is not None and not (made is not None and made.made):
+                made = MoveHit("name_gap", True, heard.quote(*gap_span), *gap_span)
+            if made is not None and made.made:
+                credit = OWN_WORDS_CREDIT
+                entry["own_words"] = made.to_dict()
+                flags.append(heard.flag("own_words", "good", f"you made the move in your own words — your prepared "
+                                        f'phrase is "{phrase}"', made.start_word, made.end_word))  # fmt: skip
+            else:
+                near = book.closest(phrase)
+                entry["closest"] = near
+                if near and near["similarity"] >= NEAR_MISS:
+                    credit = 0.5
+                    flags.append(heard.flag("near_miss", "info", f'heard this instead of "{phrase}"',
+                                            near["start_word"], near["end_word"]))  # fmt: skip
+        credits.append(credit)
+        results.append(entry)
+    recited = _recited(book, [r for r in results if r["hit"]])
+    if recited:
+        credits = [c * BARE_LIST_CREDIT for c in credits]
+        flags.append(heard.flag("bare_list", "warning", "a list of your key phrases, not sentences: say each one as "
+                                "part of what you did or what you ask", 0, heard.word_count - 1))  # fmt: skip
+    hits = sum(1 for r in results if r["hit"])
+    denied = [r["phrase"] for r in results if r["denied"]]
+    own = [r["phrase"] for r in results if r["own_words"]]
+    missed = [r["phrase"] for r in results if not r["hit"] and not r["denied"] and not r["own_words"]]
+    score = 100.0 * sum(credits) / len(phrases) if phrases else 100.0
+    tip, priority = None, 0
+    if denied:
+        r = next(r for r in results if r["denied"])
+        tip = (f'You said "{r["phrase"]}" inside a denial ("{r["denied"]["text"]}"): it earns nothing. Say it as '
+               "what you did or what you ask.")
+        priority = 1
+    elif recited:
+        tip = "Don't recite your key phrases as a list: put each one in a sentence about what you did or ask."
+    elif missed:
+        tip = f'{tip_prefix}Say your key phrase "{missed[0]}"' + (f" (and {len(missed) - 1} more)." if
+                                                                   len(missed) > 1 else ".")  # fmt: skip
+    detail = f"{hits} of {len(phrases)} key phrases"
+    if own:
+        detail += f"; in your own words: {', '.join(own)}"
+    if denied:
+        detail += f"; said, but denied: {', '.join(denied)}"
+    if missed:
+        detail += f"; missed: {', '.join(missed)}"
+    return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
+
+
+def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # noqa: D401
+    """Gaps named in other words: a "name a gap" or "plan" move, and at least two words of that gap and its plan
+    in the answer (not denied). Returns gap -> the move's word span."""
+    made = [book.move(m) for m in ("name_gap", "plan")]
+    made = [m for m in made if m.made]
+    if not made:
+        return {}
+    out = {}
+    for move in made:  # the gap's words must be near the move (within its sentence or so), not anywhere
+        lo, hi = move.start_word - 15, move.end_word + 25
+        said = {stem(t.text) for i, t in enumerate(book.heard.tokens)
+                if lo <= t.first <= hi and len(t.text) > 2 and t.text not in STEM_STOP and book.tokens_plain(i, i)}
+        for item in items:
+            words = {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
+                     and t.text not in STEM_STOP}
+            if item.gap not in out and len(words & said) >= 2:
+                out[item.gap] = (move.start_word, move.end_word)
+    return out
+
+
+def _strict_words_said(book: PhraseBook, phrase: str) -> bool:
+    """A phrase's numbers and role words must be in the answer for its move to count in other words: "a promotion to
+    Senior Manager" is not the move "promotion to Senior Engineer"."""
+    said = {t.text for t in book.heard.tokens}
+    strict = {t.text for t in tokenize(phrase) if t.number or t.text in book.role_words}
+    return strict <= said
+
+
+def _recited(book: PhraseBook, hits: list[dict]) -> bool:
+    """Two or more phrases that make up nearly all of the answer's words: a list, not an answer."""
+    if len(hits) < 2:
+        return False
+    words = [i for i, t in enumerate(book.heard.tokens) if t.text not in FILLERS and t.text not in ARTICLES]
+    if not words:
+        return False
+    covered = set()
+    for h in hits:
+        for i in words:
+            tok = book.heard.tokens[i]
+            if h["start_word"] <= tok.first and tok.last <= h["end_word"]:
+                covered.add(i)
+    return len(covered) / len(words) >= BARE_LIST
+
+
+def moves(book: PhraseBook, move_ids, weight: float, lead_tip: str = "",
+          recited: bool = False) -> tuple[Component, list[Flag], dict]:  # fmt: skip
+    """The moves the answer calls for, made in any words (never inside a denial); a recited list of key phrases
+    (``recited``) makes them only by half."""
+    heard = book.heard
+    made, missing, flags = [], [], []
+    for move in move_ids:
+        hit = book.move(move)
+        if hit.made:
+            made.append(hit)
+            flags.append(heard.flag("move", "good", MOVES[move].label, hit.start_word, hit.end_word))
+        else:
+            missing.append(hit)
+            if hit.denied_by:
+                flags.append(heard.flag("denied", "warning", f"said, but denied: {MOVES[move].label}",
+                                        hit.start_word, hit.end_word))  # fmt: skip
+    score = 100.0 * len(made) / len(move_ids) if move_ids else 100.0
+    if recited:
+        score *= BARE_LIST_CREDIT
+    tip = None
+    if missing:
+        # never ask for a move that was just made: the tip names only what is missing
+        tip = lead_tip if not made and lead_tip else " ".join(MOVES[m.move].tip for m in missing)
+    detail = (f"{len(made)} of {len(move_ids)} moves"
+              + (f"; made: {', '.join(MOVES[m.move].label for m in made)}" if made else "")
+              + (f"; missing: {', '.join(MOVES[m.move].label for m in missing)}" if missing else ""))
+    signals = {"moves_made": [m.move for m in made], "moves_missing": [m.move for m in missing]}
+    return Component("moves", weight, score, detail, tip), flags, signals
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace())

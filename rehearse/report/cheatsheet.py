@@ -1,0 +1,215 @@
+"""A one-page cheat sheet per scenario: for each pitch part and objection, the prepared key sentences beside the
+best answer so far (the highest-scoring one, any run), cleaned of fillers, as HTML or PDF.
+
+Only what was said and scored is quoted: a sentence the feedback flagged as a problem (an apology, "I deserve it",
+a phrase inside a denial…) is left out of the quoted answer and the sheet says so; key phrases that were heard are
+in bold. ``cheatsheet(scenario, turns)`` builds the content (``turns``: ``Store.user_turns(path)``), ``to_html``
+renders it, ``write_cheatsheet`` writes ``.html`` or ``.pdf``.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from pathlib import Path
+
+from rehearse.core.answer_for import AnswerFor
+from rehearse.core.scenario import PARTS
+from rehearse.errors import UserError
+from rehearse.report import marks
+
+FORMATS = ("html", "pdf")
+PART_TITLES = {"pitch": "The whole pitch", "intent": "1 · Intent", "evidence": "2 · Evidence",
+               "gaps": "3 · Gaps and plans", "ask": "4 · The ask"}
+
+
+def prepared(scenario, expects: str) -> dict:
+    """What the user prepared for ``expects``: ``{"sentences": [...], "key_phrases": [...], "tip": str}``."""
+    p = scenario.pitch
+    answer_for = marks.answer_for(expects)
+    if answer_for is not None and answer_for.is_objection:
+        objection = scenario.objection(answer_for.id)
+        return {"sentences": [], "key_phrases": list(objection.key_phrases), "tip": objection.tip}
+    if expects == "intent":
+        sentences = [p.intent.say] if p.intent.say else []
+    elif expects == "evidence":
+        sentences = [item.say or f"{item.what} — {item.outcome} ({item.number})".strip() for item in p.evidence.items]
+    elif expects == "gaps":
+        sentences = [gap.say or f"{gap.gap}: {gap.plan}" for gap in p.gaps.items]
+    elif expects == "ask":
+        sentences = [s for s in (p.ask.readiness, p.ask.timeline) if s]
+    else:
+        sentences = []
+    return {"sentences": [s for s in sentences if s.strip()], "key_phrases": scenario.part_key_phrases(expects),
+            "tip": ""}
+
+
+def _score(turn: dict) -> float | None:
+    score = turn.get("score")
+    if score is None:
+        score = marks.feedback_of(turn).get("score")
+    return score if isinstance(score, (int, float)) else None
+
+
+MAX_WORDS = 70  # per quoted answer, so that the sheet stays one page
+QUOTABLE_KINDS = ("filler", "hedge")  # removed or left as they are; not reasons to leave a sentence out
+
+
+def flagged_words(turn: dict) -> set[int]:
+    """Word indexes inside a problem the feedback pointed at (a warning or a problem on a few words, not on the
+    whole answer), and inside a key phrase said within a denial."""
+    n = len(marks.turn_text(turn).split())
+    out: set[int] = set()
+    feedback = marks.feedback_of(turn)
+    for flag in feedback.get("flags") or []:
+        if not isinstance(flag, dict) or flag.get("kind") in QUOTABLE_KINDS:
+            continue
+        if flag.get("severity") not in ("problem", "warning"):
+            continue
+        start, end = flag.get("start_word"), flag.get("end_word")
+        if not isinstance(start, int):
+            continue
+        end = end if isinstance(end, int) and end >= start else start
+        if end - start + 1 > max(8, 0.6 * n):
+            continue  # about the whole answer (length, pace): no sentence in particular
+        out.update(range(start, end + 1))
+    for phrase in feedback.get("key_phrases") or []:
+        if isinstance(phrase, dict) and phrase.get("hit") and phrase.get("negated"):
+            start, end = phrase.get("start_word"), phrase.get("end_word")
+            if isinstance(start, int):
+                out.update(range(start, (end if isinstance(end, int) else start) + 1))
+    return out
+
+
+def best_answer(turns: list[dict], expects: str) -> dict | None:
+    """The highest-scoring answer to ``expects`` (the later one on a tie), cleaned: ``{"run_id", "date",
+    "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered."""
+    best = None
+    for turn in turns:
+        if turn.get("expects") != expects or _score(turn) is None or not marks.turn_text(turn).strip():
+            continue
+        if best is None or _score(turn) >= _score(best):
+            best = turn
+    if best is None:
+        return None
+    flagged = flagged_words(best)
+    hits = [p for p in marks.hits(best) if not p.get("negated")]
+    kept, left_out, shortened = [], 0, False
+    all_sentences = marks.sentences(best, drop=("filler",))
+    for text, span in all_sentences:
+        if flagged.intersection(span):
+            left_out += 1
+            continue
+        if sum(len(t.split()) for t, _ in kept) >= MAX_WORDS:  # one page: the opening of a long answer
+            shortened = True
+            break
+        heard = [str(p.get("phrase")) for p in hits
+                 if isinstance(p.get("start_word"), int) and p["start_word"] in span]
+        kept.append((text, heard))
+    return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
+            "sentences": kept, "left_out": left_out, "shortened": shortened}
+
+
+def cheatsheet(scenario, turns: list[dict]) -> dict:
+    """``{"title", "target_role", "manager", "sections": [{"expects", "title", "prepared", "best"}]}``."""
+    sections = []
+    for expects in ("pitch",) + PARTS:
+        best = best_answer(turns, expects)
+        if expects == "pitch" and best is None:
+            continue  # the whole pitch only when it was practised as one answer
+        sections.append({"expects": expects, "title": PART_TITLES[expects], "prepared": prepared(scenario, expects),
+                         "best": best})
+    for objection in scenario.objections:
+        expects = AnswerFor.objection(objection.id).to_str()
+        wording = scenario.fill(objection.wordings[0]) if objection.wordings else objection.id
+        sections.append({"expects": expects, "title": f"“{wording}”", "prepared": prepared(scenario, expects),
+                         "best": best_answer(turns, expects)})
+    return {"title": scenario.title, "target_role": scenario.who.target_role, "manager": scenario.who.manager,
+            "sections": sections}
+
+
+STYLE = """
+body { font-family: sans-serif; font-size: 7.5pt; margin: 0; }
+h1 { font-size: 11pt; margin: 0; }
+p.sub { color: #555555; margin: 0 0 4pt 0; }
+table { border-collapse: collapse; width: 100%; }
+th { text-align: left; font-size: 8pt; background-color: #e8eef7; padding: 1pt 3pt; }
+td { vertical-align: top; padding: 1pt 10pt 2pt 3pt; width: 50%; }
+.kp { color: #2e7d32; }
+.muted { color: #777777; }
+.score { color: #555555; font-size: 7pt; }
+"""
+
+
+def _date(iso: str | None) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d %b %Y").lstrip("0") if iso else ""
+    except ValueError:
+        return iso or ""
+
+
+def _bold_phrases(text: str, heard: list[str]) -> str:
+    out = html.escape(text)
+    for phrase in sorted(set(heard), key=len, reverse=True):
+        safe = html.escape(phrase)
+        if safe and safe.lower() in out.lower():
+            at = out.lower().index(safe.lower())
+            out = out[:at] + f"<b>{out[at:at + len(safe)]}</b>" + out[at + len(safe):]
+    return out
+
+
+def to_html(sheet: dict) -> str:
+    esc = html.escape
+    rows = []
+    for section in sheet["sections"]:
+        prep = section["prepared"]
+        left = "<br>".join(f"• {esc(s)}" for s in prep["sentences"])
+        if prep["key_phrases"]:
+            left += ('<br>' if left else "") + ('<span class="kp">Key phrases: '
+                                                 + " · ".join(esc(k) for k in prep["key_phrases"]) + "</span>")
+        if prep.get("tip"):
+            left += f'<br><span class="muted">Tip: {esc(prep["tip"])}</span>'
+        best = section["best"]
+        if best is None:
+            right = '<span class="muted">Not answered yet.</span>'
+        else:
+            said = " ".join(_bold_phrases(text, heard) for text, heard in best["sentences"])
+            if best.get("shortened"):
+                said += " …"
+            right = said or '<span class="muted">(nothing left to quote)</span>'
+            note = f"score {best['score']:.0f} · run {best['run_id']} · {_date(best['date'])}"
+            if best["left_out"]:
+                n = best["left_out"]
+                note += f" · {n} sentence{'s' if n != 1 else ''} left out (flagged in the feedback)"
+            right += f'<br><span class="score">{esc(note)}</span>'
+        rows.append(f'<tr><th colspan="2">{esc(section["title"])}</th></tr><tr><td>{left}</td><td>{right}</td></tr>')
+    sub = f"Promotion to {sheet['target_role']}" + (f" · with {sheet['manager']}" if sheet.get("manager") else "")
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>Cheat sheet: {esc(sheet['title'])}</title><style>{STYLE}</style></head><body>"
+            f"<h1>Cheat sheet: {esc(sheet['title'])}</h1><p class=\"sub\">{esc(sub)} · left: what you prepared; "
+            "right: your best answer so far, fillers removed, key phrases you said in bold</p>"
+            '<table><tr><th>Prepared</th><th>Your best answer so far</th></tr>' + "".join(rows)
+            + "</table></body></html>\n")
+
+
+def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None, force: bool = False) -> Path:
+    """Write the sheet as HTML or PDF: completely or not at all (:func:`rehearse.fileio.write_atomic`); an
+    existing file is replaced only with ``force``."""
+    from rehearse.fileio import check_target, write_atomic
+
+    out_path = Path(out_path)
+    fmt = fmt or {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(out_path.suffix.lower())
+    if fmt not in FORMATS:
+        raise UserError(f"{out_path}: cannot tell the format from the file name; use .pdf or .html (or --format)")
+    check_target(out_path, force)
+    if fmt == "html":
+        data = to_html(sheet).encode("utf-8")
+    else:
+        from rehearse.report.pdf import pdf_bytes
+
+        try:
+            data = pdf_bytes(to_html(sheet))
+        except OSError as err:
+            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
+    write_atomic(out_path, data, force=force)
+    return out_path

@@ -1,0 +1,140 @@
+"""Progress charts per scenario (pyqtgraph): score, key-phrase coverage, fillers a minute, pace (with the
+comfortable band), time to start answering an objection — run by run — and mastery per objection."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from rehearse.report.charts import METRICS
+from rehearse.ui.feedback_panel import label
+from rehearse.ui.style import HIT, MISS
+from rehearse.ui.widgets import compact
+
+
+def _pg():
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)
+    return pg
+
+
+class ChartsView(QWidget):
+    back = Signal()
+    loaded = Signal(object)  # dict; not Signal(dict): PySide6 6.12 loses a reference to True per emission
+
+    def __init__(self, ctx, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.series: dict | None = None
+        self.plots: dict[str, object] = {}
+        self.curves: dict[str, object] = {}
+        pg = _pg()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 16, 28, 16)
+        top = QHBoxLayout()
+        back = QPushButton("← &History")
+        back.clicked.connect(self.back)
+        top.addWidget(back)
+        top.addWidget(label("Progress", "Heading", wrap=False), 1)
+        self.scenario_box = QComboBox()
+        self.scenario_box.setAccessibleName("Scenario")
+        compact(self.scenario_box, 22)
+        self.scenario_box.activated.connect(lambda _i: self.load(self.scenario_box.currentData()))
+        top.addWidget(self.scenario_box)
+        outer.addLayout(top)
+        self.note = label("", "Muted")
+        outer.addWidget(self.note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setSpacing(14)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        text = self.palette().color(QPalette.ColorRole.Text)
+        for n, (key, title, unit) in enumerate(METRICS + (("mastery", "Mastery per objection", "latest score"),)):
+            plot = pg.PlotWidget(background=base)
+            plot.setMinimumHeight(185)
+            plot.setTitle(f"{title} <span style='font-size:9pt'>({unit})</span>", color=text.name())
+            plot.showGrid(x=False, y=True, alpha=0.25)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(text)
+                plot.getAxis(axis).setPen(QColor(text.red(), text.green(), text.blue(), 120))
+            if key != "mastery":
+                plot.setLabel("bottom", "run")
+                self.curves[key] = plot.plot([], [], pen=pg.mkPen(HIT, width=2), symbol="o", symbolSize=8,
+                                             symbolBrush=HIT, symbolPen=None)
+            self.plots[key] = plot
+            grid.addWidget(plot, n // 2, n % 2)
+        self.band = None
+        self.bars = None
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    def load(self, scenario_path: str) -> None:
+        ctx = self.ctx
+
+        def work():
+            from rehearse.report.charts import chart_series, scenarios
+
+            store = ctx.store()
+            return scenarios(store), chart_series(store, scenario_path or None), scenario_path
+
+        ctx.host.call(work, self._loaded, lambda err: self.note.setText(str(err)))
+
+    def _loaded(self, result) -> None:
+        known, series, path = result
+        self.scenario_box.clear()
+        for scenario_path, title in known:
+            self.scenario_box.addItem(title or "(untitled)", scenario_path)
+        self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(path)))
+        self.show_series(series)
+        self.loaded.emit(series)
+
+    def show_series(self, series: dict) -> None:
+        pg = _pg()
+        self.series = series
+        runs = series["runs"]
+        self.note.setText(f"{len(runs)} run{'s' if len(runs) != 1 else ''} with answers. Each point is one run's "
+                          "average; the band on Pace is the comfortable 120–160 words a minute."
+                          if runs else "No answers stored for this scenario yet.")
+        for key, _title, _unit in METRICS:
+            points = [(i + 1, v) for i, v in enumerate(series[key]) if v is not None]
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            self.curves[key].setData(xs, ys)
+            axis = self.plots[key].getAxis("bottom")
+            axis.setTicks([[(i + 1, str(run_id)) for i, run_id in enumerate(runs)]])
+            self.plots[key].setXRange(0.5, max(1, len(runs)) + 0.5, padding=0)
+            # from zero (a score of 50 is not drawn at the bottom of the chart), up to the data or a fixed top
+            top = {"score": 100, "coverage": 100}.get(key)
+            if key == "pace":
+                top = max([series["pace_band"][1] + 20] + [y + 10 for y in ys])
+            elif top is None:
+                top = max([1.0] + [y * 1.15 for y in ys])
+            self.plots[key].setYRange(0, top, padding=0.02)
+        if self.band is None:
+            low, high = series["pace_band"]
+            self.band = pg.LinearRegionItem((low, high), orientation="horizontal", movable=False,
+                                            brush=QColor(HIT.red(), HIT.green(), HIT.blue(), 40),
+                                            pen=pg.mkPen(None))
+            self.plots["pace"].addItem(self.band)
+        mastery = series["mastery"]
+        plot = self.plots["mastery"]
+        if self.bars is not None:
+            plot.removeItem(self.bars)
+        heights = [m["latest"] or 0 for m in mastery]
+        brushes = [HIT if (m["latest"] or 0) >= 65 else MISS for m in mastery]
+        self.bars = pg.BarGraphItem(x=list(range(len(mastery))), height=heights, width=0.6, brushes=brushes)
+        plot.addItem(self.bars)
+        plot.setYRange(0, 100, padding=0.02)
+        plot.setXRange(-0.6, max(1, len(mastery)) - 0.4, padding=0)
+        plot.getAxis("bottom").setTicks([[(i, m["objection"].replace("_", " ")) for i, m in enumerate(mastery)]])
+
+    def curve_data(self, key: str) -> tuple[list, list]:
+        """What a chart draws now (for tests)."""
+        xs, ys = self.curves[key].getData()
+        return ([] if xs is None else list(xs)), ([] if ys is None else list(ys))

@@ -1,0 +1,288 @@
+"""Feedback you can trust: denials earn nothing, scores measure answering, moves in the user's own words, flags from
+patterns with the words they came from."""
+
+import pytest
+
+from rehearse.core.analysers.denial import Denials
+from rehearse.core.analysers.heard import Heard
+from rehearse.core.answer_for import AnswerFor
+from rehearse.core.feedback import analyse, analyse_objection, analyse_part
+from rehearse.core.loader import load_scenario
+from rehearse.core.matching import Matcher
+from rehearse.core.transcript import Transcript
+from rehearse.paths import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario(SCENARIOS / "example-senior-engineer.toml")
+
+
+def typed(text):
+    return Transcript(text=text)
+
+
+def kp(fb, phrase):
+    return next(k for k in fb.key_phrases if k["phrase"] == phrase)
+
+
+def denied(text, phrase, gap=False):
+    m = Matcher(text).match(phrase)
+    assert m.hit, (text, phrase)
+    return Denials(Heard(typed(text))).of(m.start_word, m.end_word, negated=m.negated, gap=gap)
+
+
+# --- denial scope --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, phrase, cue", [
+    ("I'm not here to ask for a promotion to Senior Engineer", "promotion to Senior Engineer", "not"),
+    ("I don't think I'm operating at the senior level", "operating at the senior level", "don't"),
+    ("I'm not, um, operating at the senior level", "operating at the senior level", "not,"),
+    ("There's no need to agree a date or to talk about the promotion cycle.", "promotion cycle", "no need"),
+    ("I wasn't involved, and support tickets didn't drop 62%.", "62%", "didn't"),
+    ("Far from operating at the senior level, I'm learning", "operating at the senior level", "Far from"),
+    ("I never led the migration to OAuth", "migration to OAuth", "never"),
+    ("The title and the money separately? No, never mind.", "title and the money", "never mind."),
+    ("I led the migration to OAuth, scratch that, it was Sam.", "migration to OAuth", "scratch that,"),
+])
+def test_phrases_inside_a_denial_are_denied(text, phrase, cue):
+    d = denied(text, phrase)
+    assert d is not None and d.text == cue
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Do you see me as ready for Senior Engineer, and if not, what specifically is missing?", "what specifically"),
+    ("do you see me as ready for senior engineer and if not what specifically is missing", "what specifically"),
+    ("I'm not only operating at the senior level, I'm leading it", "operating at the senior level"),
+    ("Can't we agree a date before March?", "agree a date"),
+    ("Why don't we agree a date?", "agree a date"),
+    ("No, I'm asking for a promotion to Senior Engineer", "promotion to Senior Engineer"),
+    ("I didn't lead it alone, but I ran the incident reviews", "incident reviews"),
+    ("Not long ago I led the migration to OAuth", "migration to OAuth"),
+    ("Can we agree a date no later than the promotion cycle?", "promotion cycle"),
+    ("Without the caching layer, checkout would still take 900 ms", "caching layer"),
+    ("Repeat incidents fell by no less than 40% fewer", "40% fewer"),
+    ("I understand it's not yet. What specifically would you need to see?", "what specifically"),
+    ("Can we agree a date? Never mind the exact day, the month is fine.", "agree a date"),
+])
+def test_negation_elsewhere_is_not_a_denial(text, phrase):
+    assert denied(text, phrase) is None
+
+
+def test_a_gap_is_named_with_a_negation_and_denied_only_when_the_gap_is(scenario):
+    assert denied("I'm not yet confident at public speaking", "public speaking", gap=True) is None
+    assert denied("I haven't had much cross-team influence yet", "cross-team influence", gap=True) is None
+    assert denied("I don't have a problem with cross-team influence", "cross-team influence", gap=True)
+    assert denied("Public speaking is never something I worry about", "public speaking", gap=True)
+    honest = analyse_part(scenario, "gaps", typed("I'm not yet confident at public speaking, so I'll present at "
+                                                  "the all-hands."))
+    assert honest.signals["named_gaps"] and honest.gaps["named"] == ["public speaking"]
+    denial = analyse_part(scenario, "gaps", typed("I don't have a problem with cross-team influence, and I won't "
+                                                  "do the design review next quarter."))
+    assert not denial.signals["named_gaps"] and denial.gaps["skipped"] == ["cross-team influence", "public speaking"]
+
+
+def test_denied_phrases_earn_nothing_and_are_shown_with_their_words(scenario):
+    fb = analyse_part(scenario, "intent", typed(
+        "I'm not here to ask for a promotion to Senior Engineer, and I don't think I'm operating at the senior "
+        "level, certainly not this cycle."))
+    entry = kp(fb, "promotion to Senior Engineer")
+    assert not entry["hit"] and entry["denied"]["text"] == "not"
+    assert entry["denied"]["said"] == "not here to ask for a promotion to Senior Engineer,"
+    assert "said, but denied" in fb.to_text()
+    assert [f.text for f in fb.flags if f.kind == "denied"][0].startswith("not here")
+    # the signals built on phrases follow: no ask, no next-level framing, no timeline
+    assert not fb.signals["explicit_ask"] and not fb.signals["already_doing"] and not fb.signals["asked_timeline"]
+    assert fb.score <= 10
+    assert "inside a denial" in fb.tip
+
+
+def test_a_refused_ask_is_no_ask(scenario):
+    fb = analyse_part(scenario, "ask", typed(
+        "I'm not saying I'm ready for Senior Engineer, I don't need to know what specifically is missing, and we "
+        "don't need to agree a date before the promotion cycle."))
+    assert not any(k["hit"] for k in fb.key_phrases)
+    assert not fb.signals["explicit_ask"] and not fb.signals["asked_timeline"]
+    assert fb.score <= 10
+
+
+def test_denied_evidence_number_is_no_number(scenario):
+    fb = analyse_part(scenario, "evidence", typed(
+        "I wasn't involved in the migration to OAuth, and support tickets didn't drop 62%."))
+    assert not fb.signals["evidence_with_numbers"]
+
+
+# --- scores measure answering ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("part", ["intent", "evidence", "gaps", "ask", "pitch", "objection:not_yet",
+                                  "objection:timing", "objection:budget", "objection:process"])
+@pytest.mark.parametrize("text", ["Okay sure.", "Whatever you think.", "Okay, I guess that's fine. Whatever you think.",
+                                  "The weather has been lovely and I watched a good film last night."])
+def test_non_answers_score_at_most_30(scenario, part, text):
+    fb = analyse(scenario, AnswerFor.parse(part), typed(text))
+    assert fb.score <= 30, (part, text, fb.score)
+    assert fb.content_score < 20
+
+
+def test_framing_lowers_every_part(scenario):
+    for part, clean, framed in [
+        ("intent", "I'm asking for a promotion to Senior Engineer this cycle.",
+         "I've been here five years, so I'm asking for a promotion to Senior Engineer this cycle."),
+        ("ask", "Do you see me as ready for Senior Engineer? Can we agree a date?",
+         "Sorry to bother you. Do you see me as ready for Senior Engineer? Can we agree a date?"),
+        ("gaps", "My gap is public speaking, so I'll present at the all-hands.",
+         "It's my turn, honestly. My gap is public speaking, so I'll present at the all-hands."),
+        ("objection:not_yet", "What specifically is missing, and can we set a review date?",
+         "I deserve it. What specifically is missing, and can we set a review date?"),
+    ]:
+        answer_for = AnswerFor.parse(part)
+        a, b = analyse(scenario, answer_for, typed(clean)), analyse(scenario, answer_for, typed(framed))
+        assert a.score >= b.score + 6, (part, a.score, b.score)
+
+
+def test_a_hedged_ask_is_flagged_with_its_words(scenario):
+    fb = analyse_part(scenario, "ask", typed("I was wondering if maybe I could be considered for Senior Engineer?"))
+    assert fb.signals["hedged_ask"]
+    assert any(f.kind == "hedged_ask" and f.text for f in fb.flags)
+
+
+def test_a_complete_pitch_is_not_too_short(scenario):
+    text = ("I'd like to talk about my promotion to Senior Engineer. Over the past year I've been operating at the "
+            "senior level. I led the migration to OAuth, and login support tickets dropped by 62%. I designed the "
+            "caching layer for checkout, which brought response time from 900 to 350 milliseconds. I mentored two "
+            "engineers, and both shipped in their first month. I run the incident reviews, with 40% fewer repeat "
+            "incidents. One area I'm growing is cross-team influence, so I'll lead the design review next quarter, "
+            "and I'll work on public speaking at the all-hands. Do you see me as ready for Senior Engineer, and if "
+            "not, what specifically is missing? Can we agree a date before the promotion cycle?")
+    fb = analyse_part(scenario, "pitch", typed(text))
+    assert 100 <= len(text.split()) <= 160
+    assert not [f for f in fb.flags if f.kind == "too_short"]
+    assert fb.score >= 90
+    short = analyse_part(scenario, "pitch", typed("I'd like a promotion to Senior Engineer. Can we agree a date?"))
+    assert [f for f in short.flags if f.kind == "too_short"]
+
+
+def test_a_recited_list_of_phrases_is_flagged_and_earns_half(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed("What specifically. Review date. Next level."))
+    assert any(f.kind == "bare_list" for f in fb.flags)
+    good = analyse_objection(scenario, "not_yet", typed(
+        "I understand. What specifically would you need to see at the next level, and can we set a review date?"))
+    assert good.score >= fb.score + 20
+
+
+# --- moves in the user's own words ---------------------------------------------------------------------------------
+
+def test_a_move_in_other_words_is_credited_and_said_so(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "What exactly would you need to see, and can we put a date on the calendar?"))
+    entry = kp(fb, "what specifically")
+    assert not entry["hit"] and entry["own_words"]["move"] == "ask_specifics"
+    assert entry["own_words"]["text"] == "What exactly"
+    assert any(f.kind == "own_words" and 'your prepared phrase is "what specifically"' in f.message
+               for f in fb.flags)
+    assert {m["move"] for m in fb.moves if m["made"]} == {"ask_specifics", "ask_date"}
+    assert fb.score >= 70
+    okay = analyse_objection(scenario, "not_yet", typed("Okay sure."))
+    assert fb.score >= okay.score + 50
+    # the tip never asks for what was just done
+    assert "specifically" not in (fb.tip or "") and "date" not in (fb.tip or "").lower()
+
+
+@pytest.mark.parametrize("oid, text, move", [
+    ("timing", "How about we decide by the end of March?", "propose_date"),
+    ("budget", "Can we decouple the title from the salary?", "separate_money"),
+    ("budget", "And when will the budget decision be made?", "ask_budget_timing"),
+    ("vague_encouragement", "Thanks. Can you send me that by email?", "in_writing"),
+    ("process", "Who else is involved in deciding?", "ask_who"),
+    ("process", "I'm happy to write up the case.", "offer_draft"),
+    ("what_about_gap", "Fair point, I'm going to run the payments design review.", "plan"),
+])
+def test_moves_of_each_objection(scenario, oid, text, move):
+    fb = analyse_objection(scenario, oid, typed(text))
+    assert move in {m["move"] for m in fb.moves if m["made"]}, fb.moves
+    assert move not in fb.signals.get("moves_missing", [])
+
+
+def test_a_tip_names_only_the_missing_move(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed("Understood. What exactly is missing, in your view?"))
+    assert "date" in fb.tip.lower() and "specifically" not in fb.tip.lower()
+    none = analyse_objection(scenario, "not_yet", typed("I will keep going as I am, that is all."))
+    assert none.tip.startswith(scenario.objection("not_yet").tip)
+
+
+def test_a_move_inside_a_denial_is_not_made(scenario):
+    fb = analyse_objection(scenario, "vague_encouragement", typed(
+        "I don't need to know what exactly, or by when, and it doesn't need to be in writing."))
+    assert not any(m["made"] for m in fb.moves)
+    assert fb.score <= 30
+
+
+def test_an_own_words_ask_for_another_role_is_not_the_prepared_one(scenario):
+    fb = analyse_part(scenario, "intent", typed("I'd like a promotion to Senior Manager this cycle."))
+    assert kp(fb, "promotion to Senior Engineer")["own_words"] is None
+
+
+# --- flags from patterns, each with its words ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("part, text, kind, words", [
+    ("intent", "Sorry, um, I was wondering, maybe we could talk about my promotion to Senior Engineer?",
+     "apologetic", ["Sorry,", "I was wondering,"]),
+    ("intent", "I know you're really busy, but I'd like a promotion to Senior Engineer.", "apologetic",
+     ["I know you're really busy,"]),
+    ("evidence", "I helped a lot on the migration to OAuth and did a lot of stuff for checkout.", "vague_claim",
+     ["helped a lot", "did a lot of stuff"]),
+    ("intent", "It's my turn for a promotion to Senior Engineer; I've been with the company for 6 years.",
+     "earned_it", ["It's my turn", "I've been with the company for 6 years."]),
+])
+def test_pattern_flags_quote_their_words(scenario, part, text, kind, words):
+    fb = analyse_part(scenario, part, typed(text))
+    assert [f.text for f in fb.flags if f.kind == kind] == words
+
+
+def test_a_gap_named_in_other_words_credits_its_phrase_and_the_tip_asks_for_the_other_gap(scenario):
+    fb = analyse_part(scenario, "gaps", typed(
+        "Working with other teams is where I need to grow; I've offered to run the API review with payments next "
+        "quarter."))
+    assert fb.gaps["named"] == ["cross-team influence"]
+    assert kp(fb, "cross-team influence")["own_words"] is not None
+    assert "public speaking" in fb.tip and "cross-team" not in fb.tip
+
+
+def test_a_timeline_phrase_is_not_an_ask_in_other_words(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? What specifically is missing?"))
+    assert kp(fb, "promotion cycle")["own_words"] is None
+
+
+# --- the cases the issue reported ----------------------------------------------------------------------------------
+
+def test_the_reported_decoys_no_longer_win(scenario):
+    honest = analyse_part(scenario, "intent", typed(
+        "I'd like to talk about my promotion to Senior Engineer. Over the past year I've been operating at the "
+        "senior level, and I'd like us to make that official this cycle."))
+    decoy = analyse_part(scenario, "intent", typed(
+        "I'm not here to ask for a promotion to Senior Engineer… I don't think I'm operating at the senior level."))
+    assert decoy.score < honest.score and decoy.score <= 10  # was 98 against 90
+    refusal = analyse_part(scenario, "ask", typed(
+        "I'm not saying I'm ready for Senior Engineer, and we don't need to agree a date."))
+    assert refusal.score <= 10  # was 100
+    not_yet = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically, I don't want a review date, and I'm not at the next level."))
+    assert not_yet.score <= 10  # was 89
+    okay = analyse_objection(scenario, "not_yet", typed("Okay, I guess that's fine. Whatever you think."))
+    own = analyse_objection(scenario, "not_yet", typed(
+        "What exactly would you need to see, and can we put a date on the calendar?"))
+    assert okay.score <= 30 and own.score >= okay.score + 40  # were 39 and 42-46
+    deserve = analyse_part(scenario, "ask", typed(
+        "I deserve to be a Senior Engineer. Do you see me as ready for Senior Engineer?"))
+    level = analyse_part(scenario, "ask", typed(
+        "I'm already operating at the senior level. Do you see me as ready for Senior Engineer?"))
+    assert level.score > deserve.score  # were 91/91
+
+
+def test_a_phrase_denied_once_and_then_said_plainly_counts(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically. But what specifically would you need to see? Can we set a review "
+        "date?"))
+    entry = kp(fb, "what specifically")
+    assert entry["hit"] and entry["denied"] is None and entry["start_word"] == 8
+    assert fb.text.split()[8] == "what"
