@@ -113,8 +113,9 @@ def app_run(mic, answers: list[Path]) -> dict:
         QTimer.singleShot(50, wait_for_manager)
 
     def wait_for_manager():  # the user answers once the manager has finished the line
-        job = view.speak_job
-        if job is not None and job.result is None and job.error is None:
+        drive = getattr(view, "drive", None)
+        speech = getattr(drive, "speech", None) if drive is not None else getattr(view, "speak_job", None)
+        if speech is not None and not _spoken(speech):
             QTimer.singleShot(20, wait_for_manager)
             return
         speaker = ctx._speaker
@@ -140,7 +141,7 @@ def app_run(mic, answers: list[Path]) -> dict:
         pcm = voiced
         mic.play(pcm)  # clears the feeder's idle flag before the thread below waits for it
         threading.Thread(target=ended, daemon=True).start()
-        job = view.listen_job
+        job = getattr(view, "listen_job", None)
         if job is not None:
             job.done.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()))
         step(f"the user speaks {len(pcm) / 32000:.1f} s")
@@ -184,6 +185,14 @@ def app_run(mic, answers: list[Path]) -> dict:
     view.feedback_shown.connect(shown)
     app.exec()
     return report
+
+
+def _spoken(speech) -> bool:
+    """Whether the manager's line is over (the drive loop's Speech, or an older SpeakJob)."""
+    done = getattr(speech, "done", None)
+    if hasattr(done, "is_set"):
+        return done.is_set()
+    return speech.result is not None or speech.error is not None
 
 
 def log(message: str) -> None:
