@@ -286,3 +286,20 @@ def test_a_phrase_denied_once_and_then_said_plainly_counts(scenario):
     entry = kp(fb, "what specifically")
     assert entry["hit"] and entry["denied"] is None and entry["start_word"] == 8
     assert fb.text.split()[8] == "what"
+
+
+@pytest.mark.parametrize("text", [
+    # a new user's own words, as Whisper heard them from the microphone (Festival voice, `rehearse run`)
+    "That's fair. Which exact things would you need to see from me before you'd say yes? And could we put a check "
+    "in on the calendar, say in six weeks to look at them together?",
+    "Which specific areas would you want to see from me? Could we book a follow-up in six weeks?",
+])
+def test_not_yet_moves_in_a_new_users_words(scenario, text):
+    fb = analyse_objection(scenario, "not_yet", typed(text))
+    assert {m["move"] for m in fb.moves if m["made"]} == {"ask_specifics", "ask_date"}, fb.moves
+    assert "specifically" not in (fb.tip or "") and "date" not in (fb.tip or "").lower()
+
+
+def test_a_check_in_declined_is_not_asking_for_a_date(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed("We don't need to put a check in on the calendar."))
+    assert "ask_date" not in {m["move"] for m in fb.moves if m["made"]}
