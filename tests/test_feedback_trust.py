@@ -303,3 +303,14 @@ def test_not_yet_moves_in_a_new_users_words(scenario, text):
 def test_a_check_in_declined_is_not_asking_for_a_date(scenario):
     fb = analyse_objection(scenario, "not_yet", typed("We don't need to put a check in on the calendar."))
     assert "ask_date" not in {m["move"] for m in fb.moves if m["made"]}
+
+
+@pytest.mark.parametrize("part, text, start", [
+    ("intent", "I've been here five years, so I'd like a promotion to Senior Engineer this cycle.",
+     'Drop "I\'ve been here five years":'),
+    ("intent", "Sorry to bother you, I'd like to talk about my promotion to Senior Engineer.",
+     'Skip "Sorry to bother you":'),
+])
+def test_a_framing_tip_quotes_the_words_without_the_clause_comma(scenario, part, text, start):
+    fb = analyse_part(scenario, part, typed(text))
+    assert fb.tip.startswith(start), fb.tip
