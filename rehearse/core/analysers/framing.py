@@ -61,7 +61,8 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
     score = max(0.0, base - lost)
     tip = None
     if earned:
-        tip = (f'Drop "{_bare(heard.quote(*span(earned[0])))}": show the work you already do at the next level instead.')
+        tip = (f'Drop "{_bare(heard.quote(*span(earned[0])))}": '
+               "show the work you already do at the next level instead.")
     elif sorry:
         tip = f'Skip "{_bare(heard.quote(*span(sorry[0])))}": open with your request.'
     elif hedged:
@@ -102,5 +103,5 @@ def _hedged_ask(book, scenario, taken: set[int]) -> list[tuple[int, int]]:
 
 
 def _bare(words: str | None) -> str:
-    """Quoted words for a tip without the clause's trailing comma: 'Drop "I've been here five years"', not '…years,"'."""
+    """Quoted words for a tip without the clause's trailing comma ('Drop "I've been here five years"')."""
     return (words or "").rstrip(",;:")
