@@ -314,3 +314,16 @@ def test_a_check_in_declined_is_not_asking_for_a_date(scenario):
 def test_a_framing_tip_quotes_the_words_without_the_clause_comma(scenario, part, text, start):
     fb = analyse_part(scenario, part, typed(text))
     assert fb.tip.startswith(start), fb.tip
+
+
+def test_the_role_inside_earned_it_framing_is_no_explicit_ask(scenario):
+    """Heard from the microphone as the answer to "what are you hoping happens next?": credited "explicit ask: yes"
+    (the role alone), and the email then said "I asked to be promoted"."""
+    fb = analyse_part(scenario, "ask", typed(
+        "I've been here five years, so I deserve it. It's my turn to be a Senior Engineer. I worked really hard."))
+    assert fb.signals["explicit_ask"] is False
+    plain = analyse_part(scenario, "ask", typed("I've been here five years. I'd like to be a Senior Engineer."))
+    assert plain.signals["explicit_ask"] is True  # the framing is flagged; a separate sentence still asks
+    framed_ask = analyse_part(scenario, "ask", typed("I've been here five years, so I want a promotion to Senior "
+                                                     "Engineer."))
+    assert framed_ask.signals["explicit_ask"] is True and framed_ask.signals["earned_it"]  # asked, framing flagged
