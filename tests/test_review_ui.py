@@ -285,3 +285,13 @@ def test_live_view_keeps_the_conversation_so_far(qtbot, window):
     assert exchange.panel.isVisible() and exchange.panel.score.text() == str(round(shown.args[0]["score"]))
     assert "✓  promotion to Senior Engineer" in exchange.panel.chip_texts()
     view.stop_everything()
+
+
+def test_cheat_sheet_from_the_history_tab(qtbot, window, tmp_path):
+    history = open_history(qtbot, window)
+    written = []
+    history.write_cheatsheet(tmp_path / "sheet.html", written.append)
+    qtbot.waitUntil(lambda: bool(written), timeout=TIMEOUT)
+    html = written[0].read_text()
+    assert "Cheat sheet: Asking Dana" in html and "OAuth" in html and "Not answered yet" in html
+    assert history.message.text().startswith("Saved the cheat sheet")

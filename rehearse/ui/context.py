@@ -73,7 +73,9 @@ class AppContext(QObject):
 
     def voice_options(self) -> dict:
         """The manager's voice, speed and output as chosen in Settings (the drive loop asks before each line)."""
-        return {"voice": self.voice_name, "rate": self.voice_rate, "device": self.output_device}
+        from rehearse.speech.sources import parse_device
+
+        return {"voice": self.voice_name, "rate": self.voice_rate, "device": parse_device(self.output_device)}
 
     def speaking(self) -> bool:
         return self.voice_enabled and not self.muted
