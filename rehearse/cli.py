@@ -20,11 +20,11 @@ from rehearse.errors import UserError
 COMMAND_MODULES = [
     "rehearse.commands.scenario",
     "rehearse.commands.matching",
-    "rehearse.commands.speech",
+    "rehearse.commands.transcribe",
     "rehearse.commands.models",
     "rehearse.commands.voice",
     "rehearse.commands.audio",
-    "rehearse.commands.session",
+    "rehearse.commands.run",
     "rehearse.commands.history",
     "rehearse.commands.review",
     "rehearse.commands.desktop",

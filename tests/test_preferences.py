@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rehearse.cli import build_parser
-from rehearse.commands.session import apply_preferences
+from rehearse.commands.run import apply_preferences
 from rehearse.preferences import DEFAULT_SILENCE_S, Preferences, load_preferences
 
 

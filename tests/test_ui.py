@@ -13,7 +13,7 @@ from rehearse.ui.context import AppContext
 from rehearse.ui.feedback_panel import FeedbackPanel, highlighted_transcript
 from rehearse.ui.main_window import MainWindow
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, TalkPanel
-from rehearse.ui.tasks import running_threads
+from rehearse.ui.threads import running_threads
 
 EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
 

@@ -17,7 +17,7 @@ from rehearse.ui.context import AppContext
 from rehearse.ui.main_window import MainWindow
 from rehearse.ui.model_dialog import ModelDialog
 from rehearse.ui.talk_panel import IDLE
-from rehearse.ui.tasks import running_threads
+from rehearse.ui.threads import running_threads
 
 MODEL = "vosk-model-small-en-us-0.15"
 SIZE = 41_205_931  # the pinned size of MODEL: a catalogue cannot change it (issue 13)

@@ -365,7 +365,7 @@ def test_the_guided_start_leads_to_your_own_case_or_the_example(open_window, qtb
     dialog = window.prepare.first_run()
     assert dialog is not None and dialog.isVisible()
     assert "Loading the speech recognizer" in dialog.engine_status.text()
-    from rehearse.ui.workers import EngineState
+    from rehearse.ui.jobs import EngineState
 
     window.ctx.set_engine_state(EngineState(recognizer_ok=True, description="Whisper tiny.en"))
     assert dialog.engine_status.text() == "Ready: Whisper tiny.en. ✓"

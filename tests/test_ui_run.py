@@ -19,7 +19,7 @@ from rehearse.ui.app import make_app
 from rehearse.ui.context import AppContext
 from rehearse.ui.main_window import VOSK_HINT, MainWindow
 from rehearse.ui.talk_panel import IDLE
-from rehearse.ui.tasks import running_threads
+from rehearse.ui.threads import running_threads
 from rehearse.ui.widgets import OUTCOMES
 
 pytestmark = pytest.mark.slow
@@ -313,7 +313,7 @@ def test_the_manager_speaks_or_the_window_says_why_not(qtbot):
 
 def test_a_missing_microphone_is_announced_up_front(qtbot):
     """The real check through PortAudio: the banner appears exactly when the system lists no audio input."""
-    from rehearse.ui.workers import microphone_present
+    from rehearse.ui.jobs import microphone_present
 
     make_app()
     window = MainWindow(AppContext(voice=False), load_engine=True)

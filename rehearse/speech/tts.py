@@ -14,7 +14,6 @@ means no voice could say it: callers show the line as text and go on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
@@ -22,8 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-import wave
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -34,72 +32,16 @@ from rehearse.paths import cache_dir
 from rehearse.speech.piper_voice import (PIPER_LABEL, PIPER_NAMES, PIPER_VOICE_ID, PiperProcess, PiperUnavailable,
                                          length_scale, piper_installed)
 from rehearse.speech.tts_play import Player, import_sounddevice
+from rehearse.speech.tts_voice_files import (CACHE_VERSION, INSTALL_HINT, TTSUnavailable, Voice,  # noqa: F401
+                                               cache_key, check_wav, read_wav_int16, write_wav)
 from rehearse.speech.tts_style import DEFAULT_STYLE, PERSONA_STYLES, VoiceStyle, persona_style, split_segments  # noqa: F401
 
 WORKER = Path(__file__).with_name("tts_worker.py")
-CACHE_VERSION = 2
 MIN_RATE, MAX_RATE = 60, 500
 SYSTEM_RATE = 200  # words a minute of the system voice when no rate is given (pyttsx3's default)
 DEFAULT_VOICE = PIPER_VOICE_ID
 PREFETCH_DELAY_S = 1.0  # a prefetch waits this long for the first line to start speaking
 SYSTEM_VOICE = "system"  # the system's default voice (pyttsx3)
-INSTALL_HINT = "Install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng)"
-
-
-class TTSUnavailable(UserError):
-    """The manager cannot be heard: no voice could say the line (Piper and the system voice both failed) or there
-    is no sound output. Callers show the line as text and go on."""
-
-
-@dataclass(frozen=True)
-class Voice:
-    id: str
-    name: str
-    languages: list[str]
-    kind: str = "system"  # "piper" (the built-in natural voice) | "system" (pyttsx3)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def cache_key(text: str, voice: str | None, rate: int | None, style: VoiceStyle | None = None) -> str:
-    blob = json.dumps([CACHE_VERSION, text, voice, rate, (style or DEFAULT_STYLE).key()], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
-
-
-def check_wav(path: Path) -> dict:
-    """Raise TTSUnavailable unless ``path`` is a valid WAV with sound in it; return its format."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            info = {"sample_rate": wav.getframerate(), "channels": wav.getnchannels(), "sample_width": wav.getsampwidth(),
-                    "frames": wav.getnframes()}
-            frames = wav.readframes(info["frames"])
-    except (OSError, EOFError, wave.Error) as err:
-        raise TTSUnavailable(f"speech synthesis produced no usable audio ({err})") from None
-    if info["frames"] == 0:
-        raise TTSUnavailable("speech synthesis produced an empty recording")
-    if info["sample_width"] == 2 and not np.frombuffer(frames, dtype="<i2").any():
-        raise TTSUnavailable("speech synthesis produced only silence")
-    return info
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
-
-
-def read_wav_int16(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as wav:
-        rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-        frames = wav.readframes(wav.getnframes())
-    if width != 2:
-        raise UserError(f"{path}: only 16-bit WAV can be played")
-    return np.frombuffer(frames, dtype="<i2").reshape(-1, channels), rate
-
-
 @dataclass
 class _Line:
     """What one synthesis of a line produced: which kinds of voice spoke, and the samples."""

@@ -31,7 +31,7 @@ class Player:
         return (getattr(self.sd, "PortAudioError", OSError), OSError, ValueError)
 
     def open(self, rate: int, channels: int = 1) -> None:
-        from rehearse.speech.tts import TTSUnavailable
+        from rehearse.speech.tts_voice_files import TTSUnavailable
 
         self.sd = self.sd or import_sounddevice()
         self.rate, self.channels = int(rate), int(channels)
@@ -48,7 +48,7 @@ class Player:
 
     def write(self, samples: np.ndarray, rate: int) -> bool:
         """Play ``samples`` (int16, mono or frames x channels); False once ``stop_event`` stopped the line."""
-        from rehearse.speech.tts import TTSUnavailable
+        from rehearse.speech.tts_voice_files import TTSUnavailable
 
         if self.stopped:
             return False
@@ -77,7 +77,7 @@ class Player:
 
     def finish(self) -> bool:
         """Wait until what was written has been heard (stoppably), close the stream; True unless stopped."""
-        from rehearse.speech.tts import TTSUnavailable
+        from rehearse.speech.tts_voice_files import TTSUnavailable
 
         stream, self.stream = self.stream, None
         if stream is None:
@@ -105,7 +105,7 @@ class Player:
 
 
 def import_sounddevice():
-    from rehearse.speech.tts import TTSUnavailable
+    from rehearse.speech.tts_voice_files import TTSUnavailable
 
     try:
         import sounddevice

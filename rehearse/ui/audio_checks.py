@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 
-from rehearse.ui.tasks import Job
+from rehearse.ui.threads import Job
 
 
 class LevelJob(Job):

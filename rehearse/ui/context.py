@@ -12,8 +12,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from rehearse.ui.tasks import SerialWorker
-from rehearse.ui.workers import EngineState
+from rehearse.ui.threads import SerialWorker
+from rehearse.ui.jobs import EngineState
 
 
 def microphone_source(device=None):

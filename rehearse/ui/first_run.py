@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel
 
 from rehearse.ui.settings import app_settings
 from rehearse.ui.audio_checks import LevelJob, PlayJob
-from rehearse.ui.tasks import start_job
+from rehearse.ui.threads import start_job
 
 DONE_KEY = "first_run/done"
 HELLO = "Hi, thanks for making time. What did you want to talk about?"

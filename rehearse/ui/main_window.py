@@ -15,9 +15,9 @@ from rehearse.ui.history_view import HistoryView
 from rehearse.ui.rehearse_view import RehearseView
 from rehearse.ui.scenario_bar import ScenarioBar, ScenarioFile, example_scenario
 from rehearse.ui.settings import app_settings
-from rehearse.ui.tasks import freeze_heap, running_threads, start_job, wait_all
+from rehearse.ui.threads import freeze_heap, running_threads, start_job, wait_all
 from rehearse.ui.widgets import Banner
-from rehearse.ui.workers import EngineLoader, EngineState
+from rehearse.ui.jobs import EngineLoader, EngineState
 
 log = logging.getLogger(__name__)
 

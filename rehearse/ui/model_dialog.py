@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QProgressBar, 
 
 from rehearse.errors import UserError
 from rehearse.ui.feedback_panel import label
-from rehearse.ui.tasks import start_job
-from rehearse.ui.workers import InstallModelJob
+from rehearse.ui.threads import start_job
+from rehearse.ui.jobs import InstallModelJob
 
 EXPLANATION = (
     "The built-in recognizer (Whisper tiny.en) shows your words phrase by phrase. With the Vosk English model "

@@ -24,7 +24,7 @@ from rehearse.report import marks
 from rehearse.report.export import answer_title, run_facts
 from rehearse.ui.feedback_panel import FeedbackPanel, card_layout, highlighted_transcript, label
 from rehearse.ui.playback import PlaybackBar
-from rehearse.ui.tasks import Job, start_job
+from rehearse.ui.threads import Job, start_job
 from rehearse.ui.widgets import Banner
 
 log = logging.getLogger(__name__)

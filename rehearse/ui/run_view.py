@@ -23,7 +23,7 @@ from rehearse.ui.conversation_log import ConversationLog
 from rehearse.ui.feedback_panel import FeedbackPanel
 from rehearse.ui.session_signals import SessionSignals
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, THINKING, TalkPanel
-from rehearse.ui.tasks import freeze_heap
+from rehearse.ui.threads import freeze_heap
 from rehearse.ui.widgets import Banner, ManagerCard, SummaryPanel
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from rehearse.preferences import Preferences, load_preferences
 from rehearse.ui.audio_checks import LevelJob, PlayJob, VoicesJob, chime_wav
 from rehearse.ui.settings import save_preferences
 from rehearse.ui.settings_sections import ModelsSection, row, section
-from rehearse.ui.tasks import Job, start_job
+from rehearse.ui.threads import Job, start_job
 
 PREVIEW_LINE = "Hi, thanks for making time. What did you want to talk about?"
 ENGINE_TEXT = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from rehearse.ui.tasks import Job
+from rehearse.ui.threads import Job
 
 
 class TrySentenceJob(Job):

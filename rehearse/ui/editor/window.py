@@ -354,7 +354,7 @@ class ScenarioEditor(QDialog):
             return
         from rehearse.paths import cache_dir
         from rehearse.ui.editor.listen import TrySentenceJob
-        from rehearse.ui.tasks import start_job
+        from rehearse.ui.threads import start_job
 
         ctx = self.ctx
         job = TrySentenceJob(ctx.source_factory, cache_dir() / "try-it.wav", ctx.engine, ctx.silence_s)

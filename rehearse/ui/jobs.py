@@ -1,4 +1,4 @@
-"""The long jobs of the app, each run on its own thread (see :mod:`rehearse.ui.tasks`).
+"""The long jobs of the app, each run on its own thread (see :mod:`rehearse.ui.threads`).
 
 Heavy imports (the recognizers, TTS) happen inside ``work()`` so the window appears before they load.
 """
@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from rehearse.ui.tasks import Job
+from rehearse.ui.threads import Job
 
 
 @dataclass
