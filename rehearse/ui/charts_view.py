@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, 
 
 from rehearse.report.charts import METRICS
 from rehearse.ui.feedback_panel import label
-from rehearse.ui.history_view import compact
 from rehearse.ui.style import HIT, MISS
+from rehearse.ui.widgets import compact
 
 
 def _pg():

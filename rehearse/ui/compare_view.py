@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, 
 
 from rehearse.report import marks
 from rehearse.ui.feedback_panel import FeedbackPanel, label
-from rehearse.ui.history_view import compact
+from rehearse.ui.widgets import compact
 
 
 def _score(turn: dict):

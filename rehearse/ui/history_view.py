@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
 from rehearse.errors import UserError
 from rehearse.report import marks
 from rehearse.ui.feedback_panel import label
-from rehearse.ui.widgets import Banner
+from rehearse.ui.widgets import Banner, compact
 
 log = logging.getLogger(__name__)
 MODES = (("", "All modes"), ("pitch", "Conversation"), ("drill", "Drill"), ("read", "Read aloud"))
@@ -24,12 +24,6 @@ EMPTY = ("No runs yet. Your rehearsals appear here once you have done one: go to
          "<b>Start</b> and answer your manager out loud — or drill an objection in <b>Drill</b> (Ctrl+2). Every "
          "answer is kept with its recording, so you can play it back, compare attempts and see your progress.")
 COLUMNS = ("Run", "Date", "Scenario", "Mode", "Score", "Outcome", "Status")
-
-
-def compact(combo: QComboBox, chars: int) -> None:
-    """Let a combo box be narrower than its longest entry (the window keeps a small minimum width)."""
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(chars)
 
 
 def local_time(iso: str | None) -> str:

@@ -1,13 +1,19 @@
-"""Small presenting widgets: the manager's card, the end-of-run summary, banners."""
+"""Small presenting widgets: the manager's card, the end-of-run summary, banners, compact combo boxes."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from rehearse.ui.feedback_panel import card_layout, label
+
+
+def compact(combo: QComboBox, chars: int) -> None:
+    """Let a combo box be narrower than its longest entry (the window keeps a small minimum width)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
 
 
 class Banner(QLabel):
