@@ -126,6 +126,17 @@ def test_a_number_from_something_else_is_no_evidence(scenario):
     assert [d["with_number"] for d in said.evidence] == [True, False, True, False]
 
 
+def test_asking_for_a_date_is_no_answer_to_a_gap(scenario):
+    # "agree" in "can we agree a date" acknowledges nothing, and "by March" is no plan's date when no plan was given
+    fb = analyse_objection(scenario, "what_about_gap", typed(
+        "What specifically would you need to see from me, and can we agree a date to review it by March?"))
+    assert not any(m["made"] for m in fb.to_dict()["moves"])
+    assert fb.score <= 30
+    answered = analyse_objection(scenario, "what_about_gap", typed(
+        "I agree, that's my gap. I'll lead the design review with the payments team by March."))
+    assert all(m["made"] for m in answered.to_dict()["moves"]) and answered.score >= 70
+
+
 # --- scores measure answering ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("part", ["intent", "evidence", "gaps", "ask", "pitch", "objection:not_yet",

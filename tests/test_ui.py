@@ -158,6 +158,31 @@ def test_a_typed_pitch_answer_goes_through_the_session(open_window, qtbot, rehea
     assert user_turns[0]["text"].startswith("I'd like to talk about my promotion")
 
 
+def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_the_tip_asks(open_window, qtbot,
+                                                                                            rehearse_home):
+    from PySide6.QtCore import Qt
+
+    window = open_window()
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=10000):
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    # the same answer to every line: no gaps named, so the manager ends with "not yet", which it answers fully
+    answer = "What specifically would you need to see from me, and can we agree a date to review it by March?"
+    for _ in range(12):
+        view.talk.text.setText(answer)
+        with qtbot.waitSignal(view.feedback_shown, timeout=10000):
+            qtbot.keyClick(view.talk.text, Qt.Key.Key_Return)
+        qtbot.waitUntil(view.next_button.isEnabled, timeout=10000)
+        qtbot.keyClick(view.next_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: view.talk.state == IDLE or view.summary is not None, timeout=10000)
+        if view.summary is not None:
+            break
+    assert view.summary is not None and view.summary["outcome"] == "not_yet"
+    details = view.summary_panel.details.text()
+    assert "Send Dana a short written follow-up within 24 hours" in details
+    assert "Ask what specifically is missing" not in details  # the last answer just did
+
+
 def test_keyboard_switches_views_and_mutes_the_voice(open_window, qtbot):
     from PySide6.QtCore import Qt
 
