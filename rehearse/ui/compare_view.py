@@ -106,7 +106,8 @@ class CompareView(QWidget):
         self.what.blockSignals(True)
         self.what.clear()
         for key, attempts in sorted(self.groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            self.what.addItem(f"{marks.expects_label(key).capitalize()} ({len(attempts)} attempts)", key)
+            n = len(attempts)
+            self.what.addItem(f"{marks.expects_label(key).capitalize()} ({n} attempt{'' if n == 1 else 's'})", key)
         self.what.blockSignals(False)
         if expects and self.what.findData(expects) >= 0:
             self.what.setCurrentIndex(self.what.findData(expects))
