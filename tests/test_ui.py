@@ -183,6 +183,26 @@ def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_th
     assert "Ask what specifically is missing" not in details  # the last answer just did
 
 
+def test_without_a_microphone_talk_is_off_and_typing_is_offered(open_window, qtbot, rehearse_home):
+    from PySide6.QtCore import Qt
+
+    from rehearse.ui.workers import EngineState
+
+    window = open_window()
+    window.ctx.set_engine_state(EngineState(recognizer_ok=True, description="Whisper tiny.en", microphone_ok=False,
+                                            microphone_error="the system lists no audio input device"))
+    assert "No microphone found" in window.mic_banner.text()
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=10000):
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    assert view.talk.state == IDLE
+    assert not view.talk.talk.isEnabled() and view.talk.text.isEnabled() and view.talk.import_wav.isEnabled()
+    assert "No microphone: type your answer" in view.talk.status.text()
+    view.talk._space()  # Space does not try to listen
+    assert not view.listening and view.talk.state == IDLE
+    assert not window.drill_view.talk.microphone_ok
+
+
 def test_keyboard_switches_views_and_mutes_the_voice(open_window, qtbot):
     from PySide6.QtCore import Qt
 

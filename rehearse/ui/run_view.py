@@ -225,7 +225,7 @@ class RunView(QWidget):
         self.talk.set_partial("")
         self.talk.set_state(IDLE)
         self.talk.show()
-        self.talk.talk.setFocus()
+        (self.talk.talk if self.talk.talk.isEnabled() else self.talk.text).setFocus()  # no microphone: type
 
     def _listening(self, until_silence: bool) -> None:
         if not until_silence:
