@@ -203,6 +203,44 @@ def test_without_a_microphone_talk_is_off_and_typing_is_offered(open_window, qtb
     assert not window.drill_view.talk.microphone_ok
 
 
+def test_a_760_px_window_needs_no_sideways_scrolling(open_window, qtbot, rehearse_home):
+    """Rows wrap (Rehearse's choices, long key-phrase chips), Drill's list and talk panel fit side by side, and
+    Compare puts its two answers one above the other when they do not fit beside each other."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from rehearse.core.feedback import analyse_objection
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.transcript import Transcript
+
+    window = open_window()
+    window.resize(760, 540)
+
+    def sideways(page):
+        qtbot.wait(100)
+        return [type(area.parent()).__name__ for area in page.findChildren(QScrollArea)
+                if area.isVisible() and area.horizontalScrollBar().isVisible()]
+
+    assert (window.width(), window.height()) == (760, 540)
+    assert sideways(window.rehearse_view) == []
+    assert window.rehearse_view.start_button.isVisible()
+    window.tabs.setCurrentWidget(window.drill_view)
+    assert sideways(window.drill_view) == []
+    window.tabs.setCurrentWidget(window.history_view)
+    history = window.history_view
+    scenario = load_scenario(EXAMPLE)
+    texts = ("We can agree a date by the end of the quarter, and I'd like the criteria in writing.",
+             "What specifically would you need to see from me, and can we agree a date to review it?")
+    turns = [{"run_id": i + 1, "expects": "objection:not_yet", "text": text, "started_at": "2026-11-30T10:00:00",
+              "feedback": analyse_objection(scenario, "not_yet", Transcript(text=text)).to_dict()}
+             for i, text in enumerate(texts)]
+    history.compare._loaded(turns, "objection:not_yet")
+    history.stack.setCurrentWidget(history.compare)
+    assert sideways(history.compare) == []
+    window.resize(1300, 800)
+    qtbot.wait(100)
+    assert history.compare.left.y() == history.compare.right.y()  # side by side when there is room
+
+
 def test_keyboard_switches_views_and_mutes_the_voice(open_window, qtbot):
     from PySide6.QtCore import Qt
 

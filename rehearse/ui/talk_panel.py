@@ -36,11 +36,11 @@ class TalkPanel(QFrame):
 
         box = card_layout(self, spacing=10)
         row = QHBoxLayout()
-        row.setSpacing(18)
+        row.setSpacing(14)
         self.talk = QPushButton("Talk")
         self.talk.setObjectName("Talk")
         self.talk.setCheckable(True)
-        self.talk.setMinimumWidth(190)
+        self.talk.setMinimumWidth(160)  # with the Drill list beside it, the window still fits in 760 px
         self.talk.setToolTip("Space: start talking; Space again to stop (it also stops when you go quiet)")
         self.talk.clicked.connect(self._clicked)
         row.addWidget(self.talk)
