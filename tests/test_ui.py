@@ -292,3 +292,16 @@ def test_the_last_scenario_is_reopened_and_a_missing_one_falls_back(open_window,
     third = open_window()
     assert third.scenario_file.path == EXAMPLE.resolve()
     assert not third.scenario_bar.problems.isVisible()
+
+
+def test_the_shortcuts_help_lists_every_shortcut_of_the_window(open_window):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+    from rehearse.ui.help import SHORTCUTS
+
+    window = open_window()
+    window.history_view.review  # the reopened-run page, made when first shown, has its own
+    listed = {QKeySequence(keys).toString() for _group, rows in SHORTCUTS for keys, _what in rows}
+    used = {a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()}
+    used |= {s.key().toString() for s in window.findChildren(QShortcut) if not s.key().isEmpty()}
+    assert used and used <= listed, sorted(used - listed)
