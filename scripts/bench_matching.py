@@ -45,7 +45,9 @@ def load_pairs() -> list[dict]:
 
 GROUPS = {"clean": "clean", "noise10": "noisy", "noise0": "noisy", "accent-fr": "accent", "accent-de": "accent",
           "accent-hi": "accent"}
-DECODES = {"plain": "text", "hotwords": "text_hotwords", "prompt": "text_prompt"}
+# plain; hinted as the app hints (hotwords_text); hinted with the whole phrases (the first design); whole phrases as
+# the initial prompt
+DECODES = {"plain": "text", "hotwords": "text_hotwords", "phrases": "text_hotwords_phrases", "prompt": "text_prompt"}
 
 
 def load_noisy(decode: str = "plain") -> list[dict]:
@@ -83,7 +85,7 @@ def noisy_report(match=None) -> dict:
             table[cond] = prf([pairs[i] for i in idx], None, [got[decode][i] for i in idx])
         out[decode] = table
     pairs = load_noisy("plain")
-    for decode in ("hotwords", "prompt"):
+    for decode in ("hotwords", "phrases", "prompt"):
         invented = [(pairs[i]["id"], pairs[i]["condition"], pairs[i]["phrase"]) for i in range(len(pairs))
                     if not pairs[i]["hit"] and got[decode][i] and not got["plain"][i]]
         cured = sum(1 for i in range(len(pairs)) if not pairs[i]["hit"] and got["plain"][i] and not got[decode][i])
@@ -213,13 +215,13 @@ def main() -> int:
             print(f"matcher on {src} pairs: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}")
         if noisy:
             print("noisy set (tests/data/matching/noisy.json), F1 (P/R) by decode:")
-            print("| set | plain | hotwords | prompt |")
-            print("|---|---|---|---|")
+            print("| set | plain | hotwords (app's hints) | whole-phrase hotwords | whole-phrase prompt |")
+            print("|---|---|---|---|---|")
             for key in noisy["plain"]:
                 cells = [f"{noisy[d][key]['f1']:.3f} ({noisy[d][key]['precision']:.2f}/{noisy[d][key]['recall']:.2f})"
                          for d in DECODES]
                 print(f"| {key} | " + " | ".join(cells) + " |")
-            for d in ("hotwords", "prompt"):
+            for d in ("hotwords", "phrases", "prompt"):
                 r = {k: v for k, v in noisy[f"{d} vs plain"].items() if k != "invented"}
                 print(f"{d} vs plain: {r}")
                 for inv in noisy[f"{d} vs plain"]["invented"]:

@@ -97,3 +97,20 @@ def test_cheatsheet_command_bad_input(tmp_path, capsys):
     assert "use .pdf or .html" in capsys.readouterr().err
     assert main(["cheatsheet", str(tmp_path / "missing.toml"), "-o", str(tmp_path / "s.pdf")]) == 2
     assert not (tmp_path / "s.pdf").exists()
+
+
+def test_a_non_answer_is_never_shown_as_the_best_answer(rehearse_home):
+    """Heard from the microphone: "Okay, sure, whatever you think." (score 0) stood on the sheet as "your best
+    answer so far" to the evidence and to three objections."""
+    scenario = load_scenario(EXAMPLE)
+    with Store() as store:
+        session = Session(scenario, "pitch", store=store, seed=1, by_part=True, scenario_path=EXAMPLE)
+        answer(session, "I'm asking for a promotion to Senior Engineer.")
+        assert answer(session, "Okay, sure, whatever you think.").feedback.score <= 30
+        session.finish(complete=False)
+        turns = store.user_turns(str(EXAMPLE))
+    sheet = cheatsheet(scenario, turns)
+    evidence = next(s for s in sheet["sections"] if s["expects"] == "evidence")
+    assert evidence["best"]["weak"] and evidence["best"]["sentences"] == []
+    html = to_html(sheet)
+    assert "whatever you think" not in html and "No answer worth taking to the meeting yet" in html

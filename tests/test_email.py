@@ -94,7 +94,9 @@ def test_unknown_facts_become_marked_blanks_with_reasons(store):
     body = draft["body"]
     assert body.startswith("Hi [manager's name],")
     assert "- [your evidence]" in body and "- [agreed criteria]" in body and "[" in body
-    assert "We agreed to review my progress against these [review date]." in body
+    # nobody agreed a review: the draft asks for one instead of stating an agreement (with a blank date)
+    assert "Could we agree a date to review my progress against these, ideally [review date]?" in body
+    assert "We agreed" not in body
     assert body.rstrip().endswith("[your name]")
     blanks = {b["blank"]: b["why"] for b in draft["blanks"]}
     assert set(blanks) == {"[manager's name]", "[your name]", "[your evidence]", "[agreed criteria]",

@@ -352,3 +352,16 @@ def test_both_recognizer_styles_give_the_same_verdict(scenario, part, text):
     assert [kp["hit"] for kp in vosk.key_phrases] == [kp["hit"] for kp in whisper.key_phrases]
     assert sorted(f.kind for f in vosk.flags) == sorted(f.kind for f in whisper.flags)
     assert abs(vosk.score - whisper.score) <= 2
+
+
+def test_the_target_role_keeps_every_word_in_the_feedback(scenario):
+    """The scenario's target role is a title even where a key phrase writes it in lower case: "promotion to manager"
+    does not earn the phrase "promotion to marketing manager" when the role is Marketing Manager."""
+    import copy
+    sc = copy.deepcopy(scenario)
+    sc.who.target_role = "Marketing Manager"
+    sc.pitch.intent.key_phrases = ["promotion to marketing manager"]
+    missed = analyse_part(sc, "intent", typed("I'd like to talk about my promotion to manager this cycle.")).to_dict()
+    assert [kp["hit"] for kp in missed["key_phrases"]] == [False]
+    said = analyse_part(sc, "intent", typed("I'd like to talk about my promotion to marketing manager this cycle."))
+    assert [kp["hit"] for kp in said.to_dict()["key_phrases"]] == [True]

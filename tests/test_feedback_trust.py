@@ -311,3 +311,44 @@ def test_a_phrase_denied_once_and_then_said_plainly_counts(scenario):
     entry = kp(fb, "what specifically")
     assert entry["hit"] and entry["denied"] is None and entry["start_word"] == 8
     assert fb.text.split()[8] == "what"
+
+
+@pytest.mark.parametrize("text", [
+    # a new user's own words, as Whisper heard them from the microphone (Festival voice, `rehearse run`)
+    "That's fair. Which exact things would you need to see from me before you'd say yes? And could we put a check "
+    "in on the calendar, say in six weeks to look at them together?",
+    "Which specific areas would you want to see from me? Could we book a follow-up in six weeks?",
+])
+def test_not_yet_moves_in_a_new_users_words(scenario, text):
+    fb = analyse_objection(scenario, "not_yet", typed(text))
+    assert {m["move"] for m in fb.moves if m["made"]} == {"ask_specifics", "ask_date"}, fb.moves
+    assert "specifically" not in (fb.tip or "") and "date" not in (fb.tip or "").lower()
+
+
+def test_a_check_in_declined_is_not_asking_for_a_date(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed("We don't need to put a check in on the calendar."))
+    assert "ask_date" not in {m["move"] for m in fb.moves if m["made"]}
+
+
+@pytest.mark.parametrize("part, text, start", [
+    ("intent", "I've been here five years, so I'd like a promotion to Senior Engineer this cycle.",
+     'Drop "I\'ve been here five years":'),
+    ("intent", "Sorry to bother you, I'd like to talk about my promotion to Senior Engineer.",
+     'Skip "Sorry to bother you":'),
+])
+def test_a_framing_tip_quotes_the_words_without_the_clause_comma(scenario, part, text, start):
+    fb = analyse_part(scenario, part, typed(text))
+    assert fb.tip.startswith(start), fb.tip
+
+
+def test_the_role_inside_earned_it_framing_is_no_explicit_ask(scenario):
+    """Heard from the microphone as the answer to "what are you hoping happens next?": credited "explicit ask: yes"
+    (the role alone), and the email then said "I asked to be promoted"."""
+    fb = analyse_part(scenario, "ask", typed(
+        "I've been here five years, so I deserve it. It's my turn to be a Senior Engineer. I worked really hard."))
+    assert fb.signals["explicit_ask"] is False
+    plain = analyse_part(scenario, "ask", typed("I've been here five years. I'd like to be a Senior Engineer."))
+    assert plain.signals["explicit_ask"] is True  # the framing is flagged; a separate sentence still asks
+    framed_ask = analyse_part(scenario, "ask", typed("I've been here five years, so I want a promotion to Senior "
+                                                     "Engineer."))
+    assert framed_ask.signals["explicit_ask"] is True and framed_ask.signals["earned_it"]  # asked, framing flagged

@@ -199,6 +199,7 @@ def test_the_email_subject_is_one_line_even_for_an_old_stored_run():
 
 # --- 14 (part): a float WAV holding NaN ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_float_wav_with_nan_reads_as_silence_without_warnings(tmp_path):
     samples = np.zeros(16000, np.float32)
     samples[100:200] = np.nan

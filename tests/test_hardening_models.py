@@ -155,6 +155,7 @@ def test_a_full_disk_while_unpacking_is_a_clear_error(tmp_path):
             safe_extract(big, disk)
 
 
+@pytest.mark.slow
 def test_a_broken_vosk_model_falls_back_to_the_built_in_recognizer(tmp_path):
     home = tmp_path / "home"
     installed = cli("models", "install", "--from", model_zip(tmp_path / "m.zip"), home=home)

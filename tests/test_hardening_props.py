@@ -13,6 +13,7 @@ import string
 import struct
 import zipfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,7 @@ def test_audio_commands_never_crash(tmp_path, raw):
     check(*run("transcribe", path, "--engine", "whisper", "--json"))
 
 
+@pytest.mark.slow
 @settings(max_examples=int(15 * SCALE), **SETTINGS)
 @given(raw=wav_headers())
 def test_run_with_random_answer_files_never_crashes(tmp_path, raw):

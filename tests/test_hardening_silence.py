@@ -16,6 +16,8 @@ from rehearse.speech.audio import load_pcm16
 from rehearse.speech.speech_gate import speech_spans
 from rehearse.store import Store
 
+pytestmark = pytest.mark.slow  # real Whisper and Silero VAD throughout
+
 EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
 ANSWER = ROOT / "tests" / "data" / "audio" / "answer.wav"
 

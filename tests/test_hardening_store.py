@@ -86,6 +86,7 @@ def test_a_dropped_table_is_damage_reported_as_such(tmp_path):
 
 # --- 4: a read-only data folder -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_healthy_history_on_a_read_only_file_system_is_read_not_called_damaged(tmp_path):
     home = tmp_path / "home"
     ids = make_history(home)
@@ -119,6 +120,7 @@ def test_say_to_a_file_works_with_a_read_only_data_folder(tmp_path):
 
 # --- 2: a full disk during a run ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_full_disk_during_a_run_ends_in_one_clear_message_and_keeps_what_was_stored(tmp_path):
     long_answer = tmp_path / "long.wav"
     with wave.open(str(ANSWER)) as src:

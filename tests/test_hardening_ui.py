@@ -56,6 +56,7 @@ def test_starting_a_run_with_a_read_only_data_folder_shows_why_in_the_banner(qtb
         win.close()
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_an_answer_is_shown_in_the_banner(qtbot, tmp_path, monkeypatch):
     import wave
 

@@ -68,6 +68,38 @@ def test_the_right_role_is_a_hit():
     assert hit("I want to be promoted to Senior Engineers", "Senior Engineer")
 
 
+ASKING = "I'm asking for a promotion to "
+
+
+@pytest.mark.parametrize("text, phrase", [
+    (ASKING + "Senior Manager", "promotion to Senior Marketing Manager"),  # a word of the title dropped
+    (ASKING + "Senior Manager", "promotion to senior marketing manager"),  # written lower-case too
+    (ASKING + "Staff Engineer", "promotion to Senior Staff Engineer"),  # a level word dropped
+    (ASKING + "Product Designer", "promotion to Principal Product Designer"),
+    ("I want to be a Product Designer", "Principal Product Designer"),
+    (ASKING + "Senior Project Manager", "promotion to Senior Product Manager"),  # a title word swapped
+    (ASKING + "Senior Marketing Manager", "promotion to Senior Manager"),  # a word added inside the title
+    (ASKING + "Lead Data Engineer", "promotion to Lead Engineer"),
+])
+def test_a_title_keeps_all_its_words(text, phrase):
+    m = match_phrase(text, phrase)
+    assert not m.hit and m.score < 70
+    assert m.reason and "role" in m.reason
+
+
+@pytest.mark.parametrize("text, phrase", [
+    (ASKING + "Senior Marketing Manager", "promotion to Senior Marketing Manager"),
+    (ASKING + "senior um marketing manager", "promotion to Senior Marketing Manager"),  # a filler inside is fine
+    ("I'm asking for promotion to the Senior Marketing Manager role", "promotion to Senior Marketing Manager"),
+    (ASKING + "Senior Marketting Manager", "promotion to Senior Marketing Manager"),  # misspelt by the recognizer
+    ("I want to lead the whole project next year", "lead the project next year"),  # "lead" as a verb: no title
+    ("we cut support tickets by half last quarter", "cut the Support Tickets by half"),  # capitals without a role
+    ("I've been operating at the senior level for a year", "operating at the Senior level"),
+])
+def test_a_title_said_in_full_or_misheard_is_still_a_hit(text, phrase):
+    assert hit(text, phrase)
+
+
 @pytest.mark.parametrize("text, phrase", [
     ("the senior folks on my team said the engineer on call did well", "senior engineer"),
     ("tickets went down and the support team was happy", "support tickets"),
@@ -196,3 +228,13 @@ def test_cli_bad_input(capsys):
     assert main(["match", "--text", "hello", "--phrase", "  "]) == 2
     err = capsys.readouterr().err
     assert "phrase" in err and "Traceback" not in err
+
+
+def test_the_scenarios_roles_are_titles_in_any_case():
+    text = "I'm asking for a promotion to manager"
+    assert hit(text, "promotion to marketing manager")  # no capitals, no level word: not seen as a title
+    m = Matcher(text, roles=("Marketing Manager", "Marketing Specialist")).match("promotion to marketing manager")
+    assert not m.hit and "role" in m.reason
+    assert Matcher("promotion to marketing manager", roles=("Marketing Manager",)).match(
+        "promotion to marketing manager").hit
+    assert Matcher(text, roles=("",)).match("promotion to marketing manager").hit  # an empty role protects nothing

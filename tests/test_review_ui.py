@@ -3,6 +3,7 @@ engine from recorded answers (built-in Whisper), playback through PortAudio into
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -277,7 +278,8 @@ def test_live_view_keeps_the_conversation_so_far(qtbot, window):
     # the first exchange stays on screen above the new line: what was asked, what was said, its score
     assert view.log.isVisible() and len(view.log.exchanges) == 1
     exchange = view.log.exchanges[0]
-    assert first_line[:40] in exchange.findChildren(type(exchange.summary))[0].text()
+    # (rich text: the line is HTML-escaped, "What's" is "What&#x27;s"; the opening line is picked at random)
+    assert html.escape(first_line[:40]) in exchange.findChildren(type(exchange.summary))[0].text()
     assert "OAuth" in exchange.summary.text() and f"score {round(shown.args[0]['score'])}" in exchange.summary.text()
     assert view.log.y() < view.card.y()
     # and its feedback opens as it was shown: the same panel, score and chips
@@ -285,3 +287,13 @@ def test_live_view_keeps_the_conversation_so_far(qtbot, window):
     assert exchange.panel.isVisible() and exchange.panel.score.text() == str(round(shown.args[0]["score"]))
     assert "✓  promotion to Senior Engineer" in exchange.panel.chip_texts()
     view.stop_everything()
+
+
+def test_cheat_sheet_from_the_history_tab(qtbot, window, tmp_path):
+    history = open_history(qtbot, window)
+    written = []
+    history.write_cheatsheet(tmp_path / "sheet.html", written.append)
+    qtbot.waitUntil(lambda: bool(written), timeout=TIMEOUT)
+    html = written[0].read_text()
+    assert "Cheat sheet: Asking Dana" in html and "OAuth" in html and "Not answered yet" in html
+    assert history.message.text().startswith("Saved the cheat sheet")

@@ -257,3 +257,25 @@ def test_read_aloud_tip_never_asks_to_practise_a_function_word(tmp_path):
     assert "and" not in [w.lower() for w in fb.practice]
     assert fb.tip != "Practise: and." and not fb.tip.startswith("Practise")
     assert fb.tip == "The words that carry the meaning came through clearly."
+
+
+def test_an_objection_left_unanswered_is_no_yes_and_earns_no_praise(scenario, store):
+    """Heard from the microphone: a strong pitch, "Why now?", an answer about something else (score 0), and the
+    manager said "You've made a clear case. Let's write it up for the committee together." An objection the user
+    did not answer still stands."""
+    seen = 0
+    for seed in range(12):
+        s = Session(scenario, "pitch", store=store, persona="skeptical", seed=seed)
+        s.next_prompt()
+        s.submit(say(STRONG))
+        push = s.next_prompt()
+        if push.kind != "objection":
+            continue
+        seen += 1
+        assert s.submit(say("Okay sure, whatever you think.")).feedback.score <= 30
+        outcome = s.next_prompt()
+        assert outcome.kind == "outcome" and outcome.key != "yes", (seed, outcome.text)
+        lowered = outcome.text.lower()
+        assert "clear case" not in lowered and "well prepared" not in lowered and "strong" not in lowered, (
+            seed, outcome.text)
+    assert seen >= 3

@@ -151,9 +151,16 @@ def test_a_comment_survives_an_edit_and_save_in_the_form(open_window, qtbot, tmp
 
 def test_an_invalid_field_shows_its_message_beside_it_as_you_type(open_window, qtbot, tmp_path):
     path = tmp_path / "mine.toml"
-    shutil.copyfile(EXAMPLE, path)
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace('persona = "skeptical"', 'persona = "grumpy"'),
+                    encoding="utf-8")
     window = open_window(scenario_path=path)
-    editor = window.prepare.edit_scenario()
+    assert window.scenario_bar.problems.isVisible()  # the file has a problem: the form is the way to fix it
+    assert window.scenario_bar.form_button.isEnabled()
+    click(qtbot, window.scenario_bar.form_button)
+    editor = window.prepare.editor
+    assert editor.field_problem("who.persona") == "Choose supportive, skeptical or busy."
+    type_into(editor, "who.persona", "skeptical")
+    editor.validate_now()
     assert editor.errors == [] and editor.summary.text() == "Ready to rehearse."
     field = editor.fields["pitch.evidence.items[0].key_phrases"]
     editor.show_section("evidence")
@@ -179,7 +186,7 @@ def test_an_invalid_field_shows_its_message_beside_it_as_you_type(open_window, q
     editor.ask_unsaved = lambda: "discard"
     editor.close()
     assert not editor.isVisible()
-    assert path.read_bytes() == EXAMPLE.read_bytes()
+    assert "grumpy" in path.read_text(encoding="utf-8")  # discarded: the file is as it was
 
 
 def test_the_shipped_files_are_never_written(open_window, qtbot, rehearse_home, shipped_bytes):
@@ -219,49 +226,67 @@ def test_try_it_marks_each_phrase_with_why(open_window, qtbot, tmp_path):
 
 @pytest.mark.slow
 def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehearse_home):
+    """Silence and voice chosen in Settings are saved, read back by the next start of the app (and by the command
+    line), and the next run uses them: a 1 s silence ends the answer at the 1.15 s pause of a two-sentence
+    recording, 2.75 s keeps both sentences."""
     from rehearse.preferences import load_preferences
+    from rehearse.speech.sources import WavFileSource
     from rehearse.ui.settings_dialog import SettingsDialog
 
-    window = open_window()
-    dialog = window.prepare.open_settings()
-    assert isinstance(dialog, SettingsDialog)
-    assert dialog.silence_box.value() == 1.5 and window.ctx.silence_s == 1.5
-    qtbot.waitUntil(lambda: dialog.voice_box.count() > 1 or "No voices" in dialog.voice_note.text(), timeout=60000)
-    if dialog.voice_box.count() < 2:
-        pytest.skip(f"no speech voices here: {dialog.voice_note.text()}")
-    dialog.silence_box.setValue(2.75)
-    dialog.voice_box.setCurrentIndex(dialog.voice_box.count() - 1)
-    voice = dialog.voice_box.currentData()
-    dialog.rate_box.setValue(150)
-    click(qtbot, dialog.save_button)
-    assert not dialog.isVisible()
-    assert window.ctx.silence_s == 2.75 and window.ctx.voice_name == voice and window.ctx.voice_rate == 150
-    window.close()
+    wav = SCENARIOS.parent.parent / "tests" / "data" / "mic" / "two_sentences.wav"
 
+    def choose(window, silence: float):
+        dialog = window.prepare.open_settings()
+        assert isinstance(dialog, SettingsDialog)
+        qtbot.waitUntil(lambda: dialog.voice_box.count() > 1 or "No voices" in dialog.voice_note.text(),
+                        timeout=60000)
+        if dialog.voice_box.count() < 2:
+            pytest.skip(f"no speech voices here: {dialog.voice_note.text()}")
+        dialog.silence_box.setValue(silence)
+        dialog.voice_box.setCurrentIndex(dialog.voice_box.count() - 1)
+        dialog.rate_box.setValue(150)
+        voice = dialog.voice_box.currentData()
+        click(qtbot, dialog.save_button)
+        assert not dialog.isVisible()
+        assert window.ctx.silence_s == silence and window.ctx.voice_name == voice and window.ctx.voice_rate == 150
+        return voice
+
+    def next_run():
+        window = open_window(ctx=AppContext(source_factory=lambda: WavFileSource(wav), voice=False))
+        view = window.rehearse_view
+        with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
+            view.start()
+        with qtbot.waitSignal(view.signals.heard, timeout=120000) as heard:
+            view.toggle_talk()
+        qtbot.waitUntil(lambda: view.next_button.isVisible(), timeout=TIMEOUT)  # the feedback is all shown
+        return window, view, heard.args[0].transcript.text
+
+    first = open_window()
+    assert first.ctx.silence_s == 1.5  # the default
+    voice = choose(first, 1.0)
+    first.close()
     prefs = load_preferences()  # what the command line reads
-    assert (prefs.silence_s, prefs.voice, prefs.rate) == (2.75, voice, 150)
+    assert (prefs.silence_s, prefs.voice, prefs.rate) == (1.0, voice, 150)
 
-    # the next run of the app
-    from rehearse.speech.sources import WavFileSource
-
-    wav = SCENARIOS.parent.parent / "tests" / "data" / "ui" / "short_pitch.wav"
-    again = open_window(ctx=AppContext(source_factory=lambda: WavFileSource(wav), voice=False))
-    assert again.ctx.silence_s == 2.75 and again.ctx.voice_name == voice and again.ctx.voice_rate == 150
-    view = again.rehearse_view
-    with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
-        view.start()
-    view.toggle_talk()
-    assert view.listening and view.drive.silence_s == 2.75
-    with qtbot.waitSignal(view.feedback_shown, timeout=TIMEOUT):
-        view.toggle_talk()  # Space again: the answer ends at once
-    reopened = again.prepare.open_settings()
-    assert reopened.silence_box.value() == 2.75 and reopened.voice_box.currentData() == voice
-    # the microphone test shows a live level (here the recorded answer stands in for the microphone)
+    window, view, text = next_run()
+    assert window.ctx.silence_s == 1.0 and window.ctx.voice_name == voice and window.ctx.voice_rate == 150
+    assert view.drive.silence_s == 1.0
+    assert view.drive.voice.options() == {"voice": voice, "rate": 150, "device": None}
+    assert "promotion" in text.lower() and "costs" not in text.lower()  # ended at the pause
+    reopened = window.prepare.open_settings()
+    assert reopened.silence_box.value() == 1.0 and reopened.voice_box.currentData() == voice
+    # the microphone test shows a live level (here the recording stands in for the microphone)
     reopened.mic_test.setChecked(True)
     qtbot.waitUntil(lambda: reopened.peak_db > -45, timeout=10000)
     reopened.mic_test.setChecked(False)
     qtbot.waitUntil(lambda: reopened.jobs["level"] is None, timeout=5000)
     reopened.reject()
+    choose(window, 2.75)
+    window.close()
+
+    window, view, text = next_run()
+    assert view.drive.silence_s == 2.75
+    assert "promotion" in text.lower() and "costs" in text.lower()  # the pause no longer ends the answer
 
 
 @pytest.mark.slow
@@ -318,9 +343,15 @@ def test_the_run_speaks_in_the_chosen_voice(qtbot, rehearse_home):
     try:
         with qtbot.waitSignal(view.prompt_shown, timeout=TIMEOUT):
             view.start()
-        # the drive loop speaks the line on its own thread: wait until it is synthesised and played (or failed)
-        qtbot.waitUntil(lambda: view.drive.speech is not None and view.drive.speech.done.is_set(), timeout=60000)
-        assert ctx.speaker().cached_path(view.prompt.text, voice, 140).is_file()
+        assert view.drive.voice.options()["voice"] == voice and view.drive.voice.options()["rate"] == 140
+        qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
+        speech = view.drive.speech
+        qtbot.waitUntil(speech.done.is_set, timeout=60000)
+        # synthesised in the chosen voice at the chosen speed (then played, or the banner says why not)
+        assert speech.path == ctx.speaker().cached_path(view.prompt.text, voice, 140)
+        assert speech.path.is_file()
+        default = ctx.speaker().synthesize(view.prompt.text)
+        assert default != speech.path and default.read_bytes() != speech.path.read_bytes()
     finally:
         window.close()
 

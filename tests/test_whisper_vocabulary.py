@@ -11,7 +11,8 @@ from rehearse.core.answer_for import AnswerFor
 from rehearse.core.vocabulary import scenario_vocabulary
 from rehearse.speech.audio import load_pcm16
 from rehearse.speech.recognizer import create_recognizer
-from rehearse.speech.whisper_engine import _add_word, hint_terms, hotwords_text
+from rehearse.speech.hints import hint_terms, hotwords_text
+from rehearse.speech.whisper_engine import _add_word
 
 ANSWERS = Path(__file__).parent / "data" / "answers"
 SCENARIO = ANSWERS / "senior-engineer.toml"

@@ -19,7 +19,9 @@ def register(sub) -> None:
     p.add_argument("--from", dest="start", type=float, default=0.0, metavar="SECONDS",
                    help="start this many seconds into the turn (with TURN)")
     p.add_argument("--answers-only", action="store_true", help="skip the manager's lines")
-    p.add_argument("--device", default=None, help="output device (number or name; see `rehearse devices`)")
+    p.add_argument("--device", default=None,
+                   help="output device (number or name; see `rehearse devices`); default: the one chosen in the "
+                        "app's Settings for the manager's voice, else the system's")
     p.add_argument("--json", action="store_true", help="print what was played as JSON at the end")
     p.set_defaults(func=cmd_play)
 
@@ -80,7 +82,12 @@ def cmd_play(args) -> int:
     elif args.start:
         raise UserError("--from needs a TURN: the seconds are counted from the start of one turn")
     out = sys.stderr if args.json else sys.stdout
-    player = Player(device=_device(args.device))
+    device = args.device
+    if device is None:  # the output chosen in the app's Settings for the manager's voice, else the default
+        from rehearse.preferences import load_preferences
+
+        device = load_preferences().output_device
+    player = Player(device=_device(device))
     speaker = None
     played = []
     try:

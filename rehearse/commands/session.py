@@ -26,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--mode", choices=("pitch", "drill", "read"), default="pitch",
                    help="pitch: the conversation; drill: objections with spaced repetition; read: read aloud")
     p.add_argument("--answers", nargs="+", metavar="WAV", help="WAV files to use as the answers, in order")
-    p.add_argument("--engine", choices=("auto", "whisper", "vosk"), default="auto", help="speech recognizer")
+    p.add_argument("--engine", choices=("auto", "whisper", "vosk"),
+                   help="speech recognizer (default: as chosen in the app's Settings, else auto)")
     p.add_argument("--seed", type=int, help="seed for the manager's choices (same seed, same conversation)")
     p.add_argument("--persona", choices=("supportive", "skeptical", "busy"),
                    help="the manager's persona (default: the scenario's)")
@@ -35,9 +36,12 @@ def register(sub) -> None:
                    help="drill/read: how many to serve (default: all due objections, at least 3; all sentences)")
     p.add_argument("--no-speak", action="store_true", help="print the manager's lines instead of speaking them")
     p.add_argument("--device", metavar="D",
-                   help="microphone: number or (part of) its name (see `rehearse devices`; default: the system's)")
-    p.add_argument("--silence", type=float, default=1.5, metavar="S",
-                   help="seconds of silence that end a spoken answer (default 1.5)")
+                   help="microphone: number or (part of) its name (see `rehearse devices`; default: the one chosen "
+                        "in the app's Settings, else the system's)")
+    p.add_argument("--silence", type=float, metavar="S",
+                   help="seconds of silence that end a spoken answer (default: Settings, else 1.5)")
+    p.add_argument("--voice", metavar="V", help="the manager's voice (see `rehearse voices`; default: Settings)")
+    p.add_argument("--rate", type=int, metavar="WPM", help="the manager's words a minute (default: Settings)")
     p.add_argument("--json", action="store_true", help="print the run as JSON at the end")
     p.add_argument("--answers-realtime", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
@@ -47,11 +51,13 @@ def cmd_run(args) -> int:
     from rehearse.core.loader import load_scenario
     from rehearse.session.conversation import Session
     from rehearse.session.drive import Drive
+    from rehearse.speech.sources import parse_device
     from rehearse.speech.audio import iter_samples
     from rehearse.speech.recognizer import resolve_engine, usable_engine
     from rehearse.store.db import Store
     from rehearse.errors import UserError
 
+    apply_preferences(args)
     scenario = load_scenario(args.scenario)
     if args.answers:
         for path in args.answers:
@@ -65,6 +71,8 @@ def cmd_run(args) -> int:
         raise UserError(f"--seed {args.seed}: too large; use a whole number of at most 18 digits")
     if not (0 < args.silence < math.inf):  # also refuses nan
         raise UserError(f"--silence must be a number of seconds more than 0 (got {args.silence:g})")
+    if args.rate is not None and not 60 <= args.rate <= 500:
+        raise UserError(f"--rate {args.rate}: give words per minute between 60 and 500")
     resolve_engine(args.engine)  # no Vosk model for --engine vosk: say so before a run is stored
     args.engine, notice = usable_engine(args.engine)  # a broken Vosk model: fall back to the built-in recognizer
     if notice:
@@ -76,11 +84,26 @@ def cmd_run(args) -> int:
     realtime = args.answers_realtime or os.environ.get(REALTIME_ENV) == "1"
     printer = ConversationPrinter(sys.stderr if args.json else sys.stdout, quiet=args.json)
     drive = Drive(session, answers=args.answers, engine=args.engine, speak=not args.no_speak,
-                  realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device)
+                  realtime=realtime, silence_s=args.silence, on_event=printer, device=args.device,
+                  voice_options=lambda: {"voice": args.voice, "rate": args.rate,
+                                         "device": parse_device(args.output_device)})
     summary = drive.run()
     if args.json:
         print_json(run_json(session, summary))
     return 0
+
+
+def apply_preferences(args) -> None:
+    """Fill what the flags leave open from the app's Settings (the same defaults as the app), else the built-ins."""
+    from rehearse.preferences import load_preferences
+
+    prefs = load_preferences()
+    args.engine = args.engine or prefs.engine
+    args.silence = prefs.silence_s if args.silence is None else args.silence
+    args.device = args.device if args.device is not None else prefs.input_device
+    args.voice = args.voice if args.voice is not None else prefs.voice
+    args.rate = args.rate if args.rate is not None else prefs.rate
+    args.output_device = prefs.output_device
 
 
 def run_json(session, summary: dict) -> dict:

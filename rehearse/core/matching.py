@@ -4,7 +4,8 @@ The text (what a recognizer heard) is tokenised once (:mod:`rehearse.core.normal
 then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_search`, :mod:`rehearse.core.matching_align`)
 is in order and local — the phrase's words scattered over a sentence never match — and tolerates what recognizers
 do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words. Numbers,
-negations and role/level words must agree exactly.
+negations and role/level words must agree exactly, and a title ("Senior Marketing Manager", or the scenario's role)
+keeps every word: none dropped, swapped or added inside it.
 
     >>> m = match_phrase("we cut login related tickets by sixty two percent", "62%")
     >>> m.hit, m.heard, m.start_word, m.end_word
@@ -54,10 +55,13 @@ class Matcher:
     """Tokenise and index a text once, then match many phrases against it: ``Matcher(text).match(phrase)``.
 
     A caller that already has ``tokenize(text)`` may pass it as ``tokens`` to save normalising the text twice.
+    ``roles`` (the scenario's target and current role) are titles: where a phrase spells one, every word of it must
+    be heard, as in a title written with capitals ("Senior Marketing Manager" is not "Senior Manager").
     """
 
-    def __init__(self, text: str, tokens: list[Token] | None = None):
+    def __init__(self, text: str, tokens: list[Token] | None = None, roles: tuple[str, ...] = ()):
         self.text = text
+        self.roles = tuple(r for r in roles if r)
         self.words = text.split()
         self.index = TextIndex(text, tokens)
         self._cache: dict[str, PhraseMatch] = {}
@@ -75,7 +79,7 @@ class Matcher:
         return " ".join(self.words[first:last + 1])
 
     def _match(self, phrase: str) -> PhraseMatch:
-        ptoks = PhraseTokens(phrase)
+        ptoks = PhraseTokens(phrase, self.roles)
         best: Alignment | None = align(self.index, ptoks)
         if best is None:
             return PhraseMatch(phrase, False, 0.0, None, None, None, reason="none of its words were heard"

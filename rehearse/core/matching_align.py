@@ -97,6 +97,8 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
     m, w = len(P), hi - lo
     inf = float("inf")
     ins = text.insert_costs[lo:hi]
+    # inside a title ("Senior _ Manager") only a filler or article may come between its words
+    ins_title = [c if t.soft else max(c, STRICT_COST - 0.1) for c, t in zip(ins, W)]
     cost = [[inf] * (w + 1) for _ in range(m + 1)]
     back: list[list[tuple | None]] = [[None] * (w + 1) for _ in range(m + 1)]
     cost[0] = [0.0] * (w + 1)
@@ -106,11 +108,14 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
         if j < m:
             p = P[j]
             nxt, bnxt = cost[j + 1], back[j + 1]
-            dcost = _delete_cost(p)
+            title = j in ph.title and not p.soft
+            dcost = STRICT_COST if title else _delete_cost(p)
             row_cache = cache.get(p.text)
             if row_cache is None:
                 row_cache = cache[p.text] = {}
             subs = [row_cache.get(t.text) or substitute(p, t, cache) for t in W]
+            if title:  # a word of a title is never swapped for another word
+                subs = [(STRICT_COST, op, cr) if op == SUB else (c, op, cr) for c, op, cr in subs]
             pjoin = ph.joins[j] if j + 1 < m else None
             pkey = p.key
             fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
@@ -142,7 +147,7 @@ def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dic
                             if here + c < cost[j + a][k + b]:
                                 cost[j + a][k + b], back[j + a][k + b] = here + c, (j, k, f"{SOUND}:{a}:{b}")
             if j and k < w:  # extra text word inside the match (not before it: the start is free)
-                c = here + ins[k]
+                c = here + (ins_title[k] if j in ph.title and j - 1 in ph.title else ins[k])
                 if c < row[k + 1]:
                     row[k + 1], brow[k + 1] = c, (j, k, INS)
     last = cost[m]
@@ -176,6 +181,8 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
                 continue
             drops += 1
             errors += 1
+            if reason is None and j in ph.title:
+                reason = f"not heard: {P[j].text} (part of the role)"
             if reason is None and (P[j].strict or j in ends):
                 reason = f"not heard: {P[j].text}"
             first_problem = first_problem or f"missing word: {P[j].text}"
@@ -188,6 +195,8 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
                 errors += 1
             if t.negation and reason is None:
                 reason = f"negated: heard {t.text!r}"
+            elif not t.soft and j in ph.title and j - 1 in ph.title and reason is None:
+                reason = f"extra word changes the role: {t.text}"
             elif t.text in ROLE_WORDS and reason is None:
                 reason = f"extra word changes the meaning: {t.text}"
             continue
@@ -231,6 +240,8 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         elif sop == SUB:
             subs += 1
             errors += 1
+            if reason is None and j in ph.title:
+                reason = f"different word in the role: heard {T[k].text}, expected {P[j].text}"
             if reason is None and j in ends:  # the phrase's first and last words anchor it: no swapping them
                 reason = f"different word: heard {T[k].text}, expected {P[j].text}"
             first_problem = first_problem or f"heard {T[k].text} for {P[j].text}"

@@ -24,6 +24,14 @@ ROLE_WORDS = frozenset("""
 junior senior staff principal lead distinguished associate intern engineer developer manager director architect
 head vp president chief cto ceo executive ic management
 """.split())
+# The words that name a role ("Marketing Manager", "Product Designer"): a run of them, with a level or role word,
+# is a title, and every word of a title must be heard ("Senior Manager" is not "Senior Marketing Manager").
+TITLE_NOUNS = frozenset("""
+engineer developer manager director architect designer scientist analyst researcher consultant specialist officer
+lead head vp president chief cto ceo cfo coo executive administrator coordinator strategist writer editor producer
+accountant advisor adviser owner partner principal fellow
+""".split())
+LEVEL_WORDS = frozenset("junior senior staff principal lead distinguished associate chief head".split())
 FUZZY_MIN = 0.75  # spelling similarity (0..1) from which a word counts as misheard rather than different
 STRICT_COST = 1.5
 
@@ -83,9 +91,10 @@ class TextIndex:
 class PhraseTokens:
     """A key phrase, tokenised: which words are optional (articles/fillers), strict, and its error budget."""
 
-    def __init__(self, phrase: str):
+    def __init__(self, phrase: str, roles: tuple[str, ...] = ()):
         self.phrase = phrase
-        toks = [term(t.text, t.number) for t in tokenize(phrase)]
+        tokens = tokenize(phrase)
+        toks = [term(t.text, t.number) for t in tokens]
         if toks and all(t.soft for t in toks):  # a phrase made only of fillers/articles needs them all
             toks = [Term(t.text, t.key, t.number, False, t.strict, t.negation) for t in toks]
         self.toks = toks
@@ -101,6 +110,7 @@ class PhraseTokens:
         self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
         self.exact_set = {j for j in self.strict_set if toks[j].number or toks[j].negation}  # never by sound
         self.content = [j for j, t in enumerate(toks) if not t.soft]
+        self.title = title_positions(phrase, tokens, toks) | role_positions(toks, roles)
         c = self.size
         self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions
         self.max_subs = c // 5
@@ -113,3 +123,51 @@ def similarity(a: str, b: str) -> float:
     if sim < FUZZY_MIN and min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
         return FUZZY_MIN
     return sim
+
+
+def title_positions(phrase: str, tokens: list[Token], toks: list[Term]) -> frozenset[int]:
+    """Indexes of the phrase's tokens that belong to a role's title, which may not be dropped, swapped for another
+    word or have a word put inside them: a run of two or more capitalised words with a role or level word in it
+    ("Senior Marketing Manager", "Principal Product Designer"), or, written in any case, a level word followed
+    within three words by a role noun ("senior marketing manager", "lead data engineer")."""
+    words = phrase.split()
+    caps = [any(words[i][:1].isupper() for i in range(t.first, t.last + 1)) for t in tokens]
+    roleish = [t.text in TITLE_NOUNS or t.text in LEVEL_WORDS or stem(t.text) in TITLE_NOUNS for t in toks]
+    out: set[int] = set()
+    j, n = 0, len(toks)
+    while j < n:  # capitalised runs (articles inside end them: "the Senior Manager" starts at "Senior")
+        if not caps[j] or toks[j].soft or toks[j].number:
+            j += 1
+            continue
+        end = j
+        while end + 1 < n and caps[end + 1] and not toks[end + 1].soft and not toks[end + 1].number:
+            end += 1
+        if end > j and any(roleish[i] for i in range(j, end + 1)):
+            out.update(range(j, end + 1))
+        j = end + 1
+    for j, t in enumerate(toks):  # level word ... role noun, in any case
+        if t.text not in LEVEL_WORDS:
+            continue
+        for end in range(j + 1, min(n, j + 4)):
+            if toks[end].number or toks[end].negation:
+                break
+            if toks[end].text in TITLE_NOUNS or stem(toks[end].text) in TITLE_NOUNS:
+                out.update(i for i in range(j, end + 1) if not toks[i].soft)
+                break
+    return frozenset(out)
+
+
+def role_positions(toks: list[Term], roles: tuple[str, ...]) -> frozenset[int]:
+    """Indexes of the phrase's tokens that spell one of ``roles`` (the scenario's target and current role), in any
+    case: "promotion to marketing manager" with the target role Marketing Manager."""
+    out: set[int] = set()
+    for role in roles:
+        keys = [r.key for r in (term(t.text, t.number) for t in tokenize(role)) if not r.soft]
+        if not keys:
+            continue
+        content = [j for j, t in enumerate(toks) if not t.soft]
+        for i in range(len(content) - len(keys) + 1):
+            span = content[i:i + len(keys)]
+            if [toks[j].key for j in span] == keys:
+                out.update(span)
+    return frozenset(out)

@@ -81,9 +81,13 @@ def flagged_words(turn: dict) -> set[int]:
     return out
 
 
+WEAK_SCORE = 30  # a best answer scoring this or less is not quoted (a non-answer scores at most 30)
+
+
 def best_answer(turns: list[dict], expects: str) -> dict | None:
     """The highest-scoring answer to ``expects`` (the later one on a tie), cleaned: ``{"run_id", "date",
-    "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered."""
+    "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered. When the best
+    scored WEAK_SCORE or less nothing is quoted and ``"weak"`` is True."""
     best = None
     for turn in turns:
         if turn.get("expects") != expects or _score(turn) is None or not marks.turn_text(turn).strip():
@@ -92,6 +96,9 @@ def best_answer(turns: list[dict], expects: str) -> dict | None:
             best = turn
     if best is None:
         return None
+    if _score(best) <= WEAK_SCORE:  # "okay sure, whatever you think" is no answer to take to the meeting
+        return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
+                "sentences": [], "left_out": 0, "shortened": False, "weak": True}
     flagged = flagged_words(best)
     hits = [p for p in marks.hits(best) if not p.get("negated")]
     kept, left_out, shortened = [], 0, False
@@ -172,6 +179,10 @@ def to_html(sheet: dict) -> str:
         best = section["best"]
         if best is None:
             right = '<span class="muted">Not answered yet.</span>'
+        elif best.get("weak"):
+            right = (f'<span class="muted">No answer worth taking to the meeting yet (the best so far scored '
+                     f'{best["score"]:.0f}, run {best["run_id"]}, {esc(_date(best["date"]))}): say the prepared '
+                     'sentences on the left.</span>')
         else:
             said = " ".join(_bold_phrases(text, heard) for text, heard in best["sentences"])
             if best.get("shortened"):

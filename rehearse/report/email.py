@@ -321,8 +321,9 @@ def draft_email(run: dict, scenario=None) -> dict:
                 lines.append(f"I suggested we review my progress {date_phrase(proposed)}; could you confirm that "
                              "works for you?")
             else:
-                lines.append("We agreed to review my progress against these "
-                             + date_phrase(blank("review date", "no review date was agreed in the run")) + ".")
+                # no review was agreed (nor proposed): ask for one, never state an agreement nobody made
+                lines.append("Could we agree a date to review my progress against these, ideally "
+                             + blank("review date", "no review date was agreed in the run") + "?")
     else:
         when = date_as_heard(run) or date_proposed(run)
         proposed = date_phrase(when) if when else blank("proposed date", "no date was agreed in the run")

@@ -39,11 +39,14 @@ class PitchFlow:
             return self._line("part", part, rules.PART_PROMPTS[part], AnswerFor.part(part))
         move = rules.next_move(self.state, self.persona, self.rng, reactions=set(sc.manager.reactions),
                                objection_ids=self._askable_objections())
+        earned = rules.praise_earned(self.last_feedback.score if self.last_feedback is not None else None)
+        if move.kind == "outcome" and move.key == "yes" and self.state.objections and not earned:
+            # the manager's objection was not answered (the answer to it did not earn praise): it still stands
+            move = rules.Move("outcome", "not_yet", rules.OUTCOME_EXPECTS["not_yet"])
         rules.apply(self.state, move)
         if move.kind == "end":
             return None
         answer_for = rules.answer_expects(move, sc.objection_ids)
-        earned = rules.praise_earned(self.last_feedback.score if self.last_feedback is not None else None)
         if move.kind == "reaction":
             gap = self._unnamed_gap() if move.key == "gaps_not_named" else None
             text = sc.pick(sc.manager.reactions[move.key], self.rng, gap=gap)
@@ -53,7 +56,7 @@ class PitchFlow:
             text = sc.pick(objection.wordings, self.rng, gap=self._unnamed_gap())
             return self._line("objection", move.key, rules.without_unearned_praise(text, earned), answer_for)
         # the outcome, after a word of praise when the pitch was strong and the last answer earned it
-        text = sc.pick(sc.manager.outcomes[move.key], self.rng)
+        text = rules.without_unearned_praise(sc.pick(sc.manager.outcomes[move.key], self.rng), earned)
         if rules.is_strong(self.state.signals) and earned and sc.manager.reactions.get("strong"):
             text = f"{sc.pick(sc.manager.reactions['strong'], self.rng)} {text}"
         tip = sc.fill(rules.OUTCOME_TIPS[move.key])

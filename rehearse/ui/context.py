@@ -50,6 +50,7 @@ class AppContext(QObject):
         self._store_lock = threading.Lock()
         self._speaker = None
         self._speaker_lock = threading.Lock()
+        self._shut_down = False
 
     # ---- off the UI thread (the session thread, the drive loop) ----------------------------------------------------
     def store(self):
@@ -72,7 +73,9 @@ class AppContext(QObject):
 
     def voice_options(self) -> dict:
         """The manager's voice, speed and output as chosen in Settings (the drive loop asks before each line)."""
-        return {"voice": self.voice_name, "rate": self.voice_rate, "device": self.output_device}
+        from rehearse.speech.sources import parse_device
+
+        return {"voice": self.voice_name, "rate": self.voice_rate, "device": parse_device(self.output_device)}
 
     def speaking(self) -> bool:
         return self.voice_enabled and not self.muted
@@ -89,7 +92,12 @@ class AppContext(QObject):
         self.voice_changed.emit(usable, why)
 
     def shutdown(self) -> None:
-        """Close the store and the voice, then stop the session thread."""
+        """Close the store and the voice, then stop the session thread. Safe to call twice (the second does
+        nothing: the session thread is gone, so nothing may wait on it)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+
         def close():
             if self._store is not None:
                 self._store.close()

@@ -182,7 +182,7 @@ class FeedbackPanel(QFrame):
         def run_next():
             if steps:
                 steps.pop(0)()
-                QTimer.singleShot(0, run_next)
+                QTimer.singleShot(0, self, run_next)  # not after the panel is gone (window closed)
             else:
                 then()
 

@@ -44,7 +44,7 @@ class PlaybackBar(QFrame):
         self.title = QLabel("Choose an answer or a line to play")
         self.title.setObjectName("Muted")
         self.title.setWordWrap(True)
-        self.title.setMinimumWidth(120)
+        self.title.setMinimumWidth(220)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Playback position")
         self.slider.setRange(0, 0)

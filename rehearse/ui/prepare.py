@@ -32,7 +32,6 @@ class Prepare(QObject):
         bar.guard = self.may_switch
         bar.new_requested.connect(self.new_scenario)
         bar.form_requested.connect(self.edit_scenario)
-        window.scenario_file.loaded.connect(lambda _s: bar.form_button.setEnabled(True))
 
     # ---- menus ---------------------------------------------------------------------------------------------------
     def add_file_actions(self, menu, before=None) -> None:

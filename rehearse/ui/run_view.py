@@ -193,7 +193,7 @@ class RunView(QWidget):
         self.signals = signals
         self.drive = Drive(make, interactive=True, on_event=signals, engine=ctx.engine,
                            source_factory=ctx.source_factory, silence_s=ctx.silence_s, speak=ctx.speaking,
-                           speaker_provider=ctx.speaker, voice_options=ctx.voice_options)
+                           speaker_provider=ctx.speaker, voice_options=ctx.voice_options)  # as chosen in Settings
         self.drive.start()
 
     def _started(self, session) -> None:

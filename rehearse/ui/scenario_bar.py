@@ -143,9 +143,11 @@ class ScenarioBar(QWidget):
         self.where.setText(self.file.path.name if self.file.path else "")
         self.where.setToolTip(str(self.file.path))
         self.edit_button.setEnabled(True)
+        self.form_button.setEnabled(True)
         self.problems.show_message("")
 
     def _invalid(self, message: str) -> None:
         self.edit_button.setEnabled(self.file.path is not None and self.file.path.exists())
+        self.form_button.setEnabled(self.edit_button.isEnabled())  # the form is the way to fix it
         keep = " The last good version stays in use until it is fixed." if self.file.scenario else ""
         self.problems.show_message(f"This scenario has problems — fix them and save:{keep}\n{message}", "error")

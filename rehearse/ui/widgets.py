@@ -1,4 +1,4 @@
-"""Small presenting widgets: the manager's card, the end-of-run summary, banners, compact combo boxes."""
+"""Small presenting widgets: the manager's card, the end-of-run summary, banners, a narrow combo box."""
 
 from __future__ import annotations
 

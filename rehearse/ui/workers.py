@@ -47,6 +47,9 @@ class EngineLoader(Job):
             recognizer = create_recognizer(self.engine)  # loads and caches the model
             recognizer.close()
             state.recognizer_ok = True
+            from rehearse.core.soundalike import phones
+
+            phones("senior")  # read the pronunciation dictionary now, not while the first answer is scored
         except Exception as err:  # noqa: BLE001 - shown in the window
             state.recognizer_error = str(err) or type(err).__name__
         if self.speaker_provider is not None:

@@ -33,7 +33,8 @@ class PhraseBook:
 
     def __init__(self, heard: Heard, scenario=None):
         self.heard = heard
-        self.matcher = Matcher(heard.text, heard.tokens)
+        self.roles = (scenario.who.target_role, scenario.who.current_role) if scenario is not None else ()
+        self.matcher = Matcher(heard.text, heard.tokens, self.roles)
         self.denials = Denials(heard)
         self.cache: dict[str, PhraseMatch] = {}
         self.denied: dict[str, Denial] = {}
@@ -70,7 +71,7 @@ class PhraseBook:
                 first_denial = first_denial or (m, d)
                 # look again with the denied words blanked out (the word count, so the indexes, stay the same)
                 words[m.start_word : m.end_word + 1] = ["·"] * (m.end_word - m.start_word + 1)
-                m = Matcher(" ".join(words)).match(phrase)
+                m = Matcher(" ".join(words), roles=self.roles).match(phrase)
                 if m.hit:
                     m = replace(m, heard=self.heard.quote(m.start_word, m.end_word))
             if first_denial is not None and not (m.hit and self.denials.of(

@@ -48,9 +48,11 @@ def intent(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compone
 def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[int, int]]:
     """Word index (and span) of the first explicit ask: an intent key phrase, the target role or an ask phrase."""
     spans = []
+    framed = _earned_it_sentences(book.heard)
     for phrase in scenario.pitch.intent.key_phrases + [scenario.who.target_role]:
         m = book.match(phrase)
-        if m.hit:
+        # the role alone inside earned-it framing ("it's my turn to be a Senior Engineer") is no ask
+        if m.hit and not (phrase == scenario.who.target_role and any(a <= m.start_word <= b for a, b in framed)):
             spans.append((m.start_word, m.end_word))
     for f in find(book.heard.tokens, load_list("asks")):
         if book.tokens_plain(f.first_token, f.last_token):  # "I'm not asking for a promotion" is no ask
@@ -59,6 +61,19 @@ def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[
         return None, (None, None)
     first = min(spans)
     return first[0], first
+
+
+def _earned_it_sentences(heard) -> list[tuple[int, int]]:
+    """Word spans of the sentences with earned-it framing in them ("I've been here five years, so I deserve it")."""
+    words, out = heard.words, []
+    for f in find(heard.tokens, load_list("earned_it")):
+        a, b = heard.token_span(f.first_token, f.last_token)
+        while a > 0 and not words[a - 1].endswith((".", "?", "!")):
+            a -= 1
+        while b < len(words) - 1 and not words[b].endswith((".", "?", "!")):
+            b += 1
+        out.append((a, b))
+    return out
 
 
 def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict, list]:

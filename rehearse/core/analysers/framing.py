@@ -61,11 +61,12 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
     score = max(0.0, base - lost)
     tip = None
     if earned:
-        tip = (f'Drop "{heard.quote(*span(earned[0]))}": show the work you already do at the next level instead.')
+        tip = (f'Drop "{_bare(heard.quote(*span(earned[0])))}": '
+               "show the work you already do at the next level instead.")
     elif sorry:
-        tip = f'Skip "{heard.quote(*span(sorry[0]))}": open with your request.'
+        tip = f'Skip "{_bare(heard.quote(*span(sorry[0])))}": open with your request.'
     elif hedged:
-        tip = f'Ask without the hedge ("{heard.quote(*hedged[0])}"): state your request plainly.'
+        tip = f'Ask without the hedge ("{_bare(heard.quote(*hedged[0]))}"): state your request plainly.'
     elif denied_level:
         tip = "Don't talk yourself down: say what you already do at the next level."
     elif reward_level and not level:
@@ -99,3 +100,8 @@ def _hedged_ask(book, scenario, taken: set[int]) -> list[tuple[int, int]]:
                 out.append(heard.token_span(h.first_token, h.last_token))
                 break
     return out
+
+
+def _bare(words: str | None) -> str:
+    """Quoted words for a tip without the clause's trailing comma ('Drop "I've been here five years"')."""
+    return (words or "").rstrip(",;:")
