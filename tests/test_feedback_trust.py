@@ -112,6 +112,31 @@ def test_denied_evidence_number_is_no_number(scenario):
     assert not fb.signals["evidence_with_numbers"]
 
 
+def test_a_number_from_something_else_is_no_evidence(scenario):
+    # "4 seconds" and "40%" of page load are not the mentoring item's "2 engineers in 4 weeks" nor the incident
+    # reviews' "40% fewer repeat incidents": a number alone never earns an item it was not said about
+    fb = analyse_part(scenario, "evidence", typed(
+        "Over the last year I cut page load time from 4 seconds to 1.2 seconds, and load time fell 40%."))
+    assert not any(d["heard"] or d["with_number"] for d in fb.evidence), fb.evidence
+    assert not fb.signals["evidence_with_numbers"]
+    assert next(c.score for c in fb.components if c.name == "evidence") == 0
+    # the same numbers said about the items still count, with or without a prepared phrase
+    said = analyse_part(scenario, "evidence", typed(
+        "Login support tickets dropped by 62%. The two engineers I onboarded shipped features within 4 weeks."))
+    assert [d["with_number"] for d in said.evidence] == [True, False, True, False]
+
+
+def test_asking_for_a_date_is_no_answer_to_a_gap(scenario):
+    # "agree" in "can we agree a date" acknowledges nothing, and "by March" is no plan's date when no plan was given
+    fb = analyse_objection(scenario, "what_about_gap", typed(
+        "What specifically would you need to see from me, and can we agree a date to review it by March?"))
+    assert not any(m["made"] for m in fb.to_dict()["moves"])
+    assert fb.score <= 30
+    answered = analyse_objection(scenario, "what_about_gap", typed(
+        "I agree, that's my gap. I'll lead the design review with the payments team by March."))
+    assert all(m["made"] for m in answered.to_dict()["moves"]) and answered.score >= 70
+
+
 # --- scores measure answering ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("part", ["intent", "evidence", "gaps", "ask", "pitch", "objection:not_yet",

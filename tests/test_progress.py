@@ -4,7 +4,7 @@ import pytest
 from test_store_samples import store_drill_run, store_pitch_run
 
 from rehearse.store import Store
-from rehearse.report.progress import pace_gap, progress, trend
+from rehearse.report.progress import attempt_of, pace_gap, progress, trend
 
 WEAK_BUDGET = ("Um, I understand, um, it is tight. Could we, um, talk later about it, um, maybe?", 20.0)
 BETTER_BUDGET = ("I understand. Could we treat the title and the money separately, um, and talk later?", 12.0)
@@ -95,3 +95,13 @@ def test_trend_directions(values, metric, direction):
 
 def test_pace_gap():
     assert pace_gap(140) == 0 and pace_gap(100) == 20 and pace_gap(175) == 15 and pace_gap(None) is None
+
+
+def test_a_typed_answer_has_no_filler_rate_or_pace():
+    typed = {"score": 60, "text": "I led the migration to OAuth.",
+             "feedback": {"delivery": {"fillers": 0, "fillers_per_min": 0.0, "wpm_speaking": None, "duration": None,
+                                       "estimated_seconds": 3.0}}}
+    attempt = attempt_of(typed)
+    assert attempt["fillers_per_min"] is None and attempt["pace"] is None and attempt["score"] == 60
+    spoken = {**typed, "feedback": {"delivery": {"fillers_per_min": 2.0, "wpm_speaking": 130, "duration": 30.0}}}
+    assert attempt_of(spoken)["fillers_per_min"] == 2.0 and attempt_of(spoken)["pace"] == 130

@@ -9,9 +9,10 @@ import pytest
 
 from rehearse.errors import UserError
 from rehearse.speech import recognizer as rec_mod
+from rehearse.speech.phrase_splitter import FRAME, PhraseSplitter
 from rehearse.speech.recognizer import describe_engine, resolve_engine, shared_model
 from rehearse.speech.vosk_engine import load_vosk_model, model_folder
-from rehearse.speech.whisper_engine import FRAME, DecodeOptions, PhraseSplitter
+from rehearse.speech.whisper_engine import DecodeOptions
 
 
 @pytest.fixture

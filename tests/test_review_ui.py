@@ -195,6 +195,8 @@ def test_compare_best_and_latest(qtbot, window):
     assert left["score"] >= right["score"]
     assert history.compare.left.panel.score.text() == str(round(left["score"]))
     assert history.compare.right.panel.score.text() == str(round(right["score"]))
+    counts = [history.compare.what.itemText(i).rsplit("(", 1)[1] for i in range(history.compare.what.count())]
+    assert counts and all(c == "1 attempt)" or (c.endswith(" attempts)") and c != "1 attempts)") for c in counts)
 
 
 def test_export_and_email_from_the_window(qtbot, window, tmp_path):

@@ -148,3 +148,26 @@ def test_praise_only_when_earned():
     assert rules.without_unearned_praise("That's a clear case.", False) == "That's a clear case."
     assert not rules.praise_earned(10) and rules.praise_earned(85)
     assert not rules.praise_earned(None)
+
+
+def test_the_closing_tip_never_asks_for_what_the_last_answer_just_did():
+    from rehearse.core.feedback import analyse_objection
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.transcript import Transcript
+    from rehearse.paths import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "example-senior-engineer.toml")
+    tip = rules.OUTCOME_TIPS["not_yet"]
+
+    def moves(text):
+        return analyse_objection(scenario, "not_yet", Transcript(text=text)).to_dict()["moves"]
+
+    both = moves("What specifically would you need to see from me, and can we agree a date to review it?")
+    assert all(m["made"] for m in both) and len(both) == 2
+    follow_up = rules.closing_tip(tip, both, "Dana")
+    assert follow_up.startswith("Send Dana a short written follow-up within 24 hours")
+    date_only = moves("Okay. Can we agree a date to look at it again, say the end of March?")
+    assert {m["move"]: m["made"] for m in date_only} == {"ask_specifics": False, "ask_date": True}
+    assert rules.closing_tip(tip, date_only, "Dana") == "Next time also ask what specifically is missing."
+    assert rules.closing_tip(tip, moves("Okay, thanks."), "Dana") == tip  # nothing done: the whole tip
+    assert rules.closing_tip(tip, None, "Dana") == tip  # no answer to the line

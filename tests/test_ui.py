@@ -158,6 +158,89 @@ def test_a_typed_pitch_answer_goes_through_the_session(open_window, qtbot, rehea
     assert user_turns[0]["text"].startswith("I'd like to talk about my promotion")
 
 
+def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_the_tip_asks(open_window, qtbot,
+                                                                                            rehearse_home):
+    from PySide6.QtCore import Qt
+
+    window = open_window()
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=10000):
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    # the same answer to every line: no gaps named, so the manager ends with "not yet", which it answers fully
+    answer = "What specifically would you need to see from me, and can we agree a date to review it by March?"
+    for _ in range(12):
+        view.talk.text.setText(answer)
+        with qtbot.waitSignal(view.feedback_shown, timeout=10000):
+            qtbot.keyClick(view.talk.text, Qt.Key.Key_Return)
+        qtbot.waitUntil(view.next_button.isEnabled, timeout=10000)
+        qtbot.keyClick(view.next_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: view.talk.state == IDLE or view.summary is not None, timeout=10000)
+        if view.summary is not None:
+            break
+    assert view.summary is not None and view.summary["outcome"] == "not_yet"
+    details = view.summary_panel.details.text()
+    assert "Send Dana a short written follow-up within 24 hours" in details
+    assert "Ask what specifically is missing" not in details  # the last answer just did
+
+
+def test_without_a_microphone_talk_is_off_and_typing_is_offered(open_window, qtbot, rehearse_home):
+    from PySide6.QtCore import Qt
+
+    from rehearse.ui.workers import EngineState
+
+    window = open_window()
+    window.ctx.set_engine_state(EngineState(recognizer_ok=True, description="Whisper tiny.en", microphone_ok=False,
+                                            microphone_error="the system lists no audio input device"))
+    assert "No microphone found" in window.mic_banner.text()
+    view = window.rehearse_view
+    with qtbot.waitSignal(view.prompt_shown, timeout=10000):
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+    assert view.talk.state == IDLE
+    assert not view.talk.talk.isEnabled() and view.talk.text.isEnabled() and view.talk.import_wav.isEnabled()
+    assert "No microphone: type your answer" in view.talk.status.text()
+    view.talk._space()  # Space does not try to listen
+    assert not view.listening and view.talk.state == IDLE
+    assert not window.drill_view.talk.microphone_ok
+
+
+def test_a_760_px_window_needs_no_sideways_scrolling(open_window, qtbot, rehearse_home):
+    """Rows wrap (Rehearse's choices, long key-phrase chips), Drill's list and talk panel fit side by side, and
+    Compare puts its two answers one above the other when they do not fit beside each other."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from rehearse.core.feedback import analyse_objection
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.transcript import Transcript
+
+    window = open_window()
+    window.resize(760, 540)
+
+    def sideways(page):
+        qtbot.wait(100)
+        return [type(area.parent()).__name__ for area in page.findChildren(QScrollArea)
+                if area.isVisible() and area.horizontalScrollBar().isVisible()]
+
+    assert (window.width(), window.height()) == (760, 540)
+    assert sideways(window.rehearse_view) == []
+    assert window.rehearse_view.start_button.isVisible()
+    window.tabs.setCurrentWidget(window.drill_view)
+    assert sideways(window.drill_view) == []
+    window.tabs.setCurrentWidget(window.history_view)
+    history = window.history_view
+    scenario = load_scenario(EXAMPLE)
+    texts = ("We can agree a date by the end of the quarter, and I'd like the criteria in writing.",
+             "What specifically would you need to see from me, and can we agree a date to review it?")
+    turns = [{"run_id": i + 1, "expects": "objection:not_yet", "text": text, "started_at": "2026-11-30T10:00:00",
+              "feedback": analyse_objection(scenario, "not_yet", Transcript(text=text)).to_dict()}
+             for i, text in enumerate(texts)]
+    history.compare._loaded(turns, "objection:not_yet")
+    history.stack.setCurrentWidget(history.compare)
+    assert sideways(history.compare) == []
+    window.resize(1300, 800)
+    qtbot.wait(100)
+    assert history.compare.left.y() == history.compare.right.y()  # side by side when there is room
+
+
 def test_keyboard_switches_views_and_mutes_the_voice(open_window, qtbot):
     from PySide6.QtCore import Qt
 
@@ -209,3 +292,16 @@ def test_the_last_scenario_is_reopened_and_a_missing_one_falls_back(open_window,
     third = open_window()
     assert third.scenario_file.path == EXAMPLE.resolve()
     assert not third.scenario_bar.problems.isVisible()
+
+
+def test_the_shortcuts_help_lists_every_shortcut_of_the_window(open_window):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+    from rehearse.ui.help import SHORTCUTS
+
+    window = open_window()
+    window.history_view.review  # the reopened-run page, made when first shown, has its own
+    listed = {QKeySequence(keys).toString() for _group, rows in SHORTCUTS for keys, _what in rows}
+    used = {a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()}
+    used |= {s.key().toString() for s in window.findChildren(QShortcut) if not s.key().isEmpty()}
+    assert used and used <= listed, sorted(used - listed)

@@ -469,3 +469,13 @@ def test_settings_remove_a_model_and_show_the_data_folder(open_window, qtbot, re
     if not dialog.show_folder():  # no file manager here: the dialog says where the folder is
         assert str(rehearse_home) in dialog.status.text()
     dialog.reject()
+
+
+def test_settings_recognizer_choices_are_not_cut_off(open_window, qtbot):
+    window = open_window()
+    dialog = window.prepare.open_settings()
+    qtbot.waitExposed(dialog)
+    box = dialog.engine_box
+    for i in range(box.count()):  # the text plus the combo's arrow fits in the box as laid out
+        assert box.fontMetrics().horizontalAdvance(box.itemText(i)) + 30 <= box.width(), (box.itemText(i), box.width())
+    dialog.reject()

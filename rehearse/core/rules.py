@@ -241,6 +241,25 @@ OUTCOME_TIPS = {
     "ambiguous": "Don't leave it open: ask for a decision date and what it depends on.",
 }
 
+# After the last answer made every move the last line called for: the next step is the written follow-up.
+FOLLOW_UP_TIP = ("Send {manager} a short written follow-up within 24 hours: your ask, your evidence, the criteria "
+                 "you agreed and the review date.")
+
+
+def closing_tip(tip: str | None, moves: list[dict] | None, manager: str = "your manager") -> str | None:
+    """The run's last advice: ``tip`` (what a good answer to the last line does), unless the answer to that line
+    already made some of the moves it asks for (a tip never asks for what the user just did). ``moves``: that
+    answer's moves (``Feedback.moves``), made or missing. All made: the written follow-up to ``manager``; some made:
+    only the missing ones; none made, or no moves known: ``tip``."""
+    if not moves:
+        return tip
+    missing = [str(m.get("label") or m.get("move")) for m in moves if not m.get("made")]
+    if not missing:
+        return FOLLOW_UP_TIP.format(manager=manager)
+    if len(missing) == len(moves):
+        return tip
+    return "Next time also " + " and ".join(missing) + "."
+
 
 def answer_expects(move: Move, objection_ids) -> AnswerFor:
     """What the user's answer to ``move`` is scored as: its objection when the scenario has a matching one."""

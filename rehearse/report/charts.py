@@ -17,7 +17,7 @@ from rehearse.report.progress import PACE_BAND, attempt_of
 METRICS = (
     ("score", "Score", "of 100"),
     ("coverage", "Key phrases said", "%"),
-    ("fillers_per_min", "Fillers a minute", "a minute"),
+    ("fillers_per_min", "Fillers", "a minute, spoken answers"),
     ("pace", "Pace", "words a minute"),
     ("objection_latency", "Time to start answering an objection", "seconds"),
 )

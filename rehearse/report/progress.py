@@ -40,7 +40,8 @@ def attempt_of(turn: dict) -> dict:
         "date": turn.get("started_at"),
         "mode": turn.get("mode"),
         "score": score,
-        "fillers_per_min": delivery.get("fillers_per_min"),
+        # a typed answer has no timing: its rate per minute would be a guess, and its 0 fillers no progress
+        "fillers_per_min": delivery.get("fillers_per_min") if delivery.get("duration") else None,
         "pace": delivery.get("wpm_speaking"),
         "coverage": None if cov is None else round(cov, 3),
         "text": marks.turn_text(turn),

@@ -3,8 +3,9 @@ and delivery — each in the live view's own feedback panel. Best and latest by 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from rehearse.report import marks
 from rehearse.ui.feedback_panel import FeedbackPanel, label
@@ -83,15 +84,31 @@ class CompareView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
-        row = QHBoxLayout(body)
-        row.setSpacing(18)
+        self.sides = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
+        self.sides.setSpacing(18)
         self.left, self.right = Side("Best so far"), Side("Latest")
-        row.addWidget(self.left, 1)
-        row.addWidget(self.right, 1)
+        self.sides.addWidget(self.left, 1)
+        self.sides.addWidget(self.right, 1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+        self.scroll = scroll
+        scroll.viewport().installEventFilter(self)  # side by side when they fit, one above the other when not
         self.left.choice.currentIndexChanged.connect(lambda: self._side_changed(self.left))
         self.right.choice.currentIndexChanged.connect(lambda: self._side_changed(self.right))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._arrange_sides()
+        return super().eventFilter(watched, event)
+
+    def _arrange_sides(self) -> None:
+        margins = self.sides.contentsMargins()
+        needed = (self.left.minimumSizeHint().width() + self.right.minimumSizeHint().width() + self.sides.spacing()
+                  + margins.left() + margins.right())
+        direction = (QBoxLayout.Direction.LeftToRight if self.scroll.viewport().width() >= needed
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.sides.direction() != direction:
+            self.sides.setDirection(direction)
 
     def load(self, scenario_path: str, expects: str | None = None) -> None:
         ctx = self.ctx
@@ -106,7 +123,8 @@ class CompareView(QWidget):
         self.what.blockSignals(True)
         self.what.clear()
         for key, attempts in sorted(self.groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            self.what.addItem(f"{marks.expects_label(key).capitalize()} ({len(attempts)} attempts)", key)
+            n = len(attempts)
+            self.what.addItem(f"{marks.expects_label(key).capitalize()} ({n} attempt{'' if n == 1 else 's'})", key)
         self.what.blockSignals(False)
         if expects and self.what.findData(expects) >= 0:
             self.what.setCurrentIndex(self.what.findData(expects))
@@ -132,11 +150,13 @@ class CompareView(QWidget):
             side.choice.setCurrentIndex(index if attempts else -1)
             side.choice.blockSignals(False)
             side.show_turn(attempts[index] if attempts else None)
+        self._arrange_sides()
 
     def _side_changed(self, side: Side) -> None:
         attempts = self.groups.get(self.what.currentData(), [])
         index = side.choice.currentData()
         side.show_turn(attempts[index] if attempts and index is not None else None)
+        self._arrange_sides()
 
     def shown(self) -> tuple[dict | None, dict | None]:
         """The two attempts on show (left, right)."""

@@ -48,7 +48,7 @@ class QueueRow(QWidget):
     def __init__(self, title: str, mastery: str, score: float | None):
         super().__init__()
         box = QVBoxLayout(self)
-        box.setContentsMargins(6, 6, 6, 8)
+        box.setContentsMargins(6, 6, 18, 8)  # 12 more on the right: the list's item padding and selection edge
         box.setSpacing(3)
         self.title = QLabel(title)
         self.title.setWordWrap(True)
@@ -69,7 +69,7 @@ class QueueRow(QWidget):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
         margins = self.layout().contentsMargins()
-        inner = width - margins.left() - margins.right() - 12  # the list's item padding and selection edge
+        inner = width - margins.left() - margins.right()  # the width the labels are laid out at
         spacing = self.layout().spacing()
         return (margins.top() + margins.bottom() + self.title.heightForWidth(inner) + spacing
                 + self.mastery.heightForWidth(inner) + spacing + self.bar.height() + 10)
@@ -98,7 +98,7 @@ class DrillView(RunView):
         self.next_button.setToolTip("The next objection (Ctrl+Return)")
         side = QFrame()
         side.setObjectName("Card")
-        side.setMinimumWidth(260)
+        side.setMinimumWidth(230)
         side.setMaximumWidth(360)
         box = QVBoxLayout(side)
         box.setContentsMargins(16, 16, 16, 16)
@@ -156,15 +156,15 @@ class DrillView(RunView):
             entry.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {mastery}")
             entry.setToolTip(item.objection_id)
             row = QueueRow(title, mastery, latest if latest is not None else item.last_score)
-            row.setFixedWidth(max(width, 200))
-            entry.setSizeHint(QSize(max(width, 200), row.heightForWidth(max(width, 200))))
+            row.setFixedWidth(width)
+            entry.setSizeHint(QSize(width, row.heightForWidth(width)))
             self.queue.addItem(entry)
             self.queue.setItemWidget(entry, row)
             if item.objection_id == current:
                 self.queue.setCurrentItem(entry)
 
     def _row_width(self) -> int:
-        return max(self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4, 200)
+        return max(self.queue.viewport().width() - self.queue.verticalScrollBar().sizeHint().width() - 4, 160)
 
     def _fit_rows(self) -> None:
         """Give every row the list's current width and the height its wrapped text needs there."""

@@ -220,6 +220,7 @@ class FeedbackPanel(QFrame):
         for phrase in phrases:
             text = chip_text(phrase)
             chip = QLabel(elide(text, 70))
+            chip.setWordWrap(True)  # one line, unless the panel is narrower than the chip (see FlowLayout)
             if len(text) > 70:
                 chip.setToolTip(text)
             chip.setObjectName("ChipHit" if phrase.get("hit") or phrase.get("own_words") else "ChipMiss")

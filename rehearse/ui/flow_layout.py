@@ -1,4 +1,6 @@
-"""A layout that places widgets left to right and wraps them onto new lines (for key-phrase chips)."""
+"""A layout that places widgets left to right and wraps them onto new lines (for key-phrase chips).
+
+An item wider than the whole line that can wrap (a word-wrapped label) is made as wide as the line."""
 
 from __future__ import annotations
 
@@ -72,6 +74,10 @@ class FlowLayout(QLayout):
         x, y, line_height = area.x(), area.y(), 0
         for item in self._items:
             hint = item.sizeHint()
+            if hint.width() > area.width() and item.hasHeightForWidth():
+                # wider than the whole line (a long chip in a narrow window): as wide as the line, wrapped
+                hint = QSize(max(area.width(), item.minimumSize().width()), 0)
+                hint.setHeight(item.heightForWidth(hint.width()))
             if x + hint.width() > area.right() + 1 and line_height > 0:
                 x = area.x()
                 y += line_height + self._gap

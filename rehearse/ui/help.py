@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import platform
-from importlib import metadata
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -40,7 +39,8 @@ SHORTCUTS = [
     ("Answering", [("Space", "Start talking; Space again to stop"), ("Ctrl+Return", "Continue / next"),
                    ("Ctrl+Backspace", "Try again (drills)"), ("Ctrl+R", "Hear the manager's line again"),
                    ("Ctrl+M", "Mute the manager's voice")]),
-    ("Views", [("Ctrl+1", "Rehearse"), ("Ctrl+2", "Drill")]),
+    ("Views", [("Ctrl+1", "Rehearse"), ("Ctrl+2", "Drill"), ("Ctrl+3", "History"),
+               ("Ctrl+P", "Play or pause, in a reopened run")]),
     ("Scenarios", [("Ctrl+N", "New scenario (form)"), ("Ctrl+E", "Edit this scenario (form)"),
                    ("Ctrl+S", "Save, in the editor"), ("Ctrl+O", "Open a scenario file"),
                    ("Ctrl+Shift+E", "Edit the file in a text editor"), ("F5", "Reload the scenario")]),
@@ -76,6 +76,8 @@ def voice_licence_lines() -> list[str]:
 
 
 def versions() -> list[tuple[str, str]]:
+    from importlib import metadata  # only when About is opened: importing it costs the window's start ~50 ms
+
     from rehearse import __version__
 
     out = [("Rehearse", __version__), ("Python", platform.python_version())]

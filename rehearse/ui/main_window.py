@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         freeze_heap(collect=True)  # the models are loaded: keep the collector off them from now on
         self.mic_banner.show_message(NO_MICROPHONE.format(why=state.microphone_error.rstrip("."))
                                      if state.microphone_ok is False else "", "warning")
+        for view in (self.rehearse_view, self.drill_view):
+            view.talk.set_microphone(state.microphone_ok is not False)
         if not state.recognizer_ok:
             self.engine_banner.show_message(
                 f"The speech recognizer could not start: {state.recognizer_error}\n"

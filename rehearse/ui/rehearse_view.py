@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rehearse.core.scenario import PERSONAS
+from rehearse.ui.flow_layout import FlowLayout
 from rehearse.ui.run_view import RunView
 
 MODES = (("pitch", "The conversation"), ("read", "Read aloud (pronunciation)"))
@@ -33,10 +35,19 @@ class RehearseView(RunView):
         self.start_button.setObjectName("Primary")
         self.start_button.clicked.connect(self.start)
         self.start_button.setEnabled(False)
-        for widget in (mode_label, self.mode_box, persona_label, self.persona_box, self.by_part):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.start_button)
+        # the choices wrap onto a second line in a narrow window; Start stays on the right
+        choices = QWidget()
+        flow = FlowLayout(choices, spacing=10)
+        for pair in ((mode_label, self.mode_box), (persona_label, self.persona_box)):
+            holder = QWidget()
+            pair_row = QHBoxLayout(holder)
+            pair_row.setContentsMargins(0, 0, 0, 0)
+            for widget in pair:
+                pair_row.addWidget(widget)
+            flow.addWidget(holder)
+        flow.addWidget(self.by_part)
+        row.addWidget(choices, 1)
+        row.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         self.mode_box.currentIndexChanged.connect(self._mode_changed)
 

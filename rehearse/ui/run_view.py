@@ -16,6 +16,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from rehearse.core import rules
 from rehearse.errors import UserError
 from rehearse.session.drive import Drive
 from rehearse.ui.context import AppContext
@@ -224,7 +225,7 @@ class RunView(QWidget):
         self.talk.set_partial("")
         self.talk.set_state(IDLE)
         self.talk.show()
-        self.talk.talk.setFocus()
+        (self.talk.talk if self.talk.talk.isEnabled() else self.talk.text).setFocus()  # no microphone: type
 
     def _listening(self, until_silence: bool) -> None:
         if not until_silence:
@@ -275,9 +276,14 @@ class RunView(QWidget):
         return True
 
     def _finished(self, summary: dict) -> None:
+        last = self._last
         self._log_last()
         self.summary = summary
-        next_step = self.prompt.tip if self.prompt is not None and self.session.mode == "pitch" else None
+        next_step = None
+        if self.prompt is not None and self.session.mode == "pitch":
+            answered = last is not None and last[0].index == self.prompt.index and self.prompt.answer_for.is_objection
+            manager = self.scenario.who.manager if self.scenario is not None else "your manager"
+            next_step = rules.closing_tip(self.prompt.tip, last[1].get("moves") if answered else None, manager)
         self.card.hint.hide()
         self.prompt = None
         self.talk.set_state(OFF, "This run is over.")

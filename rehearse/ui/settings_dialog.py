@@ -22,7 +22,7 @@ from rehearse.ui.threads import Job, start_job
 
 PREVIEW_LINE = "Hi, thanks for making time. What did you want to talk about?"
 ENGINE_TEXT = {
-    "auto": "Automatic (Vosk English when installed, otherwise the built-in Whisper)",
+    "auto": "Automatic: Vosk English if installed, else Whisper",
     "whisper": "Built-in Whisper tiny.en (phrase by phrase)",
     "vosk": "Vosk English model (word by word; install it below)",
 }

@@ -28,6 +28,7 @@ class TalkPanel(QFrame):
         super().__init__(parent)
         self.state = OFF
         self.target_seconds: float | None = None
+        self.microphone_ok = True  # False: no microphone on this computer, Talk stays off (see set_microphone)
         self._elapsed = QElapsedTimer()
         self._tick = QTimer(self)
         self._tick.setInterval(200)
@@ -35,11 +36,11 @@ class TalkPanel(QFrame):
 
         box = card_layout(self, spacing=10)
         row = QHBoxLayout()
-        row.setSpacing(18)
+        row.setSpacing(14)
         self.talk = QPushButton("Talk")
         self.talk.setObjectName("Talk")
         self.talk.setCheckable(True)
-        self.talk.setMinimumWidth(190)
+        self.talk.setMinimumWidth(160)  # with the Drill list beside it, the window still fits in 760 px
         self.talk.setToolTip("Space: start talking; Space again to stop (it also stops when you go quiet)")
         self.talk.clicked.connect(self._clicked)
         row.addWidget(self.talk)
@@ -94,12 +95,13 @@ class TalkPanel(QFrame):
         self.state = state
         listening = state == LISTENING
         self.talk.setChecked(listening)
-        self.talk.setEnabled(state in (IDLE, LISTENING))
+        self.talk.setEnabled(listening or (state == IDLE and self.microphone_ok))
         self.talk.setText({LISTENING: "Stop", THINKING: "Listening back…"}.get(state, "Talk"))
         for widget in (self.text, self.send, self.import_wav):
             widget.setEnabled(state == IDLE)
         default = {
-            IDLE: "Press Space or the button and answer out loud.",
+            IDLE: ("Press Space or the button and answer out loud." if self.microphone_ok else
+                   "No microphone: type your answer below and press Enter, or import a WAV recording."),
             LISTENING: "Listening… it stops by itself when you pause.",
             THINKING: "Working out what you said…",
             OFF: "",
@@ -113,6 +115,12 @@ class TalkPanel(QFrame):
         else:
             self._tick.stop()
             self.level.setValue(0)
+
+    def set_microphone(self, ok: bool) -> None:
+        """Whether a microphone was found: without one, Talk (and Space) stay off and the panel says to type."""
+        self.microphone_ok = ok
+        if self.state == IDLE:
+            self.set_state(IDLE)
 
     def set_target(self, seconds: float | None) -> None:
         self.target_seconds = seconds

@@ -10,7 +10,7 @@ from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa:
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
 from rehearse.core.analysers.words import find, load_list
-from rehearse.core.normalize import tokenize
+from rehearse.core.normalize import stem, tokenize
 from rehearse.core.scenario import Scenario
 
 INTENT_WORDS = 75  # the ask should come within the first ~75 words …
@@ -79,14 +79,19 @@ def _earned_it_sentences(heard) -> list[tuple[int, int]]:
 def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict, list]:
     """Each evidence item: heard (a key phrase of it) and with its number (partial credit per item)."""
     heard, items = book.heard, scenario.pitch.evidence.items
-    numbers_heard = {t.text: i for i, t in reversed(list(enumerate(heard.tokens)))
-                     if t.number and book.tokens_plain(i, i)}  # "didn't drop 62%" is no number
+    numbers_heard = [i for i, t in enumerate(heard.tokens)
+                     if t.number and book.tokens_plain(i, i)]  # "didn't drop 62%" is no number
     flags, details, total = [], [], 0.0
     for item in items:
         words = [p for p in item.key_phrases if not any(t.number for t in tokenize(p))]
         hit = book.any_hit(words or item.key_phrases)
         want = {t.text for t in tokenize(item.number) if t.number}
-        number_at = min((numbers_heard[n] for n in want if n in numbers_heard), default=None)
+        if hit is not None:  # the item is named: its number anywhere in the answer counts
+            number_at = next((i for i in numbers_heard if heard.tokens[i].text in want), None)
+        else:  # a number alone counts only beside words of this item ("4 seconds" is not "4 weeks")
+            context = _item_words(item)
+            number_at = next((i for i in numbers_heard if heard.tokens[i].text in want
+                              and _near_words(heard.tokens, i, context)), None)
         said_number = number_at is not None
         mentioned = hit is not None or said_number
         total += (0.4 if mentioned else 0.0) + (0.6 if said_number else 0.0)
@@ -114,6 +119,24 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
     signals = {"evidence_with_numbers": with_numbers > 0, "evidence_items_heard": heard_count,
                "evidence_items_with_numbers": with_numbers}  # fmt: skip
     return Component("evidence", weight, score, detail, tip), flags, signals, details
+
+
+# Words too common to tie a number to an evidence item.
+_COMMON = frozenset("""a an the and or but of to in on at by for with from as into over than then that this these
+those it its is are was were be been am i we my our me us you your he she they their them both all each per up down
+out off got get made make went go through during across percent""".split())  # "40%" alone is any percentage
+NUMBER_CONTEXT = 6  # a number alone counts for an item with one of its words this many words either side
+
+
+def _item_words(item) -> set[str]:
+    """The distinctive words of an evidence item (what, outcome, number, key phrases), stemmed."""
+    text = " ".join([item.what, item.outcome, item.number, *item.key_phrases])
+    return {stem(t.text) for t in tokenize(text) if not t.number and len(t.text) > 2 and t.text not in _COMMON}
+
+
+def _near_words(tokens, at: int, words: set[str]) -> bool:
+    near = tokens[max(0, at - NUMBER_CONTEXT):at] + tokens[at + 1:at + 1 + NUMBER_CONTEXT]
+    return any(not t.number and stem(t.text) in words for t in near)
 
 
 def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict]:

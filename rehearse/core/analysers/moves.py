@@ -88,9 +88,16 @@ def patterns(move: str) -> tuple[Pattern, ...]:
     return out
 
 
+# Moves that only count once another is made: a date is a plan's date only when there is a plan ("can we review
+# it by March?" puts no date on a plan nobody gave).
+NEEDS = {"plan_date": "plan"}
+
+
 def find_move(book, move: str) -> MoveHit:
     """The first place ``move`` was made (not denied) in the answer; else the first denied attempt, if any."""
     heard = book.heard
+    if move in NEEDS and not book.move(NEEDS[move]).made:
+        return MoveHit(move, False)
     denied = None
     for f in find(heard.tokens, patterns(move)):
         first, last = heard.token_span(f.first_token, f.last_token)
