@@ -327,3 +327,17 @@ def test_the_role_inside_earned_it_framing_is_no_explicit_ask(scenario):
     framed_ask = analyse_part(scenario, "ask", typed("I've been here five years, so I want a promotion to Senior "
                                                      "Engineer."))
     assert framed_ask.signals["explicit_ask"] is True and framed_ask.signals["earned_it"]  # asked, framing flagged
+
+
+@pytest.mark.parametrize("text, words", [
+    ("I'm not asking for a promotion. I don't think I'm operating at the senior level yet.",
+     "I don't think I'm operating at the senior level yet."),
+    ("Honestly, I'm not operating at the senior level, so I'd like to grow.", "I'm not operating at the senior level,"),
+])
+def test_a_denied_level_flag_quotes_the_denying_words(scenario, text, words):
+    """The note "you said you are not working at the next level" quotes the denial, not just "I'm operating at"."""
+    fb = analyse_part(scenario, "pitch", typed(text))
+    flag = next(f for f in fb.flags if f.kind == "denied_level")
+    assert flag.text == words
+    heard = text.split()
+    assert " ".join(heard[flag.start_word : flag.end_word + 1]) == words
