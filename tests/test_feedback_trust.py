@@ -341,3 +341,15 @@ def test_a_denied_level_flag_quotes_the_denying_words(scenario, text, words):
     assert flag.text == words
     heard = text.split()
     assert " ".join(heard[flag.start_word : flag.end_word + 1]) == words
+
+
+@pytest.mark.parametrize("text", ["I think the timing is good because the team is growing.", "Okay, sure."])
+def test_the_why_now_tip_warns_about_nothing_that_was_not_said(scenario, text):
+    """No time was mentioned: the tip must not warn "not with time served" (the template scenario's tip is the same
+    sentence, checked below)."""
+    fb = analyse_objection(scenario, "why_now", typed(text))
+    assert fb.tip and "time served" not in fb.tip.lower()
+    for comp in fb.components:
+        assert "time served" not in (comp.tip or "").lower()
+    template = (SCENARIOS / "promotion.toml").read_text(encoding="utf-8")
+    assert "time served" not in template
