@@ -209,3 +209,19 @@ def test_the_last_scenario_is_reopened_and_a_missing_one_falls_back(open_window,
     third = open_window()
     assert third.scenario_file.path == EXAMPLE.resolve()
     assert not third.scenario_bar.problems.isVisible()
+
+
+def test_feedback_panel_component_rows_show_what_counted():
+    """A "nothing wrong found" component scaled by content shows its counted score and says why."""
+    make_app()
+    panel = FeedbackPanel()
+    panel.show_feedback({"score": 3, "components": [
+        {"name": "specificity", "weight": 5, "score": 100, "detail": "0 vague claims", "scale": 0.0},
+        {"name": "evidence", "weight": 20, "score": 50, "detail": "2 of 4 evidence items heard", "scale": 1.0},
+    ]}, "Okay sure.")
+    bar, detail = panel.components.itemAtPosition(0, 1).widget(), panel.components.itemAtPosition(0, 2).widget()
+    assert bar.value() == 0 and detail.text().startswith("0  ·")
+    assert "counts as far as the answer has content" in detail.toolTip()
+    assert "counts as far" in bar.accessibleName()
+    bar, detail = panel.components.itemAtPosition(1, 1).widget(), panel.components.itemAtPosition(1, 2).widget()
+    assert bar.value() == 50 and detail.text() == "50  ·  2 of 4 evidence items heard"
