@@ -4,7 +4,8 @@
     .venv/bin/python scripts/bench.py speech            # recognizers (about 10 minutes on 2 cores)
     .venv/bin/python scripts/bench.py speech --only wer  # one part: wer | fillers | speed | latency
     .venv/bin/python scripts/bench.py matching          # likewise: matching feedback tts play audio store session ui
-    .venv/bin/python scripts/bench.py all               # every section in turn
+    .venv/bin/python scripts/bench.py all               # every section in turn (the default)
+    .venv/bin/python scripts/bench.py --quick --json    # the headline figures in one JSON object (< 10 min)
 
 The speech section lives here; the others are the scripts/bench_<section>.py beside this file, run as they are
 (extra arguments after the section name are passed on).
@@ -317,7 +318,7 @@ def bench_latency() -> None:
                       f"| {cpu:.0%} of one core |", flush=True)
 
 
-OTHER_SECTIONS = ["matching", "feedback", "tts", "play", "audio", "store", "session", "ui"]
+OTHER_SECTIONS = ["matching", "feedback", "tts", "play", "audio", "store", "session", "ui", "turns"]
 
 
 def run_other(section: str, extra: list[str]) -> int:
@@ -333,9 +334,16 @@ def run_other(section: str, extra: list[str]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=["speech", *OTHER_SECTIONS, "all"])
+    parser.add_argument("section", nargs="?", default="all", choices=["speech", *OTHER_SECTIONS, "all"])
     parser.add_argument("--only", choices=["wer", "fillers", "speed", "latency"])
+    parser.add_argument("--quick", action="store_true",
+                        help="the headline figures in one run (under 10 minutes on 2 cores): see bench_quick.py")
+    parser.add_argument("--json", action="store_true", help="with --quick: print one JSON object")
     args, extra = parser.parse_known_args()
+    if args.quick:
+        import bench_quick
+
+        return bench_quick.main(as_json=args.json)
     if args.section in OTHER_SECTIONS:
         return run_other(args.section, extra)
     if args.section == "all":

@@ -1,4 +1,6 @@
-"""Text to speech with the real pyttsx3 + espeak-ng in a worker process; playback to a fake and to PulseAudio."""
+"""Text to speech with the real Piper voice (the default) and pyttsx3 + espeak-ng (system voices) in worker
+processes; playback to a fake and to PulseAudio. Piper's own behaviour (streaming, fallback, personas) is in
+test_tts_piper.py."""
 
 import json
 import os
@@ -26,7 +28,9 @@ def cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def speaker(cache):
-    return Speaker(cache=cache)
+    speaker = Speaker(cache=cache)
+    yield speaker
+    speaker.close()
 
 
 def read_wav(path):
@@ -62,7 +66,8 @@ def test_cache_hit_is_instant_and_identical(speaker, cache):
 def test_same_line_gives_the_same_audio(tmp_path):
     """Fresh syntheses of one line match exactly (espeak-ng once drifted to its own default rate when busy)."""
     lines = ["Let us talk about the budget.", "What is your timeline?"]
-    runs = [[Speaker(cache=tmp_path / str(i)).synthesize(line).read_bytes() for line in lines] for i in range(3)]
+    runs = [[Speaker(cache=tmp_path / str(i), voice="system").synthesize(line).read_bytes() for line in lines]
+            for i in range(3)]
     assert runs[0] == runs[1] == runs[2]
 
 
@@ -88,14 +93,15 @@ def test_user_mistakes_are_user_errors_not_missing_backend(speaker):
 def test_voices(speaker):
     voices = speaker.voices()
     assert voices and all(isinstance(v, Voice) and v.id and v.name for v in voices)
-    assert any("en-us" in v.languages for v in voices)
+    assert voices[0].id == "piper:joe" and voices[0].kind == "piper"  # the natural voice first, then the system's
+    assert any("en-us" in v.languages for v in voices if v.kind == "system")
     assert speaker.available()
 
 
 @pytest.mark.parametrize("driver, why", [("no_such_driver", "No module named"), ("dummy", "save_to_file")])
 def test_no_backend_is_reported_clearly(tmp_path, driver, why):
     """The real worker process with a driver that cannot speak: a clear TTSUnavailable, never a crash."""
-    broken = Speaker(cache=tmp_path, env=dict(os.environ, REHEARSE_TTS_DRIVER=driver))
+    broken = Speaker(cache=tmp_path, env=dict(os.environ, REHEARSE_TTS_DRIVER=driver), voice="system")
     if driver != "dummy":
         assert broken.available() is False and "espeak-ng" in broken.last_problem
     with pytest.raises(TTSUnavailable, match=f"not available.*{why}.*espeak-ng") as err:
@@ -106,7 +112,7 @@ def test_no_backend_is_reported_clearly(tmp_path, driver, why):
 
 def test_worker_timeout_is_reported(tmp_path):
     with pytest.raises(TTSUnavailable, match="did not finish within"):
-        Speaker(cache=tmp_path, timeout=0.001).synthesize("Hello.")
+        Speaker(cache=tmp_path, timeout=0.001, voice="system").synthesize("Hello.")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -127,10 +133,10 @@ def test_check_wav_refuses_empty_silent_and_garbage(tmp_path):
 
 
 def test_prefetch_synthesizes_ahead_without_duplicates(tmp_path):
-    speaker = Speaker(cache=tmp_path)
+    speaker = Speaker(cache=tmp_path, voice="system")
     runs = []
     real = speaker._run_worker
-    speaker._run_worker = lambda request: runs.append(request["text"]) or real(request)
+    speaker._run_worker = lambda request: runs.append(request["text"]) or real(request)  # one piece per line here
     lines = ["Why do you think you are ready?", "What would change in your role?"]
     thread = speaker.prefetch(lines)
     first = speaker.synthesize(lines[0])  # waits for the prefetch of this line instead of running a second job
@@ -236,7 +242,8 @@ def rehearse_cli(args, env):
 
 
 def test_cli_say_without_backend_exits_2(tmp_path):
-    env = dict(os.environ, REHEARSE_HOME=str(tmp_path), REHEARSE_TTS_DRIVER="no_such_driver")
+    env = dict(os.environ, REHEARSE_HOME=str(tmp_path), REHEARSE_TTS_DRIVER="no_such_driver",
+               REHEARSE_PIPER_MODEL=str(tmp_path / "missing.onnx"))  # neither Piper nor a system voice
     done = rehearse_cli(["say", "Hello", "-o", str(tmp_path / "x.wav")], env)
     assert done.returncode == 2 and "espeak-ng" in done.stderr and "Traceback" not in done.stderr
 

@@ -137,6 +137,9 @@ class ConversationPrinter:
         if event.kind == "tts_unavailable":
             print(f"(the manager's voice is unavailable: {d['message']}; printing the lines)", file=sys.stderr)
             return
+        if event.kind == "voice_notice":
+            print(f"Note: {d['message']}", file=sys.stderr)
+            return
         if self.quiet:
             return
         if event.kind == "started":

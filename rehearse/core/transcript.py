@@ -49,6 +49,8 @@ class Answer:
     duration: float | None = None  # seconds recorded
     reason: str = "typed"  # why recording stopped: silence | stop | max | end (the source ran out) | typed
     finish_s: float = 0.0  # seconds from the end of recording until the final transcript was ready
+    speech_end: float | None = None  # seconds into the recording of the last voiced audio (turn-taking)
+    hold_s: float | None = None  # the silence that ended it, when reason is "silence" (turn-taking)
 
     def to_dict(self) -> dict:
         return {

@@ -71,6 +71,7 @@ class Drive:
         self.silence_s = silence_s
         self.voice = ManagerVoice(self._voice_lost, speak=speak, speaker=speaker, speaker_provider=speaker_provider,
                                   options=voice_options)  # see rehearse.session.voice
+        self.voice.notice = lambda message: self.emit("voice_notice", message=message)
         self.prompt: Prompt | None = None
         self.summary: dict | None = None
         self.timings: list[dict] = []  # per spoken answer: listen, score and next-prompt seconds
@@ -175,6 +176,8 @@ class Drive:
         s = self.session
         self.emit("started", session=s, run_id=s.run_id, mode=s.mode, persona=s.persona, seed=s.seed,
                   engine=self.engine)
+        self.voice.persona = s.persona
+        self.voice.prefetch(s.scenario, s.mode)
         answers = list(self.answers) if self.answers is not None else None
         try:
             prompt = s.next_prompt()
@@ -293,12 +296,14 @@ class Drive:
         kind = "microphone" if path is None and self.source_factory is None else "file"
         self.emit("listening", turn_index=prompt.answer_index, source=kind, until_silence=until_silence)
         t0 = time.perf_counter()
+        self.voice.hold_prefetch(True)
         try:
             answer = listen(source, recognizer, wav_path, silence_s=self.silence_s, until_silence=until_silence,
                             stop_event=self._answer_stop, on_partial=lambda text: self.emit("partial", text=text),
                             on_level=self._level if self.interactive else None)
         finally:
             recognizer.close()
+            self.voice.hold_prefetch(False)
         self.timings.append({"turn_index": prompt.answer_index, "listen_s": round(time.perf_counter() - t0, 3),
                              "duration": answer.duration, "finish_s": round(answer.finish_s, 3)})
         self.emit("heard", answer=answer, turn_index=prompt.answer_index, text=answer.transcript.text,

@@ -15,6 +15,7 @@ KINDS = (
     "started",  # {"session", "run_id", "mode", "persona", "seed", "engine"}
     "prompt",  # {"prompt": Prompt} and Prompt.to_dict()
     "tts_unavailable",  # {"message", "error"}: the manager's lines are shown or printed only from now on
+    "voice_notice",  # {"message"}: the natural voice could not be used; the system voice speaks instead
     "listening",  # {"turn_index", "source": "microphone" | "file", "until_silence"}
     "partial",  # {"text"}: the live transcript so far
     "level",  # {"dbfs"}: the input level, at most 25 a second (the app only)

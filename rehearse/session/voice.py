@@ -37,6 +37,8 @@ class ManagerVoice:
         # {"voice": id | None, "rate": words a minute | None, "device": output | None}
         self.options = options
         self.speech: Speech | None = None  # the line being (or last) spoken
+        self.persona: str | None = None  # the manager's persona: its pace and pauses (rehearse.speech.tts_style)
+        self.notice: Callable[[str], None] | None = None  # told when the natural voice falls back
 
     def enabled(self) -> bool:
         wanted = self._speak() if callable(self._speak) else self._speak
@@ -59,10 +61,19 @@ class ManagerVoice:
 
         def work():
             try:
-                speech.path = speaker.synthesize(text, voice=options.get("voice"), rate=options.get("rate"))
-                if not speech.stop_event.is_set():
-                    extra = {"device": device} if device is not None else {}
-                    speaker.play(speech.path, stop_event=speech.stop_event, **extra)
+                if hasattr(speaker, "speak"):  # streamed sentence by sentence, in the persona's style
+                    from rehearse.speech.tts import persona_style
+
+                    style = persona_style(self.persona)
+                    speaker.speak(text, options.get("voice"), options.get("rate"), style,
+                                  stop_event=speech.stop_event, device=device)
+                    path = speaker.cached_path(text, options.get("voice"), options.get("rate"), style)
+                    speech.path = path if path.is_file() else None
+                else:
+                    speech.path = speaker.synthesize(text, voice=options.get("voice"), rate=options.get("rate"))
+                    if not speech.stop_event.is_set():
+                        extra = {"device": device} if device is not None else {}
+                        speaker.play(speech.path, stop_event=speech.stop_event, **extra)
             except Exception as err:  # noqa: BLE001 - TTSUnavailable, or a voice that failed: the run goes on
                 speech.error = err
                 self._lost(err)
@@ -88,8 +99,32 @@ class ManagerVoice:
                 from rehearse.speech.tts import Speaker
 
                 self.speaker = Speaker()
+        if self.notice is not None and getattr(self.speaker, "on_notice", "absent") is None:
+            self.speaker.on_notice = self.notice  # the natural voice fell back to the system voice: say why
         return self.speaker
 
     def _lost(self, err: BaseException) -> None:
         self._ok = False
         self.on_lost(err)
+
+    def prefetch(self, scenario, mode: str) -> None:
+        """Synthesise the scenario's manager lines in the background (the voice's own thread)."""
+        if not self.enabled():
+            return
+        try:
+            from rehearse.session.lines import manager_lines
+            from rehearse.speech.tts import persona_style
+
+            speaker = self._speaker()
+            if hasattr(speaker, "prefetch"):
+                options = self.options() if self.options is not None else {}
+                speaker.prefetch(manager_lines(scenario, mode), options.get("voice"), options.get("rate"),
+                                 persona_style(self.persona))
+        except Exception:  # noqa: BLE001 - a line that cannot be said says why when it is spoken
+            pass
+
+    def hold_prefetch(self, hold: bool) -> None:
+        """Pause prefetching while the user answers (the recognizer gets the CPU)."""
+        speaker = self.speaker
+        if speaker is not None and hasattr(speaker, "hold_prefetch"):
+            speaker.hold_prefetch(hold)

@@ -43,6 +43,17 @@ class Recognizer(ABC):
     def close(self) -> None:
         """Release per-recognizer resources (the shared model stays loaded)."""
 
+    def flush(self) -> None:
+        """A pause has begun: get the text of what was said so far ready now (the listener calls this)."""
+
+    def heard_until(self) -> float | None:
+        """Seconds of the answer that partial()'s text covers; None when unknown (then no early end is taken)."""
+        return None
+
+    def turn_text(self) -> tuple[str, float | None]:
+        """The punctuated text so far and how far it reaches (seconds), for deciding whether the user finished."""
+        return self.partial(), self.heard_until()
+
 
 class LiveAndFinal(Recognizer):
     """Live text from one recognizer (Vosk, word by word), the final transcript from another (Whisper)."""
@@ -70,6 +81,16 @@ class LiveAndFinal(Recognizer):
     def close(self) -> None:
         self.live.close()
         self.final.close()
+
+    def flush(self) -> None:
+        self.live.flush()
+        self.final.flush()
+
+    def heard_until(self) -> float | None:
+        return self.live.heard_until()
+
+    def turn_text(self) -> tuple[str, float | None]:
+        return self.final.turn_text()  # Whisper writes punctuation; Vosk does not
 
 
 # --- the shared model cache -------------------------------------------------------------------------------------

@@ -5,6 +5,12 @@ until the manager's line has finished playing, or a ``threading.Event`` set when
 started after that, so the manager's voice is never taken for the user's. Every chunk is written to the WAV file
 before anything else is done with it; if the source fails mid-answer the file is finished and the error is raised
 with ``audio_path`` (and ``duration``) set, so callers keep the recording.
+
+Turn-taking: while the user is silent, the live text decides how long a pause ends the answer
+(:func:`~rehearse.speech.endpoint.turn_silence`: sooner after a finished sentence or question, longer mid-thought).
+Once a pause reaches :data:`FLUSH_AFTER_S` the recognizer is asked to decode what was said so far (``flush``), so
+the text is up to date — and the final transcript ready — by the time the silence ends. ``stop_event`` (Space in
+the app) still ends the answer at once.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from pathlib import Path
 from typing import Callable
 
 from rehearse.core.transcript import Answer, Transcript
-from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs
+from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs, turn_silence
 from rehearse.speech.sinks import WavWriter
 
 LEVEL_STEP_S = 0.04  # on_level is called for every 40 ms of audio: 25 values a second
 READ_TIMEOUT_S = 0.05
+FLUSH_AFTER_S = 0.25  # a pause this long has the recognizer decode what was said so far
+FRESH_SLACK_S = 0.1  # text reaching this close to the end of the speech counts as up to date
 
 
 def wait_for(playback) -> None:
@@ -45,11 +53,13 @@ def listen(
     wait_for_playback=None,
     threshold_db: float | None = None,
     until_silence: bool = True,
+    turn_taking: bool = True,
 ) -> Answer:
     """Record one answer from ``source`` (an AudioSource) into ``wav_path`` and return what was heard.
 
     ``recognizer`` may be None (recording only; the transcript is then empty). ``until_silence=False`` ignores
-    pauses and records until ``stop_event``, ``max_s`` or the end of the source.
+    pauses and records until ``stop_event``, ``max_s`` or the end of the source. ``turn_taking=False`` ends every
+    answer after exactly ``silence_s`` of silence, whatever was said.
     """
     wait_for(wait_for_playback)
     wav_path = Path(wav_path)
@@ -62,6 +72,10 @@ def listen(
     level_buf = b""
     last_partial = ""
     reason = "end"
+    flushed_for = None  # the speech end the recognizer was last flushed at
+    # (a recognizer without the turn-taking methods - a test double - gets the fixed silence)
+    polite = (recognizer is not None and turn_taking and until_silence and hasattr(recognizer, "turn_text")
+              and hasattr(recognizer, "flush"))
     try:
         source.start()
     except BaseException:
@@ -91,6 +105,13 @@ def listen(
                     if text != last_partial:
                         last_partial = text
                         on_partial(text)
+            if polite and detector.speech_started:
+                if detector.quiet_s >= FLUSH_AFTER_S and flushed_for != detector.speech_end:
+                    recognizer.flush()
+                    flushed_for = detector.speech_end
+                text, covered = recognizer.turn_text()
+                fresh = covered is not None and covered >= detector.speech_end - FRESH_SLACK_S
+                detector.hold_s = turn_silence(text, silence_s, fresh)
             ended = detector.feed(chunk)
             if ended and (until_silence or detector.reason == "max"):
                 reason = detector.reason
@@ -120,6 +141,8 @@ def listen(
         latency=detector.speech_start,
         reason=reason,
         finish_s=time.monotonic() - stopped_at,
+        speech_end=detector.speech_end,
+        hold_s=detector.hold_s if reason == "silence" else None,
     )
 
 

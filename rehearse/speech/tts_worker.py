@@ -9,10 +9,17 @@ Run as ``python tts_worker.py`` (or ``python -m rehearse.speech.tts_worker``) wi
 It answers with one JSON line on stdout: ``{"ok": true, ...}`` or ``{"ok": false, "kind": "unavailable" |
 "bad_input", "error": MESSAGE}``. The environment variable ``REHEARSE_TTS_DRIVER`` picks a pyttsx3 driver
 (default: the platform's). This file imports nothing from Rehearse, so the worker starts fast.
+
+``python tts_worker.py --piper MODEL.onnx CONFIG.json`` is the other mode: a long-lived Piper neural voice. It
+loads the voice once and answers ``{"ready": true, "sample_rate": HZ}`` (or an error line, then exits), then reads
+one JSON request a line, ``{"id": N, "text": ..., "length_scale": X}``, and answers with one line per sentence
+of audio, ``{"id": N, "ok": true, "pcm": BASE64 s16le mono}``, then ``{"id": N, "ok": true, "end": true}`` (or
+``{"id": N, "ok": false, "error": ...}``). End of input ends it.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -93,7 +100,45 @@ def handle(request: dict) -> dict:
     return synth(engine, request)
 
 
+def serve_piper(model: str, config: str) -> int:
+    """The Piper mode: load once, then synthesise one request per input line, streaming sentence by sentence."""
+    real_stdout = sys.stdout
+
+    def send(answer: dict) -> None:
+        real_stdout.write(json.dumps(answer) + "\n")
+        real_stdout.flush()
+
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            from piper import PiperVoice, SynthesisConfig
+
+            voice = PiperVoice.load(model, config_path=config)
+        except Exception as err:  # noqa: BLE001 - a missing package or a broken model: no Piper here
+            send({"ok": False, "kind": "unavailable", "error": f"{type(err).__name__}: {err}"})
+            return 3
+        send({"ok": True, "ready": True, "sample_rate": int(voice.config.sample_rate)})
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            ident = None
+            try:
+                request = json.loads(line)
+                ident = request.get("id")
+                text = str(request.get("text") or "").strip()
+                scale = float(request.get("length_scale") or 1.0)
+                for chunk in voice.synthesize(text, SynthesisConfig(length_scale=scale)):
+                    pcm = chunk.audio_int16_bytes
+                    send({"id": ident, "ok": True, "rate": chunk.sample_rate,
+                          "pcm": base64.b64encode(pcm).decode("ascii")})
+                send({"id": ident, "ok": True, "end": True})
+            except Exception as err:  # noqa: BLE001 - this line failed; the voice stays loaded for the next
+                send({"id": ident, "ok": False, "kind": "failed", "error": f"{type(err).__name__}: {err}"})
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--piper":
+        return serve_piper(sys.argv[2], sys.argv[3])
     real_stdout = sys.stdout
     try:
         request = json.loads(sys.stdin.read() or "{}")

@@ -48,7 +48,7 @@ class DecodeOptions:
     min_phrase_s: float = 2.0
     long_pause_s: float = 1.0  # a pause this long ends even a short phrase
     max_phrase_s: float = 20.0  # cut a phrase that runs this long without a pause (at its quietest moment)
-    without_timestamps: bool = True  # no timestamp tokens (word times come from alignment either way)
+    without_timestamps: bool = False  # timestamp tokens: 5.6% WER vs 8.5% without on the 5 LibriVox files (docs/benchmarks.md)
     fallback: bool = False  # retry at higher temperatures when a decode looks bad (slow: up to 10 s a phrase)
     window_s: float = 20.0  # decode phrases together in windows this long (0: each phrase on its own)
     max_window_s: float = 28.0  # a window never grows past this (Whisper hears 30 s at a time)
@@ -299,6 +299,7 @@ class WhisperRecognizer(Recognizer):
         raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
         job = _executor().submit(self._decode, raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE,
                                  list(self._closed), fillers)
+        job.audio_end = end / SAMPLE_RATE  # how far into the answer this decode hears
         for older in self._open:
             older.cancel()  # superseded before it started: skip it
         if last or (end - begin) / SAMPLE_RATE >= self.options.window_s:
@@ -324,6 +325,31 @@ class WhisperRecognizer(Recognizer):
             if _real_words(plain) > _real_words(words):
                 words = plain
         return words
+
+    def flush(self) -> None:
+        """The user has paused: end the phrase in progress now and decode its window while the end-of-answer
+        silence is still being timed, so the final transcript is ready when the silence ends. If the user goes on
+        speaking, the next phrase joins the same window, which is decoded again whole (the early decode is
+        superseded: skipped if it has not started, and never waited for by finish())."""
+        splitter = self._splitter
+        if splitter.start is None:
+            return
+        end = min(splitter.speech_end + splitter.pad, splitter.frames * FRAME)
+        if end - splitter.start >= FRAME:
+            self._phrase_ended(*splitter._cut(end))
+
+    def heard_until(self) -> float | None:
+        """Seconds into the answer up to which partial()'s text was decoded (None while there is no text); all of
+        the audio when no phrase is open and no decode is pending (nothing more is coming)."""
+        if self._splitter.start is None and all(j.done() for j in self._closed + self._open[-1:]):
+            return self._analysed / SAMPLE_RATE
+        covered = None
+        for job in self._closed:
+            if not job.done():
+                return covered
+            covered = getattr(job, "audio_end", covered)
+        shown = next((j for j in reversed(self._open) if j.done() and not j.cancelled()), None)
+        return getattr(shown, "audio_end", covered) if shown is not None else covered
 
     def partial(self) -> str:
         words = []

@@ -25,6 +25,7 @@ def microphone_source(device=None):
 class AppContext(QObject):
     engine_changed = Signal(object)  # EngineState
     voice_changed = Signal(bool, str)  # usable, why not
+    voice_notice = Signal(str)  # the natural voice fell back to the system voice: why (shown as a banner)
 
     def __init__(self, source_factory: Callable[[], object] | None = None, engine: str | None = None,
                  voice: bool = True, silence_s: float | None = None, parent: QObject | None = None):
@@ -69,6 +70,7 @@ class AppContext(QObject):
                 from rehearse.speech.tts import Speaker
 
                 self._speaker = Speaker()
+                self._speaker.on_notice = self.voice_notice.emit  # from any thread: queued to the UI
             return self._speaker
 
     def voice_options(self) -> dict:

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.scenario_file.loaded.connect(self._scenario_loaded)
         self.ctx.engine_changed.connect(self._engine_ready)
         self.ctx.voice_changed.connect(self._voice_changed)
+        self.ctx.voice_notice.connect(lambda message: self.voice_banner.show_message(message, "warning"))
         if not self.ctx.voice_enabled:
             self._voice_changed(False, self.ctx.voice_error)
         from rehearse.ui.prepare import Prepare
