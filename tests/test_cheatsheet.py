@@ -114,3 +114,50 @@ def test_a_non_answer_is_never_shown_as_the_best_answer(rehearse_home):
     assert evidence["best"]["weak"] and evidence["best"]["sentences"] == []
     html = to_html(sheet)
     assert "whatever you think" not in html and "No answer worth taking to the meeting yet" in html
+
+
+def long_answer(phrases: list[str]) -> str:
+    """A long, well-scored answer: every key phrase in its own sentence, then the evidence with numbers."""
+    said = " ".join(f"I want to be clear about {p}, because it matters to me and to the team." for p in phrases)
+    return (said + " I led the migration to OAuth across all three products, and support tickets dropped by 62%. "
+            "I designed the caching layer for the checkout service, which brought response time down to 350 "
+            "milliseconds. I mentored two engineers who shipped on their own in their first month, and I ran the "
+            "incident reviews that led to 40% fewer repeat incidents over the last two quarters of the year.")
+
+
+@pytest.mark.parametrize("whole_pitch", [False, True])
+def test_twelve_rows_fit_one_page(tmp_path, whole_pitch):
+    """4 parts and 8 objections (and the whole pitch as a 13th row), each with a long best answer: the PDF is still
+    one A4 page; each row quotes less as rows grow."""
+    from rehearse.core.answer_for import AnswerFor
+    from rehearse.core.feedback import analyse
+    from rehearse.report.cheatsheet import write_cheatsheet
+
+    extra = ('\n[[objections]]\nid = "freeze"\nwordings = ["There is a promotion freeze until next year, you '
+             'know."]\nkey_phrases = ["when the freeze ends", "in writing", "review date"]\n'
+             'tip = "Ask when the freeze ends and for the criteria in writing, with a review date."\n')
+    path = tmp_path / "eight.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert len(scenario.objections) == 8
+    turns = []
+    targets = [AnswerFor.part(p) for p in ("pitch",) * whole_pitch + ("intent", "evidence", "gaps", "ask")]
+    targets += [AnswerFor.objection(o.id) for o in scenario.objections]
+    for n, target in enumerate(targets):
+        expects = target.to_str()
+        text = long_answer(scenario.part_key_phrases(expects) if not target.is_objection
+                           else list(scenario.objection(target.id).key_phrases))
+        fb = analyse(scenario, target, Transcript(text=text)).to_dict()
+        turns.append({"run_id": n + 1, "started_at": "2026-11-30T10:00:00", "expects": expects, "text": text,
+                      "score": fb["score"], "feedback": fb})
+    sheet = cheatsheet(scenario, turns)
+    rows = [s for s in sheet["sections"] if s["best"] is not None and not s["best"].get("weak")]
+    assert len(sheet["sections"]) == 12 + whole_pitch and len(rows) == 12 + whole_pitch
+    assert all(s["best"]["sentences"] for s in rows)
+    out = write_cheatsheet(sheet, tmp_path / "sheet.pdf")
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 1, reader.pages[-1].extract_text()[:300]
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "There is a promotion freeze" in text and "Why now?" in text  # the last rows are on it
+    quoted = [sum(len(t.split()) for t, _ in s["best"]["sentences"]) for s in rows]
+    assert max(quoted) < 70  # tighter than a sheet with few rows

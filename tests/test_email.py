@@ -25,8 +25,14 @@ def body_section(body: str, title: str) -> list[str]:
     return lines[start:end]
 
 
+def asked(run: dict) -> dict:
+    """The run with the feedback of its pitch saying it heard the explicit ask."""
+    run["turns"][1]["feedback"]["signals"] = {"explicit_ask": True}
+    return run
+
+
 def test_not_yet_run_quotes_prepared_evidence_and_offers_what_only_the_user_proposed(store, scenario):
-    draft = draft_email(store.run(store_pitch_run(store, "not_yet")), scenario)
+    draft = draft_email(asked(store.run(store_pitch_run(store, "not_yet"))), scenario)
     assert draft["subject"] == "Promotion to Senior Engineer: agreed criteria and review date"
     body = draft["body"]
     assert body.startswith("Hi Dana,\n") and body.rstrip().endswith("Best regards,\nAlex")
@@ -164,3 +170,26 @@ def test_dates_are_found_and_phrased(text, found, phrase):
                                   "I mentored two engineers who shipped features", "we decided it together"])
 def test_no_date_in_plain_talk(text):
     assert DATE_RE.search(text) is None
+
+
+def test_the_ask_sentence_follows_the_denial_aware_explicit_ask_signal(store, scenario):
+    from rehearse.core.feedback import analyse_part
+    from rehearse.core.transcript import Transcript
+
+    denial = ("I'm not asking for a promotion to Senior Engineer. I don't think I'm operating at the senior level "
+              "yet, I just wanted to talk.")
+    run = store.run(store_pitch_run(store, "not_yet", pitch=denial))
+    run["turns"][1]["feedback"] = analyse_part(scenario, "pitch", Transcript(text=denial)).to_dict()
+    assert run["turns"][1]["feedback"]["signals"]["explicit_ask"] is False
+    section = body_section(draft_email(run, scenario)["body"], "What I asked for")
+    assert section == ["We talked about my promotion from Software Engineer to Senior Engineer."]
+    # feedback stored without signals does not claim an ask either
+    section = body_section(draft_email(store.run(store_pitch_run(store, "not_yet")), scenario)["body"],
+                           "What I asked for")
+    assert section == ["We talked about my promotion from Software Engineer to Senior Engineer."]
+    # a real ask is said to be one
+    ask = "I'm asking for a promotion to Senior Engineer this cycle."
+    run = store.run(store_pitch_run(store, "not_yet", pitch=ask))
+    run["turns"][1]["feedback"] = analyse_part(scenario, "pitch", Transcript(text=ask)).to_dict()
+    assert body_section(draft_email(run, scenario)["body"], "What I asked for") == [
+        "I asked to be promoted from Software Engineer to Senior Engineer."]

@@ -205,3 +205,15 @@ def test_any_stored_feedback_renders_without_error(text, feedback, outcome):
     assert to_html(run).startswith("<!DOCTYPE html>")
     assert draft_email(run)["subject"]
     attempt_of(turns[1])
+
+
+def test_components_show_the_counted_score_and_why_scaled(tmp_path):
+    from rehearse.report.export import components
+
+    turn = {"feedback": {"components": [
+        {"name": "specificity", "weight": 5, "score": 100, "detail": "0 vague claims", "scale": 0.0},
+        {"name": "evidence", "weight": 20, "score": 50, "detail": "2 of 4 evidence items heard"}]}}
+    lines = components(turn)
+    assert lines[0].startswith("specificity: 0/100") and "counts as far as the answer has content" in lines[0]
+    assert "100/100" not in lines[0]
+    assert lines[1] == "evidence: 50/100 (weight 20%) — 2 of 4 evidence items heard"

@@ -352,3 +352,50 @@ def test_the_role_inside_earned_it_framing_is_no_explicit_ask(scenario):
     framed_ask = analyse_part(scenario, "ask", typed("I've been here five years, so I want a promotion to Senior "
                                                      "Engineer."))
     assert framed_ask.signals["explicit_ask"] is True and framed_ask.signals["earned_it"]  # asked, framing flagged
+
+
+@pytest.mark.parametrize("text, words", [
+    ("I'm not asking for a promotion. I don't think I'm operating at the senior level yet.",
+     "I don't think I'm operating at the senior level yet."),
+    ("Honestly, I'm not operating at the senior level, so I'd like to grow.", "I'm not operating at the senior level,"),
+])
+def test_a_denied_level_flag_quotes_the_denying_words(scenario, text, words):
+    """The note "you said you are not working at the next level" quotes the denial, not just "I'm operating at"."""
+    fb = analyse_part(scenario, "pitch", typed(text))
+    flag = next(f for f in fb.flags if f.kind == "denied_level")
+    assert flag.text == words
+    heard = text.split()
+    assert " ".join(heard[flag.start_word : flag.end_word + 1]) == words
+
+
+@pytest.mark.parametrize("text", ["I think the timing is good because the team is growing.", "Okay, sure."])
+def test_the_why_now_tip_warns_about_nothing_that_was_not_said(scenario, text):
+    """No time was mentioned: the tip must not warn "not with time served" (the template scenario's tip is the same
+    sentence, checked below)."""
+    fb = analyse_objection(scenario, "why_now", typed(text))
+    assert fb.tip and "time served" not in fb.tip.lower()
+    for comp in fb.components:
+        assert "time served" not in (comp.tip or "").lower()
+    template = (SCENARIOS / "promotion.toml").read_text(encoding="utf-8")
+    assert "time served" not in template
+
+
+def test_the_breakdown_shows_what_counted_and_why_it_was_scaled(scenario):
+    """"specificity 100/100 — 0 vague claims" on an empty answer misleads: the row shows the counted score and why."""
+    fb = analyse_part(scenario, "pitch", typed("Okay, I guess that is fine. Whatever you think."))
+    spec = next(c for c in fb.components if c.name == "specificity")
+    assert spec.score == 100 and spec.scale < 1 and spec.counted == 0
+    line = next(line for line in fb.to_text().splitlines() if line.strip().startswith("specificity"))
+    assert line.split()[1] == "0"
+    assert "counts as far as the answer has content" in line and "100" in line
+    stored = fb.to_dict()["components"]
+    row = next(c for c in stored if c["name"] == "specificity")
+    assert row["score"] == 100 and row["counted"] == 0 and row["scale"] == spec.scale  # --json: fields added only
+    # a full answer's rows are unscaled: no note
+    full = analyse_part(scenario, "pitch", typed(scenario.pitch.intent.say + " " + " ".join(
+        item.say for item in scenario.pitch.evidence.items)))
+    assert all(c.scale == 1 or "counts as far" in full.to_text() for c in full.components)
+    for c in full.components:
+        if c.scale >= 1:
+            text = next(line for line in full.to_text().splitlines() if line.strip().startswith(c.name))
+            assert "counts as far" not in text

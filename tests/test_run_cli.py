@@ -41,3 +41,24 @@ def test_a_broken_scenario_names_file_and_line(tmp_path, capsys):
     assert main(["run", str(bad), "--answers", str(DATA / "drill_gap.wav")]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:" in err and "Traceback" not in err
+
+
+def test_the_printed_missing_list_marks_denied_phrases():
+    """`rehearse run` prints what was missing; a phrase said inside a denial is marked, as the tip and `show` do."""
+    import io
+
+    from rehearse.commands.run import ConversationPrinter
+    from rehearse.core.feedback import analyse_part
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.transcript import Transcript
+    from rehearse.session.events import Event
+
+    scenario = load_scenario(SCENARIO)
+    fb = analyse_part(scenario, "pitch", Transcript(text="I'm not asking for a promotion to Senior Engineer."))
+    out = io.StringIO()
+    ConversationPrinter(out)(Event("feedback", {"feedback": fb}))
+    line = out.getvalue().splitlines()[0]
+    missing = line.split("missing: ", 1)[1].split("; ")
+    assert "promotion to Senior Engineer (said, but denied)" in missing
+    assert "said: " not in line
+    assert "migration to OAuth" in missing  # plain misses stay plain

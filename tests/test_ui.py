@@ -186,7 +186,7 @@ def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_th
 def test_without_a_microphone_talk_is_off_and_typing_is_offered(open_window, qtbot, rehearse_home):
     from PySide6.QtCore import Qt
 
-    from rehearse.ui.workers import EngineState
+    from rehearse.ui.jobs import EngineState
 
     window = open_window()
     window.ctx.set_engine_state(EngineState(recognizer_ok=True, description="Whisper tiny.en", microphone_ok=False,
@@ -305,3 +305,19 @@ def test_the_shortcuts_help_lists_every_shortcut_of_the_window(open_window):
     used = {a.shortcut().toString() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()}
     used |= {s.key().toString() for s in window.findChildren(QShortcut) if not s.key().isEmpty()}
     assert used and used <= listed, sorted(used - listed)
+
+
+def test_feedback_panel_component_rows_show_what_counted():
+    """A "nothing wrong found" component scaled by content shows its counted score and says why."""
+    make_app()
+    panel = FeedbackPanel()
+    panel.show_feedback({"score": 3, "components": [
+        {"name": "specificity", "weight": 5, "score": 100, "detail": "0 vague claims", "scale": 0.0},
+        {"name": "evidence", "weight": 20, "score": 50, "detail": "2 of 4 evidence items heard", "scale": 1.0},
+    ]}, "Okay sure.")
+    bar, detail = panel.components.itemAtPosition(0, 1).widget(), panel.components.itemAtPosition(0, 2).widget()
+    assert bar.value() == 0 and detail.text().startswith("0  ·")
+    assert "counts as far as the answer has content" in detail.toolTip()
+    assert "counts as far" in bar.accessibleName()
+    bar, detail = panel.components.itemAtPosition(1, 1).widget(), panel.components.itemAtPosition(1, 2).widget()
+    assert bar.value() == 50 and detail.text() == "50  ·  2 of 4 evidence items heard"

@@ -164,7 +164,8 @@ class ConversationPrinter:
 
     def _feedback(self, fb: dict) -> None:
         hits = [m["phrase"] for m in fb.get("key_phrases", []) if m.get("hit")]
-        misses = [m["phrase"] for m in fb.get("key_phrases", []) if not m.get("hit")]
+        misses = [m["phrase"] + (" (said, but denied)" if m.get("denied") else "")
+                  for m in fb.get("key_phrases", []) if not m.get("hit")]
         line = f"  score {fb.get('score', 0):.0f}/100"
         if hits:
             line += f" · said: {'; '.join(hits)}"

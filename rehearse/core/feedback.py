@@ -108,7 +108,7 @@ class Feedback:
         """Readable feedback: score, components, key phrases ✓/✗, flags with the quoted words, the tip."""
         lines = [f"{self.answer_for.to_str()}: {self.score}/100"]
         for c in self.components:
-            lines.append(f"  {c.name:<13} {c.score:5.0f}  (weight {c.weight:g})  {c.detail}")
+            lines.append(f"  {c.name:<13} {c.counted:5.0f}  (weight {c.weight:g})  {c.shown_detail()}")
         if self.key_phrases:
             lines.append("Key phrases:")
             for kp in self.key_phrases:

@@ -52,6 +52,13 @@ def _score(turn: dict) -> float | None:
 
 
 MAX_WORDS = 70  # per quoted answer, so that the sheet stays one page
+SHEET_WORDS = 400  # quoted words on the whole sheet: with many rows each quotes less (never under MIN_WORDS)
+MIN_WORDS = 25
+
+
+def words_per_row(rows: int) -> int:
+    """The quoting limit of one row when the sheet has ``rows`` rows: one A4 page in all."""
+    return max(MIN_WORDS, min(MAX_WORDS, SHEET_WORDS // max(1, rows)))
 QUOTABLE_KINDS = ("filler", "hedge")  # removed or left as they are; not reasons to leave a sentence out
 
 
@@ -84,7 +91,7 @@ def flagged_words(turn: dict) -> set[int]:
 WEAK_SCORE = 30  # a best answer scoring this or less is not quoted (a non-answer scores at most 30)
 
 
-def best_answer(turns: list[dict], expects: str) -> dict | None:
+def best_answer(turns: list[dict], expects: str, max_words: int = MAX_WORDS) -> dict | None:
     """The highest-scoring answer to ``expects`` (the later one on a tie), cleaned: ``{"run_id", "date",
     "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered. When the best
     scored WEAK_SCORE or less nothing is quoted and ``"weak"`` is True."""
@@ -107,12 +114,17 @@ def best_answer(turns: list[dict], expects: str) -> dict | None:
         if flagged.intersection(span):
             left_out += 1
             continue
-        if sum(len(t.split()) for t, _ in kept) >= MAX_WORDS:  # one page: the opening of a long answer
+        room = max_words - sum(len(t.split()) for t, _ in kept)
+        if len(text.split()) > room:  # one page: the opening of a long answer, never past the row's limit
             shortened = True
-            break
+            if kept:
+                break
+            text = " ".join(text.split()[:room])  # a first sentence longer than the limit: its opening words
         heard = [str(p.get("phrase")) for p in hits
                  if isinstance(p.get("start_word"), int) and p["start_word"] in span]
         kept.append((text, heard))
+        if shortened:
+            break
     return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
             "sentences": kept, "left_out": left_out, "shortened": shortened}
 
@@ -120,31 +132,33 @@ def best_answer(turns: list[dict], expects: str) -> dict | None:
 def cheatsheet(scenario, turns: list[dict]) -> dict:
     """``{"title", "target_role", "manager", "sections": [{"expects", "title", "prepared", "best"}]}``."""
     sections = []
+    pitch = any(t.get("expects") == "pitch" for t in turns)  # the whole pitch only when practised as one answer
+    limit = words_per_row(int(pitch) + len(PARTS) + len(scenario.objections))
     for expects in ("pitch",) + PARTS:
-        best = best_answer(turns, expects)
+        best = best_answer(turns, expects, limit)
         if expects == "pitch" and best is None:
-            continue  # the whole pitch only when it was practised as one answer
+            continue
         sections.append({"expects": expects, "title": PART_TITLES[expects], "prepared": prepared(scenario, expects),
                          "best": best})
     for objection in scenario.objections:
         expects = AnswerFor.objection(objection.id).to_str()
         wording = scenario.fill(objection.wordings[0]) if objection.wordings else objection.id
         sections.append({"expects": expects, "title": f"“{wording}”", "prepared": prepared(scenario, expects),
-                         "best": best_answer(turns, expects)})
+                         "best": best_answer(turns, expects, limit)})
     return {"title": scenario.title, "target_role": scenario.who.target_role, "manager": scenario.who.manager,
             "sections": sections}
 
 
 STYLE = """
-body { font-family: sans-serif; font-size: 7.5pt; margin: 0; }
-h1 { font-size: 11pt; margin: 0; }
-p.sub { color: #555555; margin: 0 0 4pt 0; }
+body { font-family: sans-serif; font-size: 7pt; margin: 0; }
+h1 { font-size: 10pt; margin: 0; }
+p.sub { color: #555555; margin: 0 0 3pt 0; }
 table { border-collapse: collapse; width: 100%; }
-th { text-align: left; font-size: 8pt; background-color: #e8eef7; padding: 1pt 3pt; }
-td { vertical-align: top; padding: 1pt 10pt 2pt 3pt; width: 50%; }
+th { text-align: left; font-size: 7.5pt; background-color: #e8eef7; padding: 1pt 3pt; }
+td { vertical-align: top; padding: 1pt 8pt 1pt 3pt; width: 50%; }
 .kp { color: #2e7d32; }
 .muted { color: #777777; }
-.score { color: #555555; font-size: 7pt; }
+.score { color: #555555; font-size: 6.5pt; }
 """
 
 

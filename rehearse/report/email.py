@@ -242,6 +242,24 @@ def date_phrase(when: str) -> str:
     return "on " + when
 
 
+def asked_explicitly(run: dict) -> bool:
+    """Whether the feedback heard an explicit ask in any answer (its denial-aware ``explicit_ask`` signal).
+
+    Only the feedback's signal counts: a run whose feedback never heard the ask ("I'm not asking for a promotion…"),
+    or stored without signals, is not told it asked."""
+    return any(marks.feedback_of(turn).get("signals", {}).get("explicit_ask") is True
+               for turn in run.get("turns") or [] if turn.get("role") == "user"
+               and isinstance(marks.feedback_of(turn).get("signals"), dict))
+
+
+def ask_sentence(run: dict, role: str, current: str) -> str:
+    move = f"from {current} to {role}" if current else f"to {role}"
+    if asked_explicitly(run):
+        return f"I asked to be promoted {move}."
+    # the ask was not heard (or was denied): say what the conversation was about, claim no ask nobody made
+    return f"We talked about my promotion {move}."
+
+
 def draft_email(run: dict, scenario=None) -> dict:
     """``{"subject", "body", "blanks": [{"blank", "why"}], "outcome"}`` for a stored run."""
     blanks: list[dict] = []
@@ -272,7 +290,7 @@ def draft_email(run: dict, scenario=None) -> dict:
              "summary of our conversation, so that we both have it in writing and you can share it with anyone "
              "else involved in the decision.", "",
              "What I asked for",
-             f"I asked to be promoted from {current} to {role}." if current else f"I asked to be promoted to {role}.",
+             ask_sentence(run, role, current),
              ""]
     evidence = [evidence_sentence(item) for item in evidence_heard(run, scenario)]
     lines.append("The evidence I shared")

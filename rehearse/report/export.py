@@ -67,11 +67,11 @@ def components(turn: dict) -> list[str]:
     stored = marks.feedback_of(turn).get("components")
     out = []
     for comp in (Component.from_dict(c) for c in (stored if isinstance(stored, list) else []) if isinstance(c, dict)):
-        line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.score) or '?'}/100"
+        line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.counted) or '?'}/100"
         if comp.weight > 0:
             line += f" (weight {comp.weight * 100 if comp.weight <= 1 else comp.weight:.0f}%)"
-        if comp.detail:
-            line += f" — {comp.detail}"
+        if comp.shown_detail():
+            line += f" — {comp.shown_detail()}"
         out.append(line)
     return out
 

@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
+from rehearse.core.analysers.heard import Component
 from rehearse.report import marks
 from rehearse.ui.flow_layout import FlowLayout
 from rehearse.ui.style import FLAG, HIT, MISS, rgba
@@ -199,16 +200,20 @@ class FeedbackPanel(QFrame):
         self.clear()
         self.feedback = feedback
         self.score.setText(f"{round(feedback.get('score', 0))}")
-        for row, comp in enumerate(feedback.get("components", [])):
-            name = label(str(comp.get("name", "")).replace("_", " ").capitalize(), wrap=False)
+        stored = feedback.get("components")
+        for row, comp in enumerate(Component.from_dict(c) for c in (stored if isinstance(stored, list) else [])
+                                   if isinstance(c, dict)):
+            # what counted: a "nothing wrong found" score is scaled by the answer's content, and says so
+            counted, why = round(comp.counted), comp.shown_detail()
+            name = label(comp.name.replace("_", " ").capitalize(), wrap=False)
             bar = QProgressBar()
             bar.setRange(0, 100)
-            bar.setValue(round(comp.get("score", 0)))
+            bar.setValue(counted)
             bar.setFixedHeight(14)
             bar.setTextVisible(False)
-            bar.setAccessibleName(f"{name.text()}: {round(comp.get('score', 0))} of 100")
-            detail = label(f"{round(comp.get('score', 0))}  ·  {elide(str(comp.get('detail', '')))}", "Muted")
-            detail.setToolTip(str(comp.get("detail", "")))
+            bar.setAccessibleName(f"{name.text()}: {counted} of 100" + (f" ({why})" if comp.scaled else ""))
+            detail = label(f"{counted}  ·  {elide(why)}", "Muted")
+            detail.setToolTip(why)
             self.components.addWidget(name, row, 0)
             self.components.addWidget(bar, row, 1)
             self.components.addWidget(detail, row, 2)

@@ -205,6 +205,21 @@ class Denials:
             return False
         return bool(words & GAP_DENIAL_WORDS) or self.texts[cue] in ("never",)
 
+    def denied_clause(self, first_tok: int, last_tok: int) -> tuple[int, int]:
+        """Word span of the denial around a word-list find (tokens ``first_tok..last_tok``): from the start of the
+        clause holding the denying cue to the end of the find's clause (a few words on at most), e.g. "I don't
+        think I'm operating at the senior level" for the find "I'm operating at"."""
+        denial = self.tokens_denied(first_tok, last_tok)
+        lo = first_tok
+        if denial is not None:
+            lo = min(lo, self._word_tok.get(denial.start_word, first_tok))
+        lo = self._clause_start(lo)
+        hi = max(last_tok, self._word_tok.get(denial.end_word, last_tok) if denial is not None else last_tok)
+        end = hi
+        while end + 1 < len(self.texts) and self.stops[end] is None and end - hi < SCOPE:
+            end += 1
+        return self.heard.tokens[lo].first, self.heard.tokens[end].last
+
     def tokens_denied(self, first_tok: int, last_tok: int) -> Denial | None:
         """Like :meth:`of`, for a token span (word-list finds)."""
         toks = self.heard.tokens

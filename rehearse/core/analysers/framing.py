@@ -52,7 +52,7 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
                                 first, last))  # fmt: skip
     for f in denied_level:
         flags.append(heard.flag("denied_level", "problem", "you said you are not working at the next level",
-                                *span(f)))  # fmt: skip
+                                *book.denials.denied_clause(f.first_token, f.last_token)))  # fmt: skip
     for f in level:
         flags.append(heard.flag("already_doing", "good", "shows you already work at the next level", *span(f)))
     base = (80.0 + (20.0 if level else 0.0)) if reward_level else 100.0

@@ -87,6 +87,9 @@ class Heard:
         return self.tokens[a].first, self.tokens[b].last
 
 
+SCALED_NOTE = "counts as far as the answer has content"
+
+
 @dataclass
 class Component:
     """One scored part of the feedback. ``tip`` is what would raise this score most (None at 100)."""
@@ -104,9 +107,23 @@ class Component:
         """The score that counts: the clean part scaled by ``scale``, what was found wrong in full."""
         return max(0.0, 100.0 * self.scale - (100.0 - self.score))
 
+    @property
+    def scaled(self) -> bool:
+        """True when the score was scaled down because the answer has little content."""
+        return self.scale < 0.995 and round(self.counted) < round(self.score)
+
+    def shown_detail(self) -> str:
+        """The detail, saying why the counted score is lower than what was found when it was scaled down."""
+        if not self.scaled:
+            return self.detail
+        why = f"{self.score:.0f} found, {SCALED_NOTE}"
+        return f"{self.detail} ({why})" if self.detail else why
+
     def to_dict(self) -> dict:
-        return {"name": self.name, "weight": self.weight, "score": round(self.score, 1), "detail": self.detail,
-                "tip": self.tip, "scale": round(self.scale, 2)}
+        score, scale = round(self.score, 1), round(self.scale, 2)
+        counted = max(0.0, 100.0 * scale - (100.0 - score))  # from the stored values: it reads back the same
+        return {"name": self.name, "weight": self.weight, "score": score, "detail": self.detail,
+                "tip": self.tip, "scale": scale, "counted": round(counted, 1)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Component":
