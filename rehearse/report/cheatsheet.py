@@ -17,6 +17,7 @@ from rehearse.core.answer_for import AnswerFor
 from rehearse.core.scenario import PARTS
 from rehearse.errors import UserError
 from rehearse.report import marks
+from rehearse.report.writing import write_report
 
 FORMATS = ("html", "pdf")
 PART_TITLES = {"pitch": "The whole pitch", "intent": "1 · Intent", "evidence": "2 · Evidence",
@@ -220,21 +221,8 @@ def to_html(sheet: dict) -> str:
 def write_cheatsheet(sheet: dict, out_path, fmt: str | None = None, force: bool = False) -> Path:
     """Write the sheet as HTML or PDF: completely or not at all (:func:`rehearse.fileio.write_atomic`); an
     existing file is replaced only with ``force``."""
-    from rehearse.fileio import check_target, write_atomic
-
     out_path = Path(out_path)
     fmt = fmt or {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(out_path.suffix.lower())
     if fmt not in FORMATS:
         raise UserError(f"{out_path}: cannot tell the format from the file name; use .pdf or .html (or --format)")
-    check_target(out_path, force)
-    if fmt == "html":
-        data = to_html(sheet).encode("utf-8")
-    else:
-        from rehearse.report.pdf import pdf_bytes
-
-        try:
-            data = pdf_bytes(to_html(sheet))
-        except OSError as err:
-            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
-    write_atomic(out_path, data, force=force)
-    return out_path
+    return write_report(out_path, fmt, lambda: to_html(sheet), force=force)

@@ -15,6 +15,7 @@ from pathlib import Path
 from rehearse.core.analysers.heard import Component
 from rehearse.errors import UserError
 from rehearse.report import marks
+from rehearse.report.writing import write_report
 
 FORMATS = ("md", "html", "pdf")
 
@@ -215,22 +216,7 @@ def to_html(run: dict) -> str:
 def export_run(run: dict, fmt: str, out_path: Path, force: bool = False) -> Path:
     """Write ``run`` to ``out_path`` as ``md``, ``html`` or ``pdf``: completely or not at all (see
     :func:`rehearse.fileio.write_atomic`). An existing file is replaced only with ``force``."""
-    from rehearse.fileio import check_target, write_atomic
-
     out_path = Path(out_path)
     if fmt not in FORMATS:
         raise UserError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    check_target(out_path, force)  # before the (slow) PDF layout
-    if fmt == "md":
-        data = to_markdown(run).encode("utf-8")
-    elif fmt == "html":
-        data = to_html(run).encode("utf-8")
-    else:
-        from rehearse.report.pdf import pdf_bytes
-
-        try:
-            data = pdf_bytes(to_html(run))
-        except OSError as err:
-            raise UserError(f"{out_path}: the PDF could not be made ({err})") from None
-    write_atomic(out_path, data, force=force)
-    return out_path
+    return write_report(out_path, fmt, lambda: to_html(run), lambda: to_markdown(run), force=force)

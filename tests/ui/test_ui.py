@@ -9,31 +9,11 @@ import pytest
 
 from rehearse.paths import SCENARIOS
 from rehearse.ui.app import make_app
-from rehearse.ui.context import AppContext
 from rehearse.ui.feedback_panel import FeedbackPanel, highlighted_transcript
-from rehearse.ui.main_window import MainWindow
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, TalkPanel
 from rehearse.ui.threads import running_threads
 
 EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
-
-
-@pytest.fixture
-def open_window(qtbot):
-    made = []
-
-    def make(**kwargs):
-        make_app()
-        ctx = AppContext(voice=False, **kwargs.pop("ctx", {}))
-        window = MainWindow(ctx, load_engine=kwargs.pop("load_engine", False), **kwargs)
-        qtbot.addWidget(window)
-        window.show()
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        window.close()
 
 
 @pytest.mark.perf

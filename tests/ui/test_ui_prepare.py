@@ -19,28 +19,6 @@ TIMEOUT = 20000
 
 
 @pytest.fixture
-def open_window(qtbot):
-    made = []
-
-    def make(**kwargs):
-        make_app()
-        ctx = kwargs.pop("ctx", None) or AppContext(voice=False)
-        window = MainWindow(ctx, load_engine=False, **kwargs)
-        qtbot.addWidget(window)
-        window.show()
-        made.append(window)
-        return window
-
-    yield make
-    for window in made:
-        for editor in (window.prepare.editor,):
-            if editor is not None:
-                editor.ask_unsaved = lambda: "discard"
-                editor.close()
-        window.close()
-
-
-@pytest.fixture
 def shipped_bytes():
     before = {p: p.read_bytes() for p in SCENARIOS.glob("*.toml")}
     yield before

@@ -60,28 +60,20 @@ class GapMeter(QObject):
 
 
 @pytest.fixture
-def app_window(qtbot):
-    made = []
-
+def app_window(open_window):
+    """A window whose answers come from WAV files: ``choose_wav(window)`` picks the file for each answer."""
     def make(choose_wav, realtime=False, seed=11, load_engine=False):
+        from rehearse.speech.sources import WavFileSource
+
+        made = {}
         make_app()
-
-        def source():
-            from rehearse.speech.sources import WavFileSource
-
-            return WavFileSource(choose_wav(window), realtime=realtime)
-
-        ctx = AppContext(source_factory=source, voice=False)
+        ctx = AppContext(source_factory=lambda: WavFileSource(choose_wav(made["window"]), realtime=realtime),
+                         voice=False)
         ctx.seed = seed
-        window = MainWindow(ctx, load_engine=load_engine)
-        qtbot.addWidget(window)
-        window.show()
-        made.append(window)
-        return window
+        made["window"] = open_window(ctx=ctx, load_engine=load_engine)
+        return made["window"]
 
-    yield make
-    for window in made:
-        window.close()
+    return make
 
 
 def pitch_answers(window) -> Path:
