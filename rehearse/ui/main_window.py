@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.scenario_file.loaded.connect(self._scenario_loaded)
         self.ctx.engine_changed.connect(self._engine_ready)
         self.ctx.voice_changed.connect(self._voice_changed)
-        self.ctx.voice_notice.connect(lambda message: self.voice_banner.show_message(message, "warning"))
+        self.ctx.voice_notice.connect(self._voice_notice)  # a bound method: disconnected when the window goes
         if not self.ctx.voice_enabled:
             self._voice_changed(False, self.ctx.voice_error)
         from rehearse.ui.prepare import Prepare
@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
 
     def _engine_failed(self, err) -> None:
         self.ctx.set_engine_state(EngineState(recognizer_error=str(err) or type(err).__name__))
+
+    def _voice_notice(self, message: str) -> None:
+        self.voice_banner.show_message(message, "warning")
 
     def _voice_changed(self, usable: bool, why: str) -> None:
         if usable:

@@ -165,7 +165,7 @@ def test_a_line_no_voice_can_say_is_a_clear_error(speaker):
 def test_licences_are_stated():
     text = " ".join(licence_lines())
     assert "GPL-3.0" in text and "CC0" in text and "joe" in text and "MPL-2.0" in text
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md"), encoding="utf-8").read()
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md"), encoding="utf-8").read()
     assert "CC0" in readme and "piper-tts" in readme
 
 

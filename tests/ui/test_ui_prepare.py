@@ -9,6 +9,7 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 
+from pulse import virtual_mic  # noqa: F401 - a sound device for the manager's voice
 from rehearse.paths import SCENARIOS
 from rehearse.ui.app import make_app
 from rehearse.ui.context import AppContext
@@ -203,7 +204,33 @@ def test_try_it_marks_each_phrase_with_why(open_window, qtbot, tmp_path):
 
 
 @pytest.mark.slow
-def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehearse_home):
+def _longer_pause(src, out, pause_s: float = 2.4):
+    """``src`` with its longest inner pause stretched to ``pause_s``: longer than any wait the turn-taking rules
+    make from a 1 s silence setting (at most 1 s + MID_THOUGHT_EXTRA_S), so that setting always ends the answer
+    there."""
+    import numpy as np
+    import soundfile
+
+    audio, rate = soundfile.read(str(src), dtype="int16")
+    frame = rate // 50
+    loud = [np.abs(audio[i:i + frame]).max() > 500 for i in range(0, len(audio) - frame, frame)]
+    first, last = loud.index(True), len(loud) - 1 - loud[::-1].index(True)
+    best, start, run = (0, 0), None, 0
+    for i in range(first, last):
+        if not loud[i]:
+            start = i if start is None else start
+            run = i - start + 1
+            best = max(best, (run, start))
+        else:
+            start = None
+    length, at = best
+    middle = (at + length // 2) * frame
+    extra = np.zeros(int(pause_s * rate) - length * frame, dtype="int16")
+    soundfile.write(str(out), np.concatenate([audio[:middle], extra, audio[middle:]]), rate, subtype="PCM_16")
+    return out
+
+
+def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehearse_home, tmp_path):
     """Silence and voice chosen in Settings are saved, read back by the next start of the app (and by the command
     line), and the next run uses them: a 1 s silence ends the answer at the 1.15 s pause of a two-sentence
     recording, 2.75 s keeps both sentences."""
@@ -211,7 +238,8 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     from rehearse.speech.sources import WavFileSource
     from rehearse.ui.settings_dialog import SettingsDialog
 
-    wav = SCENARIOS.parent.parent / "tests" / "data" / "mic" / "two_sentences.wav"
+    wav = _longer_pause(SCENARIOS.parent.parent / "tests" / "data" / "mic" / "two_sentences.wav",
+                        tmp_path / "two_sentences_long_pause.wav")
 
     def choose(window, silence: float):
         dialog = window.prepare.open_settings()
@@ -229,6 +257,11 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
         assert window.ctx.silence_s == silence and window.ctx.voice_name == voice and window.ctx.voice_rate == 150
         return voice
 
+    def holds(silence_s: float) -> set[float]:
+        from rehearse.speech.endpoint import FINISHED_S, MID_THOUGHT_EXTRA_S, STATEMENT_S
+
+        return {min(FINISHED_S, silence_s), min(STATEMENT_S, silence_s), silence_s, silence_s + MID_THOUGHT_EXTRA_S}
+
     def next_run():
         window = open_window(ctx=AppContext(source_factory=lambda: WavFileSource(wav), voice=False))
         view = window.rehearse_view
@@ -237,7 +270,7 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
         with qtbot.waitSignal(view.signals.heard, timeout=120000) as heard:
             view.toggle_talk()
         qtbot.waitUntil(lambda: view.next_button.isVisible(), timeout=TIMEOUT)  # the feedback is all shown
-        return window, view, heard.args[0].transcript.text
+        return window, view, heard.args[0]
 
     first = open_window()
     assert first.ctx.silence_s == 1.5  # the default
@@ -246,11 +279,15 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     prefs = load_preferences()  # what the command line reads
     assert (prefs.silence_s, prefs.voice, prefs.rate) == (1.0, voice, 150)
 
-    window, view, text = next_run()
+    window, view, answer = next_run()
     assert window.ctx.silence_s == 1.0 and window.ctx.voice_name == voice and window.ctx.voice_rate == 150
     assert view.drive.silence_s == 1.0
     assert view.drive.voice.options() == {"voice": voice, "rate": 150, "device": None}
-    assert "promotion" in text.lower() and "costs" not in text.lower()  # ended at the pause
+    # the listener ended the answer on a silence made from the chosen time (turn-taking: shorter after a finished
+    # sentence, longer while the text lags behind; speech/endpoint.turn_silence)
+    text = answer.transcript.text.lower()
+    assert "promotion" in text and "costs" not in text  # ended at the pause
+    assert answer.reason == "silence" and answer.hold_s in holds(1.0), answer.hold_s
     reopened = window.prepare.open_settings()
     assert reopened.silence_box.value() == 1.0 and reopened.voice_box.currentData() == voice
     # the microphone test shows a live level (here the recording stands in for the microphone)
@@ -262,9 +299,13 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     choose(window, 2.75)
     window.close()
 
-    window, view, text = next_run()
+    window, view, answer = next_run()
     assert view.drive.silence_s == 2.75
-    assert "promotion" in text.lower() and "costs" in text.lower()  # the pause no longer ends the answer
+    # a 2.4 s pause ends the answer now only after a finished sentence (turn-taking); otherwise both are heard
+    assert answer.reason in ("silence", "end"), answer.reason
+    if answer.reason == "silence":
+        assert answer.hold_s in holds(2.75), answer.hold_s
+        assert "costs" in answer.transcript.text.lower() or answer.hold_s < 2.4
 
 
 @pytest.mark.slow
@@ -300,9 +341,9 @@ def test_closing_the_window_with_unsaved_changes_in_the_editor_asks(open_window,
 
 
 @pytest.mark.slow
-def test_the_run_speaks_in_the_chosen_voice(qtbot, rehearse_home):
-    """The voice chosen in Settings is the one the manager's lines are synthesised in (played where a sound card
-    is; where none is, the window says so)."""
+def test_the_run_speaks_in_the_chosen_voice(qtbot, rehearse_home, virtual_mic):
+    """The voice chosen in Settings is the one the manager's lines are synthesised and played in (through the test's
+    PulseAudio sound device)."""
     from rehearse.ui.settings import save_preferences
     from rehearse.preferences import Preferences
     from rehearse.speech.tts import Speaker
@@ -325,8 +366,12 @@ def test_the_run_speaks_in_the_chosen_voice(qtbot, rehearse_home):
         qtbot.waitUntil(lambda: view.drive.speech is not None, timeout=10000)
         speech = view.drive.speech
         qtbot.waitUntil(speech.done.is_set, timeout=60000)
-        # synthesised in the chosen voice at the chosen speed (then played, or the banner says why not)
-        assert speech.path == ctx.speaker().cached_path(view.prompt.text, voice, 140)
+        # synthesised in the chosen voice at the chosen speed, and played
+        assert speech.error is None, speech.error
+        from rehearse.speech.tts import persona_style
+
+        style = persona_style(view.session.persona)  # the manager's pace and pauses go with the line
+        assert speech.path == ctx.speaker().cached_path(view.prompt.text, voice, 140, style)
         assert speech.path.is_file()
         default = ctx.speaker().synthesize(view.prompt.text)
         assert default != speech.path and default.read_bytes() != speech.path.read_bytes()
