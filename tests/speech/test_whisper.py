@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -136,3 +137,109 @@ def test_windows_close_before_they_outgrow_whisper():
     assert words_of(result.text).count("promotion") == 3
     starts = [w.start for w in result.words]
     assert starts == sorted(starts) and starts[-1] > 2 * (len(answer) + len(pause)) / 32000
+
+
+class GatedModel:
+    """The real model behind a gate at its edge: decodes asked for from the live thread wait until the gate opens
+    (a decoder that has fallen far behind real time); the decodes the transcript is made of go straight through."""
+
+    def __init__(self, model):
+        self.model = model
+        self.gate = threading.Event()
+        self.live_waiting = threading.Event()
+        self.live_calls = 0
+        self.final_calls = 0
+
+    def transcribe(self, *args, **kwargs):
+        if threading.current_thread().name.startswith("rehearse-whisper-live"):
+            self.live_calls += 1
+            self.live_waiting.set()
+            assert self.gate.wait(120), "the test never opened the gate"
+        else:
+            self.final_calls += 1
+        return self.model.transcribe(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def drain_live():
+    from rehearse.speech.whisper_engine import _executor
+
+    _executor("live").submit(lambda: None).result(timeout=120)
+
+
+def finish_in_thread(rec):
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("t", rec.finish()), daemon=True)
+    worker.start()
+    worker.join(120)  # generous: only a hang fails here, never a slow machine
+    assert not worker.is_alive(), "finish() waited for a live decode that the final pass redoes"
+    return out["t"]
+
+
+def test_finish_does_not_wait_for_a_running_live_decode(recognizer):
+    pcm = load_pcm16(AUDIO / "answer.wav") + SILENCE_1S
+    feed(recognizer, pcm)
+    expected = recognizer.finish()  # the same answer, nothing in the way
+    rec = WhisperRecognizer()
+    gated = GatedModel(rec._model)
+    rec._model = gated
+    try:
+        feed(rec, pcm)
+        assert gated.live_waiting.wait(60)  # a live re-decode of the window has started and is stuck
+        result = finish_in_thread(rec)
+        assert not gated.gate.is_set()  # ... and is still stuck: finish() decoded the window itself
+        assert result.text == expected.text and result.words == expected.words  # as accurate as without the jam
+    finally:
+        gated.gate.set()
+        drain_live()
+        rec.close()
+
+
+def test_at_most_one_live_decode_waits_and_final_work_goes_first():
+    rec = WhisperRecognizer()
+    gated = GatedModel(rec._model)
+    rec._model = gated
+    answer = load_pcm16(AUDIO / "answer.wav")
+    try:
+        feed(rec, answer + SILENCE_1S)
+        assert gated.live_waiting.wait(60)
+        for _ in range(3):  # three more phrases while the decoder is stuck: each asks for a live re-decode
+            for i in range(0, len(answer + SILENCE_1S), CHUNK):
+                rec.accept((answer + SILENCE_1S)[i:i + CHUNK])
+        pending = [j for j in rec._open if not j.done() and not j.running()]
+        assert len(pending) <= 1  # newest wins: older live decodes were dropped before they started
+        rec.flush()  # nothing in progress to cut: a no-op
+        result = finish_in_thread(rec)
+        assert words_of(result.text).count("promotion") == 4
+        assert not gated.gate.is_set()
+        gated.gate.set()
+        drain_live()
+        assert gated.live_calls == 1  # only the decode that was already running reached the model
+    finally:
+        gated.gate.set()
+        drain_live()
+        rec.close()
+
+
+def test_a_flushed_window_is_taken_by_finish_without_decoding_again():
+    rec = WhisperRecognizer()
+    gated = GatedModel(rec._model)
+    rec._model = gated
+    try:
+        gated.gate.set()
+        answer = load_pcm16(AUDIO / "answer.wav")
+        rec.reset()
+        for i in range(0, len(answer), CHUNK):  # no pause at the end: the phrase is still open
+            rec.accept(answer[i:i + CHUNK])
+        drain_live()
+        before = gated.final_calls
+        rec.flush()  # the early final pass
+        result = rec.finish()
+        assert gated.final_calls == before + 1  # finish() took the flushed decode; nothing decoded twice
+        assert "shipped" in words_of(result.text)
+    finally:
+        gated.gate.set()
+        drain_live()
+        rec.close()
