@@ -75,7 +75,9 @@ def test_cache_is_keyed_by_text_voice_rate_and_style(speaker):
     system = speaker.synthesize(line, voice="en-us")
     busy = speaker.synthesize(line, style=persona_style("busy"))
     assert len({plain, slow, system, busy}) == 4
-    assert len(read_wav_int16(slow)[0]) > 1.3 * len(read_wav_int16(plain)[0])
+    # 150 words a minute stretches the speech by 230/150 (the silence around it is not stretched, and Piper's
+    # timing varies a little from run to run: 1.29-1.4x measured)
+    assert len(read_wav_int16(slow)[0]) > 1.2 * len(read_wav_int16(plain)[0])
     assert length_scale(None) == 1.0 and length_scale(115) == 2.0
 
 
