@@ -40,6 +40,7 @@ def read_wav(path):
     return params, samples
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_synthesize_writes_a_checked_wav(speaker):
     path = speaker.synthesize(LINE)
     (rate, channels, width), samples = read_wav(path)
@@ -132,6 +133,7 @@ def test_check_wav_refuses_empty_silent_and_garbage(tmp_path):
         check_wav(tmp_path / "junk.wav")
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_prefetch_synthesizes_ahead_without_duplicates(tmp_path):
     speaker = Speaker(cache=tmp_path, voice="system")
     runs = []
@@ -188,6 +190,7 @@ class FakeStream:
         self.events.append("close")
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 @pytest.mark.perf
 def test_play_to_a_fake_device(speaker):
     path = speaker.synthesize(LINE)
@@ -222,6 +225,7 @@ def test_play_without_a_device_is_a_clear_error(speaker):
         speaker.play(speaker.synthesize(LINE), sd=FakeSd(fail=True))
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_cli_say_to_file_and_voices(tmp_path, capsys):
     out = tmp_path / "line.wav"
     assert main(["say", "I", "am", "ready", "for", "this", "-o", str(out), "--rate", "180", "--json"]) == 0
@@ -248,6 +252,7 @@ def test_cli_say_without_backend_exits_2(tmp_path):
     assert done.returncode == 2 and "espeak-ng" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_cli_say_without_output_device_exits_2(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PULSE_SERVER", "XDG_RUNTIME_DIR", "DISPLAY")}
     env.update(REHEARSE_HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))  # no sound server to find here

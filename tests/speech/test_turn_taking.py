@@ -89,6 +89,7 @@ def hear(rec, name, tmp_path, **kw):
     return listen(source, rec, tmp_path / f"{name}.wav", silence_s=1.5)
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 @pytest.mark.parametrize("name", PAUSED)
 def test_thinking_pauses_mid_sentence_do_not_end_the_answer(instant, name, tmp_path):
     answer = ANSWERS[name]
@@ -101,6 +102,7 @@ def test_thinking_pauses_mid_sentence_do_not_end_the_answer(instant, name, tmp_p
     assert instant.finish_decodes == 0  # the final pass was decoded while the silence was timed
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_a_finished_question_ends_after_a_short_silence(instant, tmp_path):
     answer = ANSWERS["finished_question"]
     heard = hear(instant, "finished_question", tmp_path)
@@ -109,6 +111,7 @@ def test_a_finished_question_ends_after_a_short_silence(instant, tmp_path):
     assert heard.transcript.text.endswith("?") and instant.finish_decodes == 0
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_turn_taking_off_waits_the_setting_whatever_was_said(instant, tmp_path):
     answer = ANSWERS["finished_question"]
     source = WavFileSource(TURNS / "finished_question.wav", pad_s=3.5)
@@ -131,6 +134,7 @@ def test_at_speaking_pace_with_the_real_decoder(name, tmp_path):
     assert answer["text"].split()[-1].rstrip(".?").lower() in heard.transcript.text.lower()
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_space_still_ends_the_answer_at_once(tmp_path):
     """The stop (Space in the app) ends the answer in the middle of a thinking pause, without waiting."""
     stop = threading.Event()
@@ -147,6 +151,7 @@ def test_space_still_ends_the_answer_at_once(tmp_path):
     assert "because" in heard.transcript.text.lower()
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_a_resumed_answer_supersedes_the_early_decode(tmp_path):
     """flush() decodes at the pause; when the user goes on, the final text is the whole window decoded again."""
     rec = InstantWhisper()

@@ -230,6 +230,7 @@ def _longer_pause(src, out, pause_s: float = 2.4):
     return out
 
 
+@pytest.mark.slow  # a real speech model (Whisper or the Piper voice)
 def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehearse_home, tmp_path):
     """Silence and voice chosen in Settings are saved, read back by the next start of the app (and by the command
     line), and the next run uses them: a 1 s silence ends the answer at the 1.15 s pause of a two-sentence
