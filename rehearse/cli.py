@@ -14,7 +14,6 @@ import os
 import sys
 
 from rehearse import __version__
-from rehearse.commands.output import print_json  # noqa: F401  (was here; commands import it from commands.output)
 from rehearse.errors import UserError
 
 COMMAND_MODULES = [

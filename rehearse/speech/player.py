@@ -18,6 +18,7 @@ import numpy as np
 
 from rehearse.errors import UserError
 from rehearse.speech.audio import read_wav
+from rehearse.speech.tts_play import import_sounddevice
 
 STOPPED, PLAYING, PAUSED = "stopped", "playing", "paused"
 BLOCK_S = 0.02
@@ -28,11 +29,7 @@ class PlaybackError(UserError):
 
 
 def _sounddevice():
-    try:
-        import sounddevice
-    except OSError as err:  # no PortAudio library
-        raise PlaybackError(f"cannot play sound: PortAudio is missing ({err}); install libportaudio2") from None
-    return sounddevice
+    return import_sounddevice(PlaybackError)
 
 
 class Player:

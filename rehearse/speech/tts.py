@@ -32,9 +32,9 @@ from rehearse.paths import cache_dir
 from rehearse.speech.piper_voice import (PIPER_LABEL, PIPER_NAMES, PIPER_VOICE_ID, PiperProcess, PiperUnavailable,
                                          length_scale, piper_installed)
 from rehearse.speech.tts_play import Player, import_sounddevice
-from rehearse.speech.tts_voice_files import (CACHE_VERSION, INSTALL_HINT, TTSUnavailable, Voice,  # noqa: F401
+from rehearse.speech.tts_voice_files import (INSTALL_HINT, TTSUnavailable, Voice,  # noqa: F401
                                                cache_key, check_wav, read_wav_int16, write_wav)
-from rehearse.speech.tts_style import DEFAULT_STYLE, PERSONA_STYLES, VoiceStyle, persona_style, split_segments  # noqa: F401
+from rehearse.speech.tts_style import DEFAULT_STYLE, VoiceStyle, persona_style, split_segments  # noqa: F401
 
 WORKER = Path(__file__).with_name("tts_worker.py")
 MIN_RATE, MAX_RATE = 60, 500

@@ -104,11 +104,13 @@ class Player:
         self.finish()
 
 
-def import_sounddevice():
-    from rehearse.speech.tts_voice_files import TTSUnavailable
+def import_sounddevice(error: type[Exception] | None = None):
+    """The sounddevice module; without the PortAudio library, ``error`` (TTSUnavailable unless given) says so."""
+    if error is None:
+        from rehearse.speech.tts_voice_files import TTSUnavailable as error
 
     try:
         import sounddevice
     except OSError as err:  # no PortAudio library
-        raise TTSUnavailable(f"cannot play sound: PortAudio is missing ({err}); install libportaudio2") from None
+        raise error(f"cannot play sound: PortAudio is missing ({err}); install libportaudio2") from None
     return sounddevice
