@@ -176,6 +176,9 @@ def app_run(mic, answers: list[Path]) -> dict:
         report["app_peak_rss_mb"] = peak_rss_mb(os.getpid())
         proc = getattr(getattr(ctx._speaker, "piper", None), "_proc", None)
         report["piper_peak_rss_mb"] = peak_rss_mb(proc.pid) if proc is not None else None
+        from rehearse.speech.malloc_tuning import applied
+
+        report["malloc_settings"] = dict(applied)  # what the app set (arena limit, trims after decodes)
         report["voice_notice"] = getattr(ctx._speaker, "notice", None)
         window.close()
         app.quit()
@@ -316,6 +319,7 @@ def measure() -> dict:
             "answers_ended_before_the_speaker_finished": sum(a["ended_early"] for a in app["answers"]),
             "details": {"answers": app["answers"], "app_peak_rss_mb": app["app_peak_rss_mb"],
                         "piper_worker_peak_rss_mb": app["piper_peak_rss_mb"],
+                        "app_malloc_settings": app.get("malloc_settings"),
                         "first_audio_in_app_s": app["first_audio_s"], "voice_notice": app["voice_notice"],
                         "first_audio_uncached_s": audio["uncached"], "first_audio_cached_s": audio["cached"]},
         })

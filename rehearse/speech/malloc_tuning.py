@@ -1,0 +1,74 @@
+"""Keep the C heap small in processes that run Whisper or Piper (glibc only; elsewhere these do nothing).
+
+glibc's malloc gives each thread that allocates its own arena (up to 8 per core), and a freed block stays in the
+arena it came from. A decode of Whisper allocates and frees tens of megabytes (the encoder's attention over 30 s
+of audio alone is 54 MB); with two CTranslate2 workers and their OpenMP threads each freeing into its own arena,
+that memory cannot be reused across threads and stays resident: measured on 28 s windows (docs/benchmarks.md,
+"Quick benchmark"), two concurrent decodes peaked at ~460 MB with glibc's defaults against ~340 MB with one arena
+and the free memory handed back after each decode.
+
+- :func:`limit_arenas` (``mallopt(M_ARENA_MAX, n)``): call it at process start, before the threads that decode
+  exist; threads started later share the arenas there are.
+- :func:`release_free_memory` (``malloc_trim(0)``): returns the free pages of every arena to the system; called
+  after each decode.
+
+This module imports nothing from Rehearse: the TTS worker (run as a script) uses it too.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+import threading
+
+M_ARENA_MAX = -8  # glibc's malloc.h
+DEFAULT_ARENAS = 1
+
+_lock = threading.Lock()
+_libc = None
+_looked = False
+applied: dict[str, int] = {}  # what was set in this process (for tests and the bench's details)
+
+
+def _glibc():
+    """glibc's handle, or None (macOS, Windows, musl: nothing to tune)."""
+    global _libc, _looked
+    with _lock:
+        if not _looked:
+            _looked = True
+            if sys.platform.startswith("linux"):
+                try:
+                    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                    libc.gnu_get_libc_version  # glibc only
+                    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+                    libc.mallopt.restype = ctypes.c_int
+                    libc.malloc_trim.argtypes = [ctypes.c_size_t]
+                    libc.malloc_trim.restype = ctypes.c_int
+                    _libc = libc
+                except (OSError, AttributeError):
+                    _libc = None
+        return _libc
+
+
+def limit_arenas(count: int = DEFAULT_ARENAS) -> bool:
+    """Let at most ``count`` malloc arenas exist in this process; True when glibc took the setting."""
+    libc = _glibc()
+    if libc is None or count < 1:
+        return False
+    if applied.get("arena_max") == count:
+        return True
+    ok = libc.mallopt(M_ARENA_MAX, int(count)) == 1
+    if ok:
+        applied["arena_max"] = count
+    return ok
+
+
+def release_free_memory() -> bool:
+    """Hand the heap's free pages back to the system (``malloc_trim(0)``); True when there is glibc to ask."""
+    libc = _glibc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    applied["trims"] = applied.get("trims", 0) + 1
+    return True
