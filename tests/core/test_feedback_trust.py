@@ -228,6 +228,30 @@ def test_moves_of_each_objection(scenario, oid, text, move):
     assert move not in fb.signals.get("moves_missing", [])
 
 
+@pytest.mark.parametrize("text", [
+    # Whisper's words for a user who said "What specifically is missing?" (screenshot 04 of the last session)
+    "What's specifically is missing? Can we set a review date in March?",
+    "Specifically what, in your view, is missing? And can we agree a review date?",
+])
+def test_a_prepared_phrase_said_makes_its_move(scenario, text):
+    """A prepared key phrase heard plainly makes the move it stands for, even when the move's own patterns miss the
+    words around it: the tip and the manager never ask for what was just said."""
+    fb = analyse_objection(scenario, "not_yet", typed(text))
+    assert kp(fb, "what specifically")["hit"]
+    made = {m["move"]: m for m in fb.moves if m["made"]}
+    assert set(made) == {"ask_specifics", "ask_date"}, fb.moves
+    assert "specifically" in made["ask_specifics"]["text"].lower()
+    assert "specifically" not in (fb.tip or "").lower()
+    assert all(m["made"] for m in fb.moves)
+
+
+def test_a_denied_prepared_phrase_makes_no_move(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically is missing, and no review date either."))
+    assert not kp(fb, "what specifically")["hit"]
+    assert not any(m["made"] for m in fb.moves)
+
+
 def test_a_tip_names_only_the_missing_move(scenario):
     fb = analyse_objection(scenario, "not_yet", typed("Understood. What exactly is missing, in your view?"))
     assert "date" in fb.tip.lower() and "specifically" not in fb.tip.lower()

@@ -39,6 +39,7 @@ class PhraseBook:
         self.cache: dict[str, PhraseMatch] = {}
         self.denied: dict[str, Denial] = {}
         self.move_cache: dict[str, MoveHit] = {}
+        self.phrase_moves: dict[str, str] = {}  # prepared key phrase -> the move it stands for (see key_phrases)
         self.scenario = scenario
         self.gap_phrases: set[str] = set()
         self.gap_of_phrase: dict[str, str] = {}
@@ -136,6 +137,9 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     other words ``OWN_WORDS_CREDIT``, a near miss ½; a recited list of phrases earns half."""
     heard = book.heard
     results, flags, credits = [], [], []
+    if moves:  # a phrase heard plainly makes the move it stands for (moves.find_move)
+        book.phrase_moves = {p: mv for p in phrases if (mv := move_of_phrase(p, moves))}
+        book.move_cache.clear()
     for phrase in phrases:
         m = book.match(phrase)
         entry = m.to_dict()
@@ -158,7 +162,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             gap_span = book.own_words_gaps().get(book.gap_of_phrase.get(phrase, ""))
             if gap_span is not None and not (made is not None and made.made):
                 made = MoveHit("name_gap", True, heard.quote(*gap_span), *gap_span)
-            if made is not None and made.made:
+            if made is not None and made.made and made.via_phrase is None:  # another prepared phrase is no own words
                 credit = OWN_WORDS_CREDIT
                 entry["own_words"] = made.to_dict()
                 flags.append(heard.flag("own_words", "good", f"you made the move in your own words — your prepared "
