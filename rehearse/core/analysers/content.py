@@ -9,6 +9,7 @@ from __future__ import annotations
 from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa: F401  (re-exported)
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
+from rehearse.core.analysers.moves import move_of_phrase
 from rehearse.core.analysers.words import find, load_list
 from rehearse.core.normalize import stem, tokenize
 from rehearse.core.scenario import Scenario
@@ -178,7 +179,9 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     was said inside a denial."""
     heard = book.heard
     position, span = _first_ask(book, scenario)
-    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)])
+    # "ready for Senior Engineer" asks for the promotion; "what specifically" is a follow-up question, not the ask
+    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)
+                                  and move_of_phrase(p, FOLLOW_UP_MOVES) is None])
     explicit = position is not None or readiness_hit is not None
     timeline = book.move("ask_date")
     if not timeline.made:
@@ -205,6 +208,7 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
                                                                  "asked_timeline": bool(timeline)}
 
 
+FOLLOW_UP_MOVES = ("ask_specifics", "ask_date", "propose_date", "in_writing", "ask_who")
 DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split())
 
 
