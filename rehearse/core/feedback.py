@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rehearse.core.analysers import content
 from rehearse.core.analysers.delivery import analyse_delivery
+from rehearse.core.analysers.denial import how_said
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.answer_for import AnswerFor
 from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
@@ -115,7 +116,8 @@ class Feedback:
                 if kp["hit"]:
                     lines.append(f'  ✓ {kp["phrase"]}  — heard "{kp["heard"]}"')
                 elif kp.get("denied"):
-                    lines.append(f'  ⊘ {kp["phrase"]}  — said, but denied: "{kp["denied"].get("said") or kp["heard"]}"')
+                    lines.append(f'  ⊘ {kp["phrase"]}  — said, but {how_said(kp["denied"])}: '
+                                 f'"{kp["denied"].get("said") or kp["heard"]}"')
                 elif kp.get("own_words"):
                     lines.append(f'  ≈ {kp["phrase"]}  — you made the move in your own words: '
                                  f'"{kp["own_words"]["text"]}"')

@@ -423,3 +423,53 @@ def test_the_breakdown_shows_what_counted_and_why_it_was_scaled(scenario):
         if c.scale >= 1:
             text = next(line for line in full.to_text().splitlines() if line.strip().startswith(c.name))
             assert "counts as far" not in text
+
+
+# --- not the user's own claim: what-ifs, someone else, plans offered as evidence, refusals (new user, 2026-12-01) -
+
+@pytest.mark.parametrize("part, text", [
+    ("intent", "If I were asking for a promotion to Senior Engineer, what would you want to see? But I am not asking "
+               "this cycle."),
+    ("intent", "My colleague Sam asked for a promotion to Senior Engineer this cycle, and I think he is operating at "
+               "the senior level."),
+    ("pitch", "Sam deserves a promotion to Senior Engineer this cycle, not me. He led the migration to OAuth."),
+])
+def test_a_what_if_or_someone_elses_ask_earns_nothing(scenario, part, text):
+    fb = analyse_part(scenario, part, typed(text))
+    assert fb.signals["explicit_ask"] is False, fb.flags
+    assert not kp(fb, "promotion to Senior Engineer")["hit"]
+    assert fb.score <= 30, fb.components
+
+
+def test_a_move_inside_a_what_if_is_not_made(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "If I asked what specifically is missing, you would not tell me anyway."))
+    assert "ask_specifics" not in {m["move"] for m in fb.moves if m["made"]}
+    assert fb.score <= 30
+
+
+def test_evidence_is_what_was_done_not_a_hope(scenario):
+    hope = analyse_part(scenario, "evidence", typed(
+        "Next year I hope to lead the migration to OAuth and cut support tickets by 62%."))
+    done = analyse_part(scenario, "evidence", typed(
+        "I led the migration to OAuth and support tickets dropped by 62%."))
+    assert not kp(hope, "migration to OAuth")["hit"] and kp(done, "migration to OAuth")["hit"]
+    assert hope.signals["evidence_items_heard"] == 0
+    assert done.score >= hope.score + 20
+
+
+@pytest.mark.parametrize("part, text", [
+    ("intent", "I'm asking for a promotion to Senior Engineer. They told me I'm operating at the senior level."),
+    ("intent", "If I get the promotion to Senior Engineer this cycle, I will keep leading the platform work."),
+    ("evidence", "I mentored two engineers and both shipped features in their first month."),
+    ("gaps", "I will lead the design review with the payments team next quarter to build cross-team influence."),
+])
+def test_plain_claims_with_other_people_or_plans_still_count(scenario, part, text):
+    fb = analyse_part(scenario, part, typed(text))
+    assert not any(k.get("denied") for k in fb.key_phrases), fb.key_phrases
+
+
+def test_a_refusal_after_the_words_takes_them_back(scenario):
+    fb = analyse_objection(scenario, "timing", typed("We could propose a date, but I would rather not."))
+    assert "propose_date" not in {m["move"] for m in fb.moves if m["made"]}
+    assert fb.score <= 30

@@ -56,7 +56,7 @@ def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[
         if m.hit and not (phrase == scenario.who.target_role and any(a <= m.start_word <= b for a, b in framed)):
             spans.append((m.start_word, m.end_word))
     for f in find(book.heard.tokens, load_list("asks")):
-        if book.tokens_plain(f.first_token, f.last_token):  # "I'm not asking for a promotion" is no ask
+        if book.tokens_plain(f.first_token, f.last_token, claim=True):  # "I'm not asking for a promotion" is no ask
             spans.append(book.heard.token_span(f.first_token, f.last_token))
     if not spans:
         return None, (None, None)
@@ -81,7 +81,7 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
     """Each evidence item: heard (a key phrase of it) and with its number (partial credit per item)."""
     heard, items = book.heard, scenario.pitch.evidence.items
     numbers_heard = [i for i, t in enumerate(heard.tokens)
-                     if t.number and book.tokens_plain(i, i)]  # "didn't drop 62%" is no number
+                     if t.number and book.tokens_plain(i, i, done=True)]  # "didn't drop 62%" is no number
     flags, details, total = [], [], 0.0
     for item in items:
         words = [p for p in item.key_phrases if not any(t.number for t in tokenize(p))]

@@ -75,6 +75,7 @@ class MoveHit:
     end_word: int | None = None
     denied_by: str | None = None  # the denial's words, when only denied attempts were heard
     via_phrase: str | None = None  # made by saying this prepared key phrase (not in other words)
+    denied_how: str = "denied"  # how the denied attempt was said ("only as a what-if" …)
 
     def to_dict(self) -> dict:
         return {"move": self.move, "label": MOVES[self.move].label, "made": self.made, "text": self.text,
@@ -110,7 +111,7 @@ def find_move(book, move: str) -> MoveHit:
         if d is None:
             return MoveHit(move, True, heard.quote(first, last), first, last)
         if denied is None:
-            denied = MoveHit(move, False, heard.quote(first, last), first, last, d.text)
+            denied = MoveHit(move, False, heard.quote(first, last), first, last, d.text, denied_how=d.how)
     for phrase, stands_for in book.phrase_moves.items():
         m = book.match(phrase) if stands_for == move else None
         if m is not None and m.hit:
