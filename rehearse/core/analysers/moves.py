@@ -107,7 +107,7 @@ def find_move(book, move: str) -> MoveHit:
     denied = None
     for f in find(heard.tokens, patterns(move)):
         first, last = heard.token_span(f.first_token, f.last_token)
-        d = book.denials.of(first, last)
+        d = book.denials.of(first, last, claim=True)  # a move is the user's: "they will draft the case" is none
         if d is None:
             return MoveHit(move, True, heard.quote(first, last), first, last)
         if denied is None:
