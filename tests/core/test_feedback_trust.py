@@ -473,3 +473,24 @@ def test_a_refusal_after_the_words_takes_them_back(scenario):
     fb = analyse_objection(scenario, "timing", typed("We could propose a date, but I would rather not."))
     assert "propose_date" not in {m["move"] for m in fb.moves if m["made"]}
     assert fb.score <= 30
+
+
+@pytest.mark.parametrize("part, text", [
+    ("objection:what_about_gap", "Okay, I understand."),
+    ("ask", "Promotion."),
+    ("objection:not_yet", "Fine, what specifically?"),
+])
+def test_a_one_liner_scores_at_most_30(scenario, part, text):
+    fb = analyse(scenario, AnswerFor.parse(part), typed(text))
+    assert fb.score <= 30, fb.components
+    assert any(f.kind == "too_short" for f in fb.flags)
+
+
+def test_a_recited_list_scores_at_most_40_whatever_else_it_hits(scenario):
+    fb = analyse_part(scenario, "intent", typed(
+        "Senior Engineer. This cycle. Operating at the senior level. Promotion to Senior Engineer."))
+    assert any(f.kind == "bare_list" for f in fb.flags)
+    assert fb.score <= 40
+    said = analyse_part(scenario, "intent", typed(
+        "I'm asking for a promotion to Senior Engineer this cycle: I'm already operating at the senior level."))
+    assert said.score >= fb.score + 40
