@@ -144,7 +144,7 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     """Each gap named proactively (any of its key phrases, not denied — or in your own words: a gap named with
     words of that gap or its plan), with partial credit for the rest of its phrases."""
     heard, items = book.heard, scenario.pitch.gaps.items
-    flags, total, named_items, skipped = [], 0.0, [], []
+    flags, total, named_items, skipped, no_plan = [], 0.0, [], [], []
     own = book.own_words_gaps()
     for item in items:
         matches = [book.match(p) for p in item.key_phrases]
@@ -155,6 +155,11 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
             first = min(hits, key=lambda m: m.start_word)
             flags.append(heard.flag("gap_named", "good", f"named the gap: {item.gap}", first.start_word,
                                     first.end_word))  # fmt: skip
+            plan = [m for m in matches if m.phrase not in book.gap_phrases]
+            if plan and not any(m.hit for m in plan) and not book.move("plan").made:
+                no_plan.append(item)
+                flags.append(heard.flag("gap_without_plan", "warning", f"no plan for: {item.gap}",
+                                        first.start_word, first.end_word))  # fmt: skip
         elif item.gap in own:
             named_items.append(item.gap)
             total += 0.5
@@ -167,11 +172,12 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     missing = next((i for i in items if i.gap in skipped), None)
     tip = (f"Name your gap before {scenario.who.manager} does: {missing.gap}, and your plan: {missing.plan}."
            if missing else None)  # fmt: skip
+    if no_plan:  # a gap named without a plan is half the point: the plan comes first
+        tip = f"Give your plan for {no_plan[0].gap}: {no_plan[0].plan}."
     score = 100.0 * total / len(items) if items else 100.0
     detail = f"{len(named_items)} of {len(items)} gaps named"
-    return Component("gaps", weight, score, detail, tip), flags, {"named_gaps": bool(named_items),
-                                                                   "gaps_named": named_items,
-                                                                   "gaps_skipped": skipped}
+    return Component("gaps", weight, score, detail, tip, priority=int(bool(no_plan))), flags, {
+        "named_gaps": bool(named_items), "gaps_named": named_items, "gaps_skipped": skipped}
 
 
 def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict]:
