@@ -524,3 +524,16 @@ def test_a_gap_named_without_a_plan_is_flagged_and_the_tip_asks_for_the_plan(sce
     planned = analyse_part(scenario, "gaps", typed(
         "My weakness is public speaking, so I will present the OAuth migration at the all-hands."))
     assert not any(f.kind == "gap_without_plan" for f in planned.flags)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("I want to ask for a promotion to Senior Manager this cycle.", "Senior Manager"),
+    ("I'd like to be promoted to Staff Engineer.", "Staff Engineer."),
+])
+def test_an_ask_for_another_role_is_no_ask_and_says_so(scenario, text, said):
+    fb = analyse_part(scenario, "intent", typed(text))
+    assert fb.signals["explicit_ask"] is False
+    assert any(f.kind == "wrong_role" and said.rstrip(".") in f.message for f in fb.flags), fb.flags
+    assert "Senior Engineer" in fb.tip
+    right = analyse_part(scenario, "intent", typed(text.replace(said.rstrip("."), "Senior Engineer")))
+    assert right.signals["explicit_ask"] is True and right.score >= fb.score + 30

@@ -202,7 +202,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
                     flags.append(heard.flag("denied", "warning", f'said, but {near_denial.how}: "{phrase}" earns '
                                             "nothing here", min(a, near_denial.start_word),
                                             max(b, near_denial.end_word)))  # fmt: skip
-                elif near and near["similarity"] >= NEAR_MISS:
+                elif near and near["similarity"] >= NEAR_MISS and not _other_role_in(book, phrase, near["text"]):
                     credit = 0.5
                     flags.append(heard.flag("near_miss", "info", f'heard this instead of "{phrase}"',
                                             near["start_word"], near["end_word"]))  # fmt: skip
@@ -237,6 +237,19 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     if missed:
         detail += f"; missed: {', '.join(missed)}"
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
+
+
+ROLE_NOUNS = frozenset("engineer manager lead director architect principal staff head designer analyst scientist "
+                       "developer consultant vp president officer specialist".split())
+
+
+def _other_role_in(book: PhraseBook, phrase: str, near: str) -> bool:
+    """The near words name another role than the phrase's ("promotion to Senior Manager" for "promotion to Senior
+    Engineer"): a different role is a miss, never a near one."""
+    mine = {t.text for t in tokenize(phrase)}
+    if not mine & (book.role_words | ROLE_NOUNS):
+        return False
+    return any(t.text in ROLE_NOUNS and t.text not in mine for t in tokenize(near))
 
 
 def phrase_has_cue(phrase: str) -> bool:
