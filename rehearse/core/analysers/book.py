@@ -28,6 +28,7 @@ DENIED_TIPS = {
     "someone_else": 'You said "{phrase}" about someone else ("{words}"): it earns nothing. Say it about yourself.',
     "not_done": 'You said "{phrase}" as a plan ("{words}"): evidence is what you have done. Say what you did and its '
                 "result.",
+    "reported": 'You said "{phrase}" inside what someone else said ("{words}"). Now say it as your own ask, plainly.',
 }
 MAX_RETRIES = 3  # denied hits of one phrase looked past before it counts as denied
 NEAR_MISS = 75.0  # a missed phrase whose closest words are at least this similar (0-100) earns half credit
