@@ -81,8 +81,10 @@ def noisy_report(match=None) -> dict:
                 idx = [i for i, p in enumerate(pairs) if p["group"] == group and split in ("all", p["split"])]
                 table[f"{group}/{split}"] = prf([pairs[i] for i in idx], None, [got[decode][i] for i in idx])
         for cond in GROUPS:
-            idx = [i for i, p in enumerate(pairs) if p["condition"] == cond]
-            table[cond] = prf([pairs[i] for i in idx], None, [got[decode][i] for i in idx])
+            for split in ("all", "tuned", "heldout"):
+                idx = [i for i, p in enumerate(pairs) if p["condition"] == cond and split in ("all", p["split"])]
+                table[cond if split == "all" else f"{cond}/{split}"] = prf([pairs[i] for i in idx], None,
+                                                                          [got[decode][i] for i in idx])
         out[decode] = table
     pairs = load_noisy("plain")
     for decode in ("hotwords", "phrases", "prompt"):
