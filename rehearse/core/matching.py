@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 from rehearse.core.matching_align import Alignment
 from rehearse.core.matching_search import align
-from rehearse.core.matching_text import PhraseTokens, TextIndex
+from rehearse.core.matching_text import TextIndex, phrase_tokens
 from rehearse.core.normalize import Token
 
 __all__ = ["PhraseMatch", "Matcher", "match_phrase", "match_phrases"]
@@ -79,7 +79,7 @@ class Matcher:
         return " ".join(self.words[first:last + 1])
 
     def _match(self, phrase: str) -> PhraseMatch:
-        ptoks = PhraseTokens(phrase, self.roles)
+        ptoks = phrase_tokens(phrase, self.roles)
         best: Alignment | None = align(self.index, ptoks)
         if best is None:
             return PhraseMatch(phrase, False, 0.0, None, None, None, reason="none of its words were heard"

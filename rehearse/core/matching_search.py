@@ -78,8 +78,7 @@ def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tu
         counts[j] -= 1
         if not counts[j]:
             del counts[j]
-    best.sort()
-    return best[:top]
+    return [min(best)] if top == 1 and best else sorted(best)[:top]
 
 
 def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
@@ -88,9 +87,9 @@ def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: 
     if not ph.exact_set <= found:
         return False
     missing = [j for j in ph.content if j not in found]
-    if any(ph.toks[j].strict and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache) for j in missing):
-        return False
     if len(missing) > ph.max_errors:
+        return False
+    if any(ph.toks[j].strict and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache) for j in missing):
         return False
     ends = (ph.content[0], ph.content[-1])
     if len(missing) <= ph.max_subs + ph.max_drops and not any(j in ends for j in missing):
@@ -142,8 +141,11 @@ def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
     quick = _verbatim(text, ph, exact, cache)
     if quick is not None:
         return quick
-    hits = sorted((k, j) for j, pos in enumerate(exact) for k in pos)
-    hit_k, hit_j = [k for k, _ in hits], [j for _, j in hits]
+    codes = []  # (text position, phrase index) pairs in order, coded as one int each: k * m + j
+    for j, pos in enumerate(exact):
+        codes += [k * m + j for k in pos]
+    codes.sort()
+    hit_k, hit_j = [c // m for c in codes], [c % m for c in codes]
     scored = []
     for lo, hi in _windows(_anchors(ph, exact), m, slack, n):
         found = _potential(hit_k, hit_j, lo, hi)

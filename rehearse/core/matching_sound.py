@@ -72,9 +72,30 @@ def _may_start(p: Term, t: Term) -> bool:
             and not _heads(p.text).isdisjoint(_heads(t.text)))
 
 
-def sound_blocks(ph: PhraseTokens, j: int, text: TextIndex, k: int, hi: int, cache: dict):
-    """(phrase words, text words, cost) of each sound-alike step from phrase word j at text position k."""
-    if not _may_start(ph.toks[j], text.toks[k]):
+def _text_heads(text: TextIndex) -> list[frozenset[str] | None]:
+    """For each text word, its first sounds, or None where no sound-alike step may start (computed once a text)."""
+    heads = text.sound_heads
+    if heads is None:
+        heads = text.sound_heads = [None if (t.soft or not _text_ok(t)) else _heads(t.text) for t in text.toks]
+    return heads
+
+
+def sound_starts(p: Term, text: TextIndex, lo: int, hi: int) -> list[bool]:
+    """For text words [lo, hi): whether a sound-alike step from phrase word p may start there (as ``_may_start``)."""
+    if not may_sound(p):
+        return [False] * (hi - lo)
+    mine, key, toks = _heads(p.text), p.key, text.toks
+    if not mine:
+        return [False] * (hi - lo)
+    heads = _text_heads(text)
+    return [h is not None and not mine.isdisjoint(h) and toks[k].key != key
+            for k, h in zip(range(lo, hi), heads[lo:hi])]
+
+
+def sound_blocks(ph: PhraseTokens, j: int, text: TextIndex, k: int, hi: int, cache: dict, gate: bool = True):
+    """(phrase words, text words, cost) of each sound-alike step from phrase word j at text position k (``gate``:
+    check first that one may start there; False when the caller has, with :func:`sound_starts`)."""
+    if gate and not _may_start(ph.toks[j], text.toks[k]):
         return
     m = len(ph.toks)
     for a in range(1, MAX_PHRASE + 1):
@@ -93,8 +114,9 @@ def sounds_nearby(word: Term, text: TextIndex, lo: int, hi: int, cache: dict) ->
     if not may_sound(word):
         return False
     ph = _single(word)
-    return any(block_similarity(ph, 0, 1, text, k, b, cache) for k in range(lo, hi) if _may_start(word, text.toks[k])
-               for b in range(1, MAX_TEXT + 1) if k + b <= hi)
+    starts = sound_starts(word, text, lo, hi)
+    return any(block_similarity(ph, 0, 1, text, lo + i, b, cache) for i in range(hi - lo) if starts[i]
+               for b in range(1, MAX_TEXT + 1) if lo + i + b <= hi)
 
 
 class _single(PhraseTokens):

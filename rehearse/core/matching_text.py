@@ -69,8 +69,7 @@ class TextIndex:
         raw_joins: list[str | None] = []
         for i, t in enumerate(toks):
             positions[t.key].append(i)
-        for i in range(len(toks) - 1):
-            a, b = toks[i], toks[i + 1]
+        for i, (a, b) in enumerate(zip(toks, toks[1:])):
             if a.number or b.number:
                 joins.append(None)
                 raw_joins.append(None)
@@ -86,6 +85,7 @@ class TextIndex:
         self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else 0.3)
                              for t in toks]
         self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
+        self.sound_heads: list | None = None  # first sounds of each word, for sound-alike steps (when first needed)
 
 
 class PhraseTokens:
@@ -101,12 +101,6 @@ class PhraseTokens:
         self.size = sum(1 for t in toks if not t.soft)  # content words
         self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
         self.joins.append(None)
-        self.key_positions: dict[str, set[int]] = defaultdict(set)
-        for j, t in enumerate(toks):
-            if not t.soft:
-                self.key_positions[t.key].add(j)
-                if self.joins[j] is not None:
-                    self.key_positions[self.joins[j]].update((j, j + 1))
         self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
         self.exact_set = {j for j in self.strict_set if toks[j].number or toks[j].negation}  # never by sound
         self.content = [j for j, t in enumerate(toks) if not t.soft]
@@ -115,6 +109,12 @@ class PhraseTokens:
         self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions
         self.max_subs = c // 5
         self.max_drops = c // 4
+
+
+@lru_cache(maxsize=4096)
+def phrase_tokens(phrase: str, roles: tuple[str, ...] = ()) -> PhraseTokens:
+    """The parsed phrase, shared: a scenario's phrases are matched turn after turn (never changed by the matcher)."""
+    return PhraseTokens(phrase, roles)
 
 
 def similarity(a: str, b: str) -> float:

@@ -209,7 +209,10 @@ def tokenize(text: str) -> list[Token]:
             if flat:
                 _read_pieces(flat, tokens)
                 flat = []
-            tokens.extend(Token(piece, index, index) for piece in pieces)
+            if len(pieces) == 1:
+                tokens.append(Token(pieces[0], index, index))
+            else:
+                tokens.extend([Token(piece, index, index) for piece in pieces])
             continue
         for n_piece, piece in enumerate(pieces):
             flat.append((piece, index, stop and n_piece == len(pieces) - 1))
