@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from rehearse.core.matching_text import FUZZY_MIN, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex, similarity
+from rehearse.core.matching_text import (FUZZY_MIN, MINOR_WORDS, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex,
+                                         inflected, similarity)
 from rehearse.core.matching_sound import block_similarity, may_sound, sound_blocks, sound_starts, swappable
 from rehearse.core.normalize import ARTICLES, CURRENCIES, FILLERS, NEGATIONS, stem
 
@@ -66,6 +67,8 @@ def _compare(p: Term, t: Term) -> tuple[float, str, float]:
         return 0.03, STEM, 0.97
     if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         return STRICT_COST, "strict", 0.0
+    if not (p.strict or t.strict or p.soft or t.soft) and inflected(p.text, t.text):  # "demonstrated"
+        return 0.03, STEM, 0.97
     sim = similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
     return (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
 
@@ -181,7 +184,7 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
     P, T = ph.toks, text.toks
     credit = 0.0
     penalty = 0.0
-    errors = subs = drops = 0
+    errors = subs = drops = minor = 0
     reason = None
     first_problem = None  # the first tolerated error, to explain a miss when there are too many
     ends = (ph.content[0], ph.content[-1]) if ph.content else ()
@@ -202,8 +205,10 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         used.append(k)
         if op == INS:
             t = T[k]
-            penalty += 0.05 if t.soft else 0.3
-            if not t.soft:
+            penalty += text.insert_costs[k] if t.text in MINOR_WORDS else 0.05 if t.soft else 0.3
+            if t.text in MINOR_WORDS:
+                minor += 1
+            elif not t.soft:
                 errors += 1
             if t.negation and reason is None:
                 reason = f"negated: heard {t.text!r}"
@@ -263,6 +268,7 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         reason = _other_currency(P, T, ops, max(used))
     size = max(ph.size, 1)
     score = max(0.0, min(100.0, 100.0 * (credit - penalty) / size))
+    errors += (minor + 1) // 2  # small words slipped in: two count as one error
     if reason is None:
         if errors > ph.max_errors or subs > ph.max_subs or drops > ph.max_drops:
             reason = f"too different: {first_problem or 'extra words'} and more"

@@ -31,7 +31,16 @@ engineer developer manager director architect designer scientist analyst researc
 lead head vp president chief cto ceo cfo coo executive administrator coordinator strategist writer editor producer
 accountant advisor adviser owner partner principal fellow
 """.split())
+# Small words a recognizer or a speaker slips into a phrase without changing what it says: prepositions, pronouns,
+# forms of "be" ("saved about $400,000 in the year", "shipped it to the mobile checkout"). Inserted, two of them
+# count as one error (one alone still counts one); never a strict word ("this", "up", "after") or a negation.
+MINOR_WORDS = frozenset("""
+about at by for from in into of on onto out to with
+i me my we us our you your he him his she her it its they them their
+be is am are was were been
+""".split()) - STRICT_WORDS - NEGATIONS
 LEVEL_WORDS = frozenset("junior senior staff principal lead distinguished associate chief head".split())
+MINOR_COST = 0.15  # a small word slipped into a phrase, against 0.3 for another word
 FUZZY_MIN = 0.75  # spelling similarity (0..1) from which a word counts as misheard rather than different
 STRICT_COST = 1.5
 
@@ -82,8 +91,8 @@ class TextIndex:
         joins.append(None)
         raw_joins.append(None)
         self.joins, self.raw_joins = joins, raw_joins
-        self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else 0.3)
-                             for t in toks]
+        self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else
+                                                  MINOR_COST if t.text in MINOR_WORDS else 0.3) for t in toks]
         self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
         self.sound_heads: list | None = None  # first sounds of each word, for sound-alike steps (when first needed)
 
@@ -115,6 +124,20 @@ class PhraseTokens:
 def phrase_tokens(phrase: str, roles: tuple[str, ...] = ()) -> PhraseTokens:
     """The parsed phrase, shared: a scenario's phrases are matched turn after turn (never changed by the matcher)."""
     return PhraseTokens(phrase, roles)
+
+
+@lru_cache(maxsize=65536)
+def inflected(a: str, b: str) -> bool:
+    """Whether one word is the other with a regular ending ("demonstrate"/"demonstrated", "follow"/"followed",
+    "ship"/"shipped", "make"/"making"): the same word said in another tense or number. Stems of four letters or
+    more only ("rat" is not "rating")."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 4 or not long.startswith(short[:-1]) or short == long:
+        return False
+    if long.startswith(short):
+        rest = long[len(short):]
+        return rest in ("s", "es", "ed", "d", "ing") or (rest[:1] == short[-1] and rest[1:] in ("ed", "ing"))
+    return short.endswith("e") and long == short[:-1] + "ing"  # "make"/"making"
 
 
 def similarity(a: str, b: str) -> float:
