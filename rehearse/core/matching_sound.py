@@ -36,7 +36,7 @@ def _text_ok(t: Term) -> bool:
 
 def block_similarity(ph: PhraseTokens, j: int, a: int, text: TextIndex, k: int, b: int, cache: dict) -> float:
     """How alike phrase words [j, j+a) and text words [k, k+b) sound (0: not allowed or not alike enough)."""
-    key = ("sound", tuple(t.text for t in ph.toks[j:j + a]), tuple(t.text for t in text.toks[k:k + b]))
+    key = ("sound", tuple([t.text for t in ph.toks[j:j + a]]), tuple([t.text for t in text.toks[k:k + b]]))
     found = cache.get(key)
     if found is None:
         found = cache[key] = _similarity(ph.toks[j:j + a], text.toks[k:k + b])
@@ -113,10 +113,20 @@ def sounds_nearby(word: Term, text: TextIndex, lo: int, hi: int, cache: dict) ->
     """Whether some 1-3 text words in [lo, hi) sound like ``word`` (for the search's cheap checks)."""
     if not may_sound(word):
         return False
-    ph = _single(word)
-    starts = sound_starts(word, text, lo, hi)
-    return any(block_similarity(ph, 0, 1, text, lo + i, b, cache) for i in range(hi - lo) if starts[i]
-               for b in range(1, MAX_TEXT + 1) if lo + i + b <= hi)
+    mine = _heads(word.text)
+    if not mine:
+        return False
+    heads, toks, key = _text_heads(text), text.toks, word.key
+    ph = None
+    for k in range(lo, hi):
+        h = heads[k]
+        if h is None or mine.isdisjoint(h) or toks[k].key == key:
+            continue
+        ph = ph or _single(word)
+        for b in range(1, min(MAX_TEXT, hi - k) + 1):
+            if block_similarity(ph, 0, 1, text, k, b, cache):
+                return True
+    return False
 
 
 class _single(PhraseTokens):

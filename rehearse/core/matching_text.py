@@ -53,6 +53,7 @@ class Term:
     soft: bool  # filler or article: may be inserted/dropped for a small penalty
     strict: bool  # number, negation, or role/level word
     negation: bool
+    insert_cost: float = 0.3  # said inside a match where the phrase has no word
 
 
 @lru_cache(maxsize=65536)
@@ -60,8 +61,11 @@ def term(text: str, number: bool) -> Term:
     """The matching traits of a normalised word (shared: one object per distinct word)."""
     neg = text in NEGATIONS
     money = text in CURRENCIES  # may go unsaid ("two hundred fifty k" for "$250k"), never be another currency
-    return Term(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES or money,
-                number or neg or money or text in STRICT_WORDS, neg)
+    soft = text in FILLERS or text in ARTICLES or money
+    insert = 0.05 if soft else (STRICT_COST - 0.1 if neg or text in ROLE_WORDS else
+                                MINOR_COST if text in MINOR_WORDS else 0.3)
+    return Term(text, text if number else stem(text), number, soft, number or neg or money or text in STRICT_WORDS,
+                neg, insert)
 
 
 class TextIndex:
@@ -69,30 +73,23 @@ class TextIndex:
 
     def __init__(self, text: str, tokens: list[Token] | None = None):
         tokens = tokenize(text) if tokens is None else tokens
-        toks = self.toks = [term(t.text, t.number) for t in tokens]
-        self.first = [t.first for t in tokens]  # original word span of each token
-        self.last = [t.last for t in tokens]
+        toks = self.toks = [term(word, number) for word, _, _, number in tokens]
+        self.first = [t[1] for t in tokens]  # original word span of each token
+        self.last = [t[2] for t in tokens]
         positions: dict[str, list[int]] = defaultdict(list)
         self.positions = positions
-        joins: list[str | None] = []
-        raw_joins: list[str | None] = []
         for i, t in enumerate(toks):
             positions[t.key].append(i)
-        for i, (a, b) in enumerate(zip(toks, toks[1:])):
-            if a.number or b.number:
-                joins.append(None)
-                raw_joins.append(None)
-                continue
-            raw = a.text + b.text
-            joined = stem(raw)
-            joins.append(joined)
-            raw_joins.append(raw)
-            positions[joined].append(i)
+        # two neighbouring words written together ("o auth" -> "oauth"), never across a number
+        raw_joins: list[str | None] = [None if a.number or b.number else a.text + b.text for a, b in zip(toks, toks[1:])]
+        joins = [None if raw is None else stem(raw) for raw in raw_joins]
+        for i, joined in enumerate(joins):
+            if joined is not None:
+                positions[joined].append(i)
         joins.append(None)
         raw_joins.append(None)
         self.joins, self.raw_joins = joins, raw_joins
-        self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else
-                                                  MINOR_COST if t.text in MINOR_WORDS else 0.3) for t in toks]
+        self.insert_costs = [t.insert_cost for t in toks]
         self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
         self.sound_heads: list | None = None  # first sounds of each word, for sound-alike steps (when first needed)
 
@@ -105,7 +102,7 @@ class PhraseTokens:
         tokens = tokenize(phrase)
         toks = [term(t.text, t.number) for t in tokens]
         if toks and all(t.soft for t in toks):  # a phrase made only of fillers/articles needs them all
-            toks = [Term(t.text, t.key, t.number, False, t.strict, t.negation) for t in toks]
+            toks = [Term(t.text, t.key, t.number, False, t.strict, t.negation, t.insert_cost) for t in toks]
         self.toks = toks
         self.size = sum(1 for t in toks if not t.soft)  # content words
         self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
