@@ -63,11 +63,12 @@ def _compare(p: Term, t: Term) -> tuple[float, str, float]:
         return 0.0, EXACT, 1.0
     if p.key == t.key and not p.number:
         return 0.03, STEM, 0.97
-    if {p.text, t.text} == {"1", "ones"}:  # "one on one" for "one-on-ones"
+    if (p.text == "1" and t.text == "ones") or (p.text == "ones" and t.text == "1"):  # "one on one"/"one-on-ones"
         return 0.03, STEM, 0.97
     if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         return STRICT_COST, "strict", 0.0
-    if not (p.strict or t.strict or p.soft or t.soft) and inflected(p.text, t.text):  # "demonstrated"
+    if (p.text[:3] == t.text[:3] and not (p.strict or t.strict or p.soft or t.soft)
+            and inflected(p.text, t.text)):  # "demonstrated" for "demonstrate"
         return 0.03, STEM, 0.97
     sim = similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
     return (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
