@@ -82,7 +82,7 @@ class TextIndex:
             positions[t.key].append(i)
         # two neighbouring words written together ("o auth" -> "oauth"), never across a number
         raw_joins: list[str | None] = [None if a.number or b.number else a.text + b.text for a, b in zip(toks, toks[1:])]
-        joins = [None if raw is None else stem(raw) for raw in raw_joins]
+        joins = [raw if raw is None or raw[-1] != "s" else stem(raw) for raw in raw_joins]  # stem() only changes -s
         for i, joined in enumerate(joins):
             if joined is not None:
                 positions[joined].append(i)
