@@ -14,7 +14,7 @@ keeps every word: none dropped, swapped or added inside it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from rehearse.core.matching_align import Alignment
 from rehearse.core.matching_search import align
@@ -70,7 +70,9 @@ class Matcher:
         cached = self._cache.get(phrase)
         if cached is None:
             cached = self._cache[phrase] = self._match(phrase)
-        return replace(cached)  # a copy: callers may change theirs
+        copy = PhraseMatch.__new__(PhraseMatch)  # a copy: callers may change theirs
+        copy.__dict__.update(cached.__dict__)
+        return copy
 
     def match_all(self, phrases: list[str]) -> list[PhraseMatch]:
         return [self.match(p) for p in phrases]

@@ -47,11 +47,15 @@ def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
 
 
 def _windows(anchors: list[tuple[int, int]], m: int, slack: int, n: int) -> list[tuple[int, int]]:
-    spans = sorted({(max(0, k - j - slack), min(n, k + (m - j) + slack + 1)) for k, j in anchors})
+    before, after = slack, m + slack + 1
+    spans = sorted({(k - j - before, k - j + after) for k, j in anchors})  # clipped to [0, n] below
     out: list[list[int]] = []
     for lo, hi in spans:
+        lo = lo if lo > 0 else 0
+        hi = hi if hi < n else n
         if out and lo <= out[-1][0] + slack:  # nearly the same place: one window
-            out[-1][1] = max(out[-1][1], hi)
+            if hi > out[-1][1]:
+                out[-1][1] = hi
         else:
             out.append([lo, hi])
     return [(lo, hi) for lo, hi in out]
