@@ -195,6 +195,9 @@ def _is_run_word(word: str) -> bool:
     return word in _NUMBER_WORDS or word in ("and", "point", "oh") or word in _ORDINALS
 
 
+_new_token = tuple.__new__
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalise ``text`` into tokens; each keeps the span of original whitespace words it came from.
 
@@ -210,7 +213,7 @@ def tokenize(text: str) -> list[Token]:
                 _read_pieces(flat, tokens)
                 flat = []
             if len(pieces) == 1:
-                tokens.append(Token(pieces[0], index, index))
+                tokens.append(_new_token(Token, (pieces[0], index, index, False)))  # Token(...), without its __new__
             else:
                 tokens.extend([Token(piece, index, index) for piece in pieces])
             continue
