@@ -3,7 +3,8 @@
 The text (what a recognizer heard) is tokenised once (:mod:`rehearse.core.normalize`) and indexed; each phrase is
 then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_search`, :mod:`rehearse.core.matching_align`)
 is in order and local — the phrase's words scattered over a sentence never match — and tolerates what recognizers
-do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words. Numbers,
+do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words, two small words
+slipped in for one ("saved about $400,000 in the year"), another tense or number ("demonstrated"). Numbers,
 negations and role/level words must agree exactly, and a title ("Senior Marketing Manager", or the scenario's role)
 keeps every word: none dropped, swapped or added inside it.
 

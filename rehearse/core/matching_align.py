@@ -3,9 +3,11 @@
 Operations and what they cost (lower is better; the score is derived from the credit each phrase word earns):
   exact word                      0       credit 1
   same stem / split or merged     0.03    credit 0.97   ("tickets"/"ticket", "o auth"/"oauth", "follow up"/"followup")
+  another tense or number         0.03    credit 0.97   ("demonstrated"/"demonstrate"; not for strict words)
   misheard (similar spelling)     ~0.1-0.35 credit ~0.7-0.9 (counts against the error budget)
   other substitution              1       credit 0      (budget; only in phrases of 5+ words, not the first/last)
   extra filler/article in text    0.05    -0.05
+  extra small word in text        0.15    -0.15         (half an error: prepositions, pronouns, "be" — MINOR_WORDS)
   extra other word in text        0.3     -0.3          (budget)
   phrase article/filler not said  0.05    -0.05
   phrase word not said            1       credit 0      (budget; only in phrases of 4+ words, not the first/last)
