@@ -9,6 +9,7 @@ from __future__ import annotations
 from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa: F401  (re-exported)
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
+from rehearse.core.analysers.moves import move_of_phrase
 from rehearse.core.analysers.words import find, load_list
 from rehearse.core.normalize import stem, tokenize
 from rehearse.core.scenario import Scenario
@@ -55,7 +56,7 @@ def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[
         if m.hit and not (phrase == scenario.who.target_role and any(a <= m.start_word <= b for a, b in framed)):
             spans.append((m.start_word, m.end_word))
     for f in find(book.heard.tokens, load_list("asks")):
-        if book.tokens_plain(f.first_token, f.last_token):  # "I'm not asking for a promotion" is no ask
+        if book.tokens_plain(f.first_token, f.last_token, claim=True):  # "I'm not asking for a promotion" is no ask
             spans.append(book.heard.token_span(f.first_token, f.last_token))
     if not spans:
         return None, (None, None)
@@ -80,7 +81,7 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
     """Each evidence item: heard (a key phrase of it) and with its number (partial credit per item)."""
     heard, items = book.heard, scenario.pitch.evidence.items
     numbers_heard = [i for i, t in enumerate(heard.tokens)
-                     if t.number and book.tokens_plain(i, i)]  # "didn't drop 62%" is no number
+                     if t.number and book.tokens_plain(i, i, done=True)]  # "didn't drop 62%" is no number
     flags, details, total = [], [], 0.0
     for item in items:
         words = [p for p in item.key_phrases if not any(t.number for t in tokenize(p))]
@@ -143,7 +144,7 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     """Each gap named proactively (any of its key phrases, not denied — or in your own words: a gap named with
     words of that gap or its plan), with partial credit for the rest of its phrases."""
     heard, items = book.heard, scenario.pitch.gaps.items
-    flags, total, named_items, skipped = [], 0.0, [], []
+    flags, total, named_items, skipped, no_plan = [], 0.0, [], [], []
     own = book.own_words_gaps()
     for item in items:
         matches = [book.match(p) for p in item.key_phrases]
@@ -154,6 +155,11 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
             first = min(hits, key=lambda m: m.start_word)
             flags.append(heard.flag("gap_named", "good", f"named the gap: {item.gap}", first.start_word,
                                     first.end_word))  # fmt: skip
+            plan = [m for m in matches if m.phrase not in book.gap_phrases]
+            if plan and not any(m.hit for m in plan) and not book.move("plan").made:
+                no_plan.append(item)
+                flags.append(heard.flag("gap_without_plan", "warning", f"no plan for: {item.gap}",
+                                        first.start_word, first.end_word))  # fmt: skip
         elif item.gap in own:
             named_items.append(item.gap)
             total += 0.5
@@ -166,11 +172,12 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     missing = next((i for i in items if i.gap in skipped), None)
     tip = (f"Name your gap before {scenario.who.manager} does: {missing.gap}, and your plan: {missing.plan}."
            if missing else None)  # fmt: skip
+    if no_plan:  # a gap named without a plan is half the point: the plan comes first
+        tip = f"Give your plan for {no_plan[0].gap}: {no_plan[0].plan}."
     score = 100.0 * total / len(items) if items else 100.0
     detail = f"{len(named_items)} of {len(items)} gaps named"
-    return Component("gaps", weight, score, detail, tip), flags, {"named_gaps": bool(named_items),
-                                                                   "gaps_named": named_items,
-                                                                   "gaps_skipped": skipped}
+    return Component("gaps", weight, score, detail, tip, priority=int(bool(no_plan))), flags, {
+        "named_gaps": bool(named_items), "gaps_named": named_items, "gaps_skipped": skipped}
 
 
 def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict]:
@@ -178,7 +185,9 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     was said inside a denial."""
     heard = book.heard
     position, span = _first_ask(book, scenario)
-    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)])
+    # "ready for Senior Engineer" asks for the promotion; "what specifically" is a follow-up question, not the ask
+    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)
+                                  and move_of_phrase(p, FOLLOW_UP_MOVES) is None])
     explicit = position is not None or readiness_hit is not None
     timeline = book.move("ask_date")
     if not timeline.made:
@@ -205,6 +214,7 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
                                                                  "asked_timeline": bool(timeline)}
 
 
+FOLLOW_UP_MOVES = ("ask_specifics", "ask_date", "propose_date", "in_writing", "ask_who")
 DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split())
 
 
