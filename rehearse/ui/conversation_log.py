@@ -19,10 +19,10 @@ class Exchange(QFrame):
                  parent: QWidget | None = None):
         super().__init__(parent)
         box = card_layout(self, spacing=6)
-        if line:
-            said = label(f"<b>{html.escape(speaker)}:</b> {html.escape(line)}")
-            said.setTextFormat(Qt.TextFormat.RichText)
-            box.addWidget(said)
+        self.line = label(f"<b>{html.escape(speaker)}:</b> {html.escape(line)}")
+        self.line.setTextFormat(Qt.TextFormat.RichText)
+        self.line.setVisible(bool(line))
+        box.addWidget(self.line)
         head = QHBoxLayout()
         score = feedback.get("score")
         self.summary = label(f"<b>You</b> ({html.escape(title)}) — score "

@@ -166,6 +166,7 @@ class RunView(QWidget):
         self.answers = []
         self.log.clear()
         self._last = None
+        self.card.show()
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
         self.talk.show()
@@ -277,7 +278,9 @@ class RunView(QWidget):
 
     def _finished(self, summary: dict) -> None:
         last = self._last
-        self._log_last()
+        if self._log_last():
+            # the manager's last line is now in the conversation above, with the answer to it: shown once
+            self.card.hide()
         self.summary = summary
         next_step = None
         if self.prompt is not None and self.session.mode == "pitch":

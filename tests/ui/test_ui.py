@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import time
 
@@ -158,6 +159,14 @@ def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_th
         if view.summary is not None:
             break
     assert view.summary is not None and view.summary["outcome"] == "not_yet"
+    # the manager's closing line is shown once: in the conversation above, with the answer to it
+    closing = [t for t in view.session.turns if t["role"] == "manager"][-1]["text"]
+    assert view.log.exchanges and html.escape(closing) in view.log.exchanges[-1].line.text()
+    assert not view.card.isVisible()
+    # what each answer was for, in plain words (no objection ids)
+    titles = [what for what, _score in view.answers]
+    assert titles[0] == "Your pitch" and all("_" not in t and "what about gap" not in t for t in titles)
+    assert "Objection: not yet" in titles
     details = view.summary_panel.details.text()
     assert "Send Dana a short written follow-up within 24 hours" in details
     assert "Ask what specifically is missing" not in details  # the last answer just did
