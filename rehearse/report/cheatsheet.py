@@ -46,10 +46,7 @@ def prepared(scenario, expects: str) -> dict:
 
 
 def _score(turn: dict) -> float | None:
-    score = turn.get("score")
-    if score is None:
-        score = marks.feedback_of(turn).get("score")
-    return score if isinstance(score, (int, float)) else None
+    return marks.score_of(turn)
 
 
 MAX_WORDS = 70  # per quoted answer, so that the sheet stays one page
@@ -69,20 +66,18 @@ def flagged_words(turn: dict) -> set[int]:
     n = len(marks.turn_text(turn).split())
     out: set[int] = set()
     feedback = marks.feedback_of(turn)
-    for flag in feedback.get("flags") or []:
-        if not isinstance(flag, dict) or flag.get("kind") in QUOTABLE_KINDS:
+    for flag in marks.flags_of(feedback):
+        if flag.kind in QUOTABLE_KINDS or flag.severity not in ("problem", "warning"):
             continue
-        if flag.get("severity") not in ("problem", "warning"):
-            continue
-        start, end = flag.get("start_word"), flag.get("end_word")
+        start, end = flag.start_word, flag.end_word
         if not isinstance(start, int):
             continue
         end = end if isinstance(end, int) and end >= start else start
         if end - start + 1 > max(8, 0.6 * n):
             continue  # about the whole answer (length, pace): no sentence in particular
         out.update(range(start, end + 1))
-    for phrase in feedback.get("key_phrases") or []:
-        if isinstance(phrase, dict) and phrase.get("hit") and phrase.get("negated"):
+    for phrase in marks.phrases_of(feedback):
+        if phrase.get("hit") and phrase.get("negated"):
             start, end = phrase.get("start_word"), phrase.get("end_word")
             if isinstance(start, int):
                 out.update(range(start, (end if isinstance(end, int) else start) + 1))

@@ -94,7 +94,7 @@ def evidence_heard(run: dict, scenario, turns: list[dict] | None = None) -> list
     items = scenario.pitch.evidence.items
     heard: set[int] = set()
     for turn in _before_outcome(run) if turns is None else turns:
-        details = marks.feedback_of(turn).get("evidence") or []
+        details = getattr(marks.feedback_of(turn), "evidence", None) or []
         for i, item in enumerate(items):
             if any(isinstance(d, dict) and d.get("what") == item.what and d.get("heard") for d in details):
                 heard.add(i)
@@ -119,8 +119,7 @@ def gaps_heard(run: dict, scenario) -> list:
         return []
     named: set[str] = set()
     for turn in _before_outcome(run):
-        fb = marks.feedback_of(turn)
-        named.update((fb.get("gaps") or {}).get("named") or [])
+        named.update((getattr(marks.feedback_of(turn), "gaps", None) or {}).get("named") or [])
         said = _heard_phrases(turn)
         for item in scenario.pitch.gaps.items:
             if any(_norm(p) in said for p in item.key_phrases):
@@ -247,9 +246,8 @@ def asked_explicitly(run: dict) -> bool:
 
     Only the feedback's signal counts: a run whose feedback never heard the ask ("I'm not asking for a promotion…"),
     or stored without signals, is not told it asked."""
-    return any(marks.feedback_of(turn).get("signals", {}).get("explicit_ask") is True
-               for turn in run.get("turns") or [] if turn.get("role") == "user"
-               and isinstance(marks.feedback_of(turn).get("signals"), dict))
+    return any((getattr(marks.feedback_of(turn), "signals", None) or {}).get("explicit_ask") is True
+               for turn in run.get("turns") or [] if turn.get("role") == "user")
 
 
 def ask_sentence(run: dict, role: str, current: str) -> str:

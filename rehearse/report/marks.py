@@ -2,7 +2,9 @@
 hits, fillers, hedges, other flags), the words a flag quotes, the delivery line and the answer's title.
 
 Functions take a stored user turn (``Store.run(id)["turns"]``) or, with the ``_of`` suffix, the answer's text and its
-feedback dict. Word indexes in ``key_phrases`` and ``flags`` are into ``text.split()`` and inclusive at both ends.
+feedback. Stored feedback is read back typed, whatever version stored it (:func:`feedback_of`: a
+:class:`~rehearse.core.feedback.Feedback`, or a :class:`~rehearse.core.pronunciation.Reading` for a sentence read
+aloud). Word indexes in ``key_phrases`` and ``flags`` are into ``text.split()`` and inclusive at both ends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rehearse.core.analysers.heard import Flag
 from rehearse.core.answer_for import AnswerFor
+from rehearse.core.feedback import Feedback, from_stored
+from rehearse.core.pronunciation import Reading
 
 MARK_KINDS = ("hit", "filler", "hedge", "flag")
 SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*$")
@@ -33,13 +38,65 @@ def turn_text(turn: dict) -> str:
     return text
 
 
-def feedback_of(turn: dict) -> dict:
+Stored = Feedback | Reading  # the feedback of one answer, typed
+
+
+def feedback_of(turn: dict) -> Stored | None:
+    """A stored turn's feedback, typed (older shapes read as the current one); None when it has none, or none that
+    can be read."""
     feedback = turn.get("feedback")
-    return feedback if isinstance(feedback, dict) else {}
+    if isinstance(feedback, (Feedback, Reading)):
+        return feedback
+    typed = from_stored(feedback, turn.get("expects"))
+    if typed is None and isinstance(feedback, dict) and feedback and "sentence" not in feedback:
+        # stored before a turn said what it answered: read as an answer to the pitch (only its title is unknown)
+        typed = from_stored(feedback, AnswerFor.part("pitch"))
+    return typed
 
 
-def _span(item: dict, n_words: int) -> range | None:
-    start, end = item.get("start_word"), item.get("end_word")
+def shown_feedback(turn: dict) -> Stored:
+    """The feedback to show for a turn: the stored one, or — when none can be read — an empty one with the turn's
+    stored score."""
+    feedback = feedback_of(turn)
+    if feedback is not None:
+        return feedback
+    which = answer_for(turn) or AnswerFor.part("pitch")
+    if which.is_read:
+        return Reading(sentence="", heard="", words=[])
+    score = turn.get("score")
+    return Feedback.from_dict({"score": score if isinstance(score, (int, float)) else 0}, which)
+
+
+def score_of(turn: dict) -> float | None:
+    """The answer's score: as stored with the turn, else from its feedback."""
+    score = turn.get("score")
+    if isinstance(score, (int, float)) and not isinstance(score, bool):
+        return score
+    feedback = feedback_of(turn)
+    return feedback.score if feedback is not None else None
+
+
+def flags_of(feedback: Stored | None) -> list[Flag]:
+    """The feedback's flags (a sentence read aloud has none)."""
+    return list(getattr(feedback, "flags", None) or [])
+
+
+def phrases_of(feedback: Stored | None) -> list[dict]:
+    """The feedback's key phrases: ``{"phrase", "hit", "start_word", …}`` each."""
+    return [p for p in getattr(feedback, "key_phrases", None) or [] if isinstance(p, dict)]
+
+
+def delivery_of(feedback: Stored | None) -> dict:
+    """The delivery numbers (a sentence read aloud has none)."""
+    return dict(getattr(feedback, "delivery", None) or {})
+
+
+def _span(item, n_words: int) -> range | None:
+    """The words a key phrase (a dict) or a flag points at."""
+    if isinstance(item, dict):
+        start, end = item.get("start_word"), item.get("end_word")
+    else:
+        start, end = item.start_word, item.end_word
     if not isinstance(start, int):
         return None
     if not isinstance(end, int) or end < start:
@@ -54,28 +111,25 @@ def word_marks(turn: dict) -> tuple[list[str], list[set[str]]]:
     return words, marks
 
 
-def _marked(text: str, feedback: dict) -> tuple[list[str], list[set[str]], list[list[str]]]:
+def _marked(text: str, feedback: Stored | None) -> tuple[list[str], list[set[str]], list[list[str]]]:
     words = text.split()
     marks: list[set[str]] = [set() for _ in words]
     notes: list[list[str]] = [[] for _ in words]
-    for phrase in feedback.get("key_phrases") or []:
-        if isinstance(phrase, dict) and phrase.get("hit"):
+    for phrase in phrases_of(feedback):
+        if phrase.get("hit"):
             for i in _span(phrase, len(words)) or ():
                 marks[i].add("hit")
-    for flag in feedback.get("flags") or []:
-        if not isinstance(flag, dict):
-            continue
-        kind = str(flag.get("kind") or "")
-        mark = kind if kind in ("filler", "hedge") else "flag"
+    for flag in flags_of(feedback):
+        mark = flag.kind if flag.kind in ("filler", "hedge") else "flag"
         span = _span(flag, len(words)) or range(0)
         # Other flags mark words only when they point at a few of them (not "too fast" over the whole answer)
         # and are a problem, not praise.
-        if mark == "flag" and (flag.get("severity") == "good" or not _few(span, len(words))):
+        if mark == "flag" and (flag.severity == "good" or not _few(span, len(words))):
             continue
         for i in span:
             marks[i].add(mark)
-            if flag.get("message") and flag["message"] not in notes[i]:
-                notes[i].append(str(flag["message"]))
+            if flag.message and flag.message not in notes[i]:
+                notes[i].append(flag.message)
     return words, marks, notes
 
 
@@ -88,7 +142,7 @@ def segments(turn: dict) -> list[Segment]:
     return segments_of(turn_text(turn), feedback_of(turn))
 
 
-def segments_of(text: str, feedback: dict) -> list[Segment]:
+def segments_of(text: str, feedback: Stored | None) -> list[Segment]:
     words, marks, notes = _marked(text, feedback)
     out: list[Segment] = []
     for word, mark, note in zip(words, marks, notes):
@@ -100,13 +154,13 @@ def segments_of(text: str, feedback: dict) -> list[Segment]:
     return out
 
 
-def quote(flag: dict, words: list[str], limit: int = 60) -> str:
+def quote(flag: Flag, words: list[str], limit: int = 60) -> str:
     """The words a flag points at, when it points at a few of them ("" for a flag on the whole answer)."""
     span = _span(flag, len(words)) or range(0)
     whole = not _few(span, len(words)) or len(span) > max(2, 0.6 * len(words))
-    if whole and not (flag.get("text") and flag.get("start_word") is None):
+    if whole and not (flag.text and flag.start_word is None):
         return ""
-    quoted = str(flag.get("text") or " ".join(words[i] for i in span)).strip(".,;:!? ")
+    quoted = str(flag.text or " ".join(words[i] for i in span)).strip(".,;:!? ")
     return quoted if len(quoted) <= limit else quoted[:limit - 3].rstrip() + "…"
 
 
@@ -115,15 +169,15 @@ def notes(turn: dict) -> list[str]:
     return notes_of(turn_text(turn), feedback_of(turn))
 
 
-def notes_of(text: str, feedback: dict) -> list[str]:
+def notes_of(text: str, feedback: Stored | None) -> list[str]:
     words = text.split()
     seen: list[str] = []
-    for flag in feedback.get("flags") or []:
-        if not isinstance(flag, dict) or not flag.get("message"):
+    for flag in flags_of(feedback):
+        if not flag.message:
             continue
-        kind = "Good" if flag.get("severity") == "good" else "Note"
+        kind = "Good" if flag.severity == "good" else "Note"
         quoted = quote(flag, words)
-        line = f"{kind}: {flag['message']}" + (f" (“{quoted}”)" if quoted else "")
+        line = f"{kind}: {flag.message}" + (f" (“{quoted}”)" if quoted else "")
         if line not in seen:
             seen.append(line)
     return seen
@@ -155,21 +209,20 @@ def delivery_parts(delivery: dict, latency: float | None = None) -> list[str]:
 
 
 def delivery_line(turn: dict) -> str:
-    return "; ".join(delivery_parts(feedback_of(turn).get("delivery") or {}, turn.get("latency")))
+    return "; ".join(delivery_parts(delivery_of(feedback_of(turn)), turn.get("latency")))
 
 
 def misses(turn: dict) -> list[str]:
-    return [p.get("phrase", "") for p in feedback_of(turn).get("key_phrases") or []
-            if isinstance(p, dict) and not p.get("hit")]
+    return [p.get("phrase", "") for p in phrases_of(feedback_of(turn)) if not p.get("hit")]
 
 
 def hits(turn: dict) -> list[dict]:
-    return [p for p in feedback_of(turn).get("key_phrases") or [] if isinstance(p, dict) and p.get("hit")]
+    return [p for p in phrases_of(feedback_of(turn)) if p.get("hit")]
 
 
 def coverage(turn: dict) -> float | None:
     """Share of the turn's key phrases that were heard (0..1), None when it had none."""
-    phrases = [p for p in feedback_of(turn).get("key_phrases") or [] if isinstance(p, dict)]
+    phrases = phrases_of(feedback_of(turn))
     if not phrases:
         return None
     return sum(1 for p in phrases if p.get("hit")) / len(phrases)

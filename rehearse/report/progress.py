@@ -30,10 +30,8 @@ def pace_gap(wpm: float | None) -> float | None:
 
 
 def attempt_of(turn: dict) -> dict:
-    delivery = marks.feedback_of(turn).get("delivery") or {}
-    score = turn.get("score")
-    if score is None:
-        score = marks.feedback_of(turn).get("score")
+    delivery = marks.delivery_of(marks.feedback_of(turn))
+    score = marks.score_of(turn)
     cov = marks.coverage(turn)
     return {
         "run_id": turn.get("run_id"),

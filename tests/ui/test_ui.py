@@ -8,7 +8,9 @@ import time
 
 import pytest
 
+from rehearse.core.feedback import Feedback
 from rehearse.paths import SCENARIOS
+from rehearse.report import marks
 from rehearse.ui.app import make_app
 from rehearse.ui.feedback_panel import FeedbackPanel, highlighted_transcript
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, TalkPanel
@@ -104,13 +106,16 @@ def test_feedback_panel_shows_chips_flags_and_tip():
         "tip": "Say the number.",
         "delivery": {"duration": 12.0, "target_seconds": 30, "wpm_speaking": 140},
     }
-    panel.show_feedback(feedback, "I think maybe I want it this cycle")
+    # stored by an older version (no "part", a float score): read back typed, as the history view reads it
+    typed = marks.feedback_of({"expects": "intent", "feedback": feedback})
+    assert isinstance(typed, Feedback) and typed.score == 64 and typed.flags[0].text == "I think maybe"
+    panel.show_feedback(typed, "I think maybe I want it this cycle")
     assert panel.score.text() == "64"
     assert panel.chip_texts() == ["✓  this cycle", "✗  62%  —  heard “sixty”"]
     assert "Fillers and hedges</b>: “I think maybe”" in panel.flags.text()
     assert "Say the number." in panel.tip.text()
     assert "12 s of 30 s" in panel.delivery.text()
-    marked = highlighted_transcript("I think maybe I want it", {"flags": feedback["flags"]})
+    marked = highlighted_transcript("I think maybe I want it", Feedback.from_dict({"flags": feedback["flags"]}, "intent"))
     assert marked.count("<span") == 1 and ">I think maybe</span> I want it" in marked
 
 
@@ -300,10 +305,10 @@ def test_feedback_panel_component_rows_show_what_counted():
     """A "nothing wrong found" component scaled by content shows its counted score and says why."""
     make_app()
     panel = FeedbackPanel()
-    panel.show_feedback({"score": 3, "components": [
+    panel.show_feedback(Feedback.from_dict({"score": 3, "components": [
         {"name": "specificity", "weight": 5, "score": 100, "detail": "0 vague claims", "scale": 0.0},
         {"name": "evidence", "weight": 20, "score": 50, "detail": "2 of 4 evidence items heard", "scale": 1.0},
-    ]}, "Okay sure.")
+    ]}, "evidence"), "Okay sure.")
     bar, detail = panel.components.itemAtPosition(0, 1).widget(), panel.components.itemAtPosition(0, 2).widget()
     assert bar.value() == 0 and detail.text().startswith("0  ·")
     assert "counts as far as the answer has content" in detail.toolTip()
