@@ -261,6 +261,77 @@ def tidy(text: str) -> str:
     return text
 
 
+# ---------------------------------------------------------------------------------- what a report may quote
+# A report quotes what the feedback credited, in the user's prepared words (the key phrases heard plainly, the moves
+# made, the evidence items heard); the recognizer's text only where it is marked as such, and never a sentence the
+# feedback flagged (see :func:`quotable`).
+
+def credited(turn: dict) -> dict:
+    """What the feedback credited, in the scenario's words: ``{"phrases": [prepared key phrases heard plainly — not
+    inside a denial, not negated], "moves": [moves made, by name], "evidence": [evidence items heard, by what was
+    done]}``."""
+    feedback = feedback_of(turn)
+    phrases = [str(p.get("phrase")) for p in phrases_of(feedback)
+               if p.get("hit") and p.get("phrase") and not p.get("denied") and not p.get("negated")]
+    moves = [str(m["label"]) for m in getattr(feedback, "moves", None) or []
+             if isinstance(m, dict) and m.get("made") and m.get("label") and not m.get("denied_by")]
+    evidence = [str(e["what"]) for e in getattr(feedback, "evidence", None) or []
+                if isinstance(e, dict) and e.get("heard") and e.get("what")]
+    return {"phrases": list(dict.fromkeys(phrases)), "moves": list(dict.fromkeys(moves)),
+            "evidence": list(dict.fromkeys(evidence))}
+
+
+QUOTABLE_KINDS = ("filler", "hedge")  # removed or left as they are; not reasons to leave a sentence out
+
+
+def flagged_words(turn: dict) -> set[int]:
+    """Word indexes inside a problem the feedback pointed at (a warning or a problem on a few words, not on the
+    whole answer), and inside a key phrase said within a denial."""
+    n = len(turn_text(turn).split())
+    out: set[int] = set()
+    feedback = feedback_of(turn)
+    for flag in flags_of(feedback):
+        if flag.kind in QUOTABLE_KINDS or flag.severity not in ("problem", "warning"):
+            continue
+        start, end = flag.start_word, flag.end_word
+        if not isinstance(start, int):
+            continue
+        end = end if isinstance(end, int) and end >= start else start
+        if end - start + 1 > max(8, 0.6 * n):
+            continue  # about the whole answer (length, pace): no sentence in particular
+        out.update(range(start, end + 1))
+    for phrase in phrases_of(feedback):
+        if (phrase.get("hit") and phrase.get("negated")) or phrase.get("denied"):
+            start, end = phrase.get("start_word"), phrase.get("end_word")
+            if isinstance(start, int):
+                out.update(range(start, (end if isinstance(end, int) else start) + 1))
+    return out
+
+
+def quotable(turn: dict, max_words: int = 70) -> dict:
+    """The answer as the recognizer heard it, fit to quote: fillers removed, every sentence the feedback flagged
+    left out, at most ``max_words`` words. ``{"sentences": [(text, [key phrases heard in it])], "left_out": n,
+    "shortened": bool}``."""
+    flagged = flagged_words(turn)
+    hits_ = [p for p in hits(turn) if not p.get("negated") and not p.get("denied")]
+    kept, left_out, shortened = [], 0, False
+    for text, span in sentences(turn, drop=("filler",)):
+        if flagged.intersection(span):
+            left_out += 1
+            continue
+        room = max_words - sum(len(t.split()) for t, _ in kept)
+        if len(text.split()) > room:  # the opening of a long answer, never past the limit
+            shortened = True
+            if kept:
+                break
+            text = " ".join(text.split()[:room])  # a first sentence longer than the limit: its opening words
+        heard = [str(p.get("phrase")) for p in hits_ if isinstance(p.get("start_word"), int) and p["start_word"] in span]
+        kept.append((text, heard))
+        if shortened:
+            break
+    return {"sentences": kept, "left_out": left_out, "shortened": shortened}
+
+
 def answer_for(turn_or_expects) -> AnswerFor | None:
     """What a stored answer was for (the store keeps it as text: ``"objection:budget"``); None when unknown."""
     expects = turn_or_expects.get("expects") if isinstance(turn_or_expects, dict) else turn_or_expects
