@@ -9,6 +9,7 @@ from __future__ import annotations
 from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa: F401  (re-exported)
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
+from rehearse.core.analysers.moves import move_of_phrase
 from rehearse.core.analysers.words import find, load_list
 from rehearse.core.normalize import stem, tokenize
 from rehearse.core.scenario import Scenario
@@ -55,7 +56,7 @@ def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[
         if m.hit and not (phrase == scenario.who.target_role and any(a <= m.start_word <= b for a, b in framed)):
             spans.append((m.start_word, m.end_word))
     for f in find(book.heard.tokens, load_list("asks")):
-        if book.tokens_plain(f.first_token, f.last_token):  # "I'm not asking for a promotion" is no ask
+        if book.tokens_plain(f.first_token, f.last_token, claim=True):  # "I'm not asking for a promotion" is no ask
             spans.append(book.heard.token_span(f.first_token, f.last_token))
     if not spans:
         return None, (None, None)
@@ -80,7 +81,7 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
     """Each evidence item: heard (a key phrase of it) and with its number (partial credit per item)."""
     heard, items = book.heard, scenario.pitch.evidence.items
     numbers_heard = [i for i, t in enumerate(heard.tokens)
-                     if t.number and book.tokens_plain(i, i)]  # "didn't drop 62%" is no number
+                     if t.number and book.tokens_plain(i, i, done=True)]  # "didn't drop 62%" is no number
     flags, details, total = [], [], 0.0
     for item in items:
         words = [p for p in item.key_phrases if not any(t.number for t in tokenize(p))]
@@ -178,7 +179,9 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     was said inside a denial."""
     heard = book.heard
     position, span = _first_ask(book, scenario)
-    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)])
+    # "ready for Senior Engineer" asks for the promotion; "what specifically" is a follow-up question, not the ask
+    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)
+                                  and move_of_phrase(p, FOLLOW_UP_MOVES) is None])
     explicit = position is not None or readiness_hit is not None
     timeline = book.move("ask_date")
     if not timeline.made:
@@ -205,6 +208,7 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
                                                                  "asked_timeline": bool(timeline)}
 
 
+FOLLOW_UP_MOVES = ("ask_specifics", "ask_date", "propose_date", "in_writing", "ask_who")
 DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split())
 
 

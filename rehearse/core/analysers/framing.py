@@ -33,8 +33,10 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
               if book.tokens_plain(f.first_token, f.last_token)]  # "not because I've been here five years" is fine
     sorry = find(heard.tokens, load_list("apologetic"), taken)
     level_all = find(heard.tokens, load_list("already_doing"), taken)
-    level = [f for f in level_all if book.tokens_plain(f.first_token, f.last_token)]
-    denied_level = [f for f in level_all if f not in level]
+    level = [f for f in level_all if book.tokens_plain(f.first_token, f.last_token, claim=True)]
+    # denying it costs; a what-if or someone else at the next level ("he is operating at …") just earns nothing
+    denied_level = [f for f in level_all if f not in level and book.denials.tokens_denied(
+        f.first_token, f.last_token, claim=True).kind == "denial"]
     hedged = _hedged_ask(book, scenario, taken)
     flags = []
 

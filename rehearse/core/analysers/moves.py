@@ -74,10 +74,13 @@ class MoveHit:
     start_word: int | None = None
     end_word: int | None = None
     denied_by: str | None = None  # the denial's words, when only denied attempts were heard
+    via_phrase: str | None = None  # made by saying this prepared key phrase (not in other words)
+    denied_how: str = "denied"  # how the denied attempt was said ("only as a what-if" …)
 
     def to_dict(self) -> dict:
         return {"move": self.move, "label": MOVES[self.move].label, "made": self.made, "text": self.text,
-                "start_word": self.start_word, "end_word": self.end_word, "denied_by": self.denied_by}
+                "start_word": self.start_word, "end_word": self.end_word, "denied_by": self.denied_by,
+                "via_phrase": self.via_phrase}
 
 
 def patterns(move: str) -> tuple[Pattern, ...]:
@@ -94,18 +97,25 @@ NEEDS = {"plan_date": "plan"}
 
 
 def find_move(book, move: str) -> MoveHit:
-    """The first place ``move`` was made (not denied) in the answer; else the first denied attempt, if any."""
+    """The first place ``move`` was made (not denied) in the answer; else a prepared key phrase standing for it heard
+    plainly (``book.phrase_moves``: the recognizer's "What's specifically is missing" is the phrase "what
+    specifically", so the move is made even where its patterns miss the words around it); else the first denied
+    attempt, if any."""
     heard = book.heard
     if move in NEEDS and not book.move(NEEDS[move]).made:
         return MoveHit(move, False)
     denied = None
     for f in find(heard.tokens, patterns(move)):
         first, last = heard.token_span(f.first_token, f.last_token)
-        d = book.denials.of(first, last)
+        d = book.denials.of(first, last, claim=True)  # a move is the user's: "they will draft the case" is none
         if d is None:
             return MoveHit(move, True, heard.quote(first, last), first, last)
         if denied is None:
-            denied = MoveHit(move, False, heard.quote(first, last), first, last, d.text)
+            denied = MoveHit(move, False, heard.quote(first, last), first, last, d.text, denied_how=d.how)
+    for phrase, stands_for in book.phrase_moves.items():
+        m = book.match(phrase) if stands_for == move else None
+        if m is not None and m.hit:
+            return MoveHit(move, True, m.heard, m.start_word, m.end_word, via_phrase=phrase)
     return denied or MoveHit(move, False)
 
 
