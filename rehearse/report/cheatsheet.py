@@ -115,7 +115,7 @@ td { vertical-align: top; padding: 1pt 8pt 1pt 3pt; width: 50%; }
 .kp { color: #2e7d32; }
 .muted { color: #777777; }
 .score { color: #555555; font-size: 6.5pt; }
-.heard { color: #444444; font-style: italic; }
+.heard { color: #444444; font-style: italic; font-size: 6.5pt; }
 """
 
 

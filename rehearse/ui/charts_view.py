@@ -4,7 +4,7 @@ comfortable band), time to start answering an objection — run by run — and m
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from rehearse.core.answer_for import objection_name
@@ -15,7 +15,7 @@ from rehearse.ui.widgets import compact
 
 
 TWO_COLUMNS_FROM = 900  # px: narrower than this, the charts stand in one column
-MASTERY_LABEL_PX = 170  # the widest an objection's name is drawn beside its bar; longer names are elided
+MASTERY_LABEL_PX = 180  # the widest an objection's name is drawn beside its bar; longer names are elided
 
 
 def mastery_title(entry: dict) -> str:
@@ -175,7 +175,9 @@ class ChartsView(QWidget):
         plot.setYRange(-0.6, max(1, len(mastery)) - 0.4, padding=0)
         names = [mastery_title(m) for m in mastery]
         axis = plot.getAxis("left")
-        metrics = QFontMetrics(axis.style.get("tickFont") or plot.font())
+        font = QFont(self.font())
+        axis.setStyle(tickFont=font)  # the names are drawn in the font they are measured with
+        metrics = QFontMetrics(font)
         room = min(MASTERY_LABEL_PX, max([metrics.horizontalAdvance(n) for n in names] + [40]))
         self.mastery_labels = [metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in names]
         axis.setTicks([list(enumerate(self.mastery_labels))])
