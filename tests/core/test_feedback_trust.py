@@ -494,3 +494,46 @@ def test_a_recited_list_scores_at_most_40_whatever_else_it_hits(scenario):
     said = analyse_part(scenario, "intent", typed(
         "I'm asking for a promotion to Senior Engineer this cycle: I'm already operating at the senior level."))
     assert said.score >= fb.score + 40
+
+
+def test_a_near_miss_with_a_negation_in_it_is_a_denial_not_half_credit(scenario):
+    fb = analyse_objection(scenario, "what_about_gap", typed("You're not right about that. I have no plan."))
+    entry = kp(fb, "you're right")
+    assert not entry["hit"] and entry["denied"] is not None
+    assert not any(f.kind == "near_miss" and "you're right" in f.message for f in fb.flags)
+    assert fb.score <= 10
+
+
+def test_the_pace_tip_names_numbers_only_when_there_are_numbers(scenario):
+    from rehearse.core.transcript import Word
+
+    text = ("I'd like to talk about my promotion to Senior Engineer, I'm already operating at the senior level and "
+            "I would like to make it official this cycle if you agree")
+    words = text.split()
+    fast = Transcript(text=text, words=[Word(w, i * 0.25, i * 0.25 + 0.2, 0.9) for i, w in enumerate(words)],
+                      duration=len(words) * 0.25)
+    fb = analyse_part(scenario, "intent", fast)
+    tips = [c.tip for c in fb.components if c.name == "delivery"]
+    assert tips and "number" not in tips[0] and "Slow down" in tips[0]
+
+
+def test_a_gap_named_without_a_plan_is_flagged_and_the_tip_asks_for_the_plan(scenario):
+    fb = analyse_part(scenario, "gaps", typed("My weakness is public speaking. I know this."))
+    assert any(f.kind == "gap_without_plan" and "public speaking" in f.message for f in fb.flags)
+    assert fb.tip.startswith("Give your plan for public speaking")
+    planned = analyse_part(scenario, "gaps", typed(
+        "My weakness is public speaking, so I will present the OAuth migration at the all-hands."))
+    assert not any(f.kind == "gap_without_plan" for f in planned.flags)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("I want to ask for a promotion to Senior Manager this cycle.", "Senior Manager"),
+    ("I'd like to be promoted to Staff Engineer.", "Staff Engineer."),
+])
+def test_an_ask_for_another_role_is_no_ask_and_says_so(scenario, text, said):
+    fb = analyse_part(scenario, "intent", typed(text))
+    assert fb.signals["explicit_ask"] is False
+    assert any(f.kind == "wrong_role" and said.rstrip(".") in f.message for f in fb.flags), fb.flags
+    assert "Senior Engineer" in fb.tip
+    right = analyse_part(scenario, "intent", typed(text.replace(said.rstrip("."), "Senior Engineer")))
+    assert right.signals["explicit_ask"] is True and right.score >= fb.score + 30

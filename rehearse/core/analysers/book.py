@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from rehearse.core.analysers.denial import Denial, Denials
+from rehearse.core.analysers.denial import NEGATION_WORDS, Denial, Denials
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.moves import MOVES, MoveHit, find_move, move_of_phrase
 from rehearse.core.matching import Matcher, PhraseMatch
@@ -191,7 +191,18 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             else:
                 near = book.closest(phrase)
                 entry["closest"] = near
-                if near and near["similarity"] >= NEAR_MISS:
+                near_denial = None
+                if near and near["similarity"] >= NEAR_MISS and not phrase_has_cue(phrase):
+                    a, b = near["start_word"], near["end_word"]
+                    near_denial = (book.denials.inside(a, b)
+                                   or book.denials.of(a, b, **book._kinds(phrase)))  # fmt: skip
+                if near_denial is not None:  # "You're not right" is no near miss of "you're right"
+                    entry["denied"] = near_denial.to_dict()
+                    entry["denied"]["said"] = heard.quote(min(a, near_denial.start_word), max(b, near_denial.end_word))
+                    flags.append(heard.flag("denied", "warning", f'said, but {near_denial.how}: "{phrase}" earns '
+                                            "nothing here", min(a, near_denial.start_word),
+                                            max(b, near_denial.end_word)))  # fmt: skip
+                elif near and near["similarity"] >= NEAR_MISS and not _other_role_in(book, phrase, near["text"]):
                     credit = 0.5
                     flags.append(heard.flag("near_miss", "info", f'heard this instead of "{phrase}"',
                                             near["start_word"], near["end_word"]))  # fmt: skip
@@ -226,6 +237,24 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     if missed:
         detail += f"; missed: {', '.join(missed)}"
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
+
+
+ROLE_NOUNS = frozenset("engineer manager lead director architect principal staff head designer analyst scientist "
+                       "developer consultant vp president officer specialist".split())
+
+
+def _other_role_in(book: PhraseBook, phrase: str, near: str) -> bool:
+    """The near words name another role than the phrase's ("promotion to Senior Manager" for "promotion to Senior
+    Engineer"): a different role is a miss, never a near one."""
+    mine = {t.text for t in tokenize(phrase)}
+    if not mine & (book.role_words | ROLE_NOUNS):
+        return False
+    return any(t.text in ROLE_NOUNS and t.text not in mine for t in tokenize(near))
+
+
+def phrase_has_cue(phrase: str) -> bool:
+    """A prepared phrase that itself holds a negation ("no later than", "not just") is compared as it is."""
+    return any(t.text in NEGATION_WORDS for t in tokenize(phrase))
 
 
 def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # noqa: D401

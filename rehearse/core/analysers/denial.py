@@ -239,6 +239,19 @@ class Denials:
                     return kind, self.kind_cues[kind][k], k
         return None
 
+    def inside(self, first_word: int, last_word: int) -> Denial | None:
+        """A denial cue among the words themselves: a near miss "You're not right" for "you're right" is a denial
+        of it, not something like it."""
+        if first_word not in self._word_tok:
+            return None
+        a_tok, b_tok = self._word_tok[first_word], self._word_tok.get(last_word, self._word_tok[first_word])
+        for k in range(a_tok, b_tok + 1):
+            if k in self.cues:
+                first = self.cues[k]
+                a, b = self.heard.tokens[first].first, self.heard.tokens[k].last
+                return Denial(self.heard.quote(a, b) or "", a, b)
+        return None
+
     def _retracted(self, last_tok: int):
         """A retraction ("never mind", "scratch that") opening the next sentence, or right after in the same one."""
         end = last_tok
