@@ -178,8 +178,10 @@ class ChartsView(QWidget):
         font = QFont(self.font())
         axis.setStyle(tickFont=font)  # the names are drawn in the font they are measured with
         metrics = QFontMetrics(font)
-        room = min(MASTERY_LABEL_PX, max([metrics.horizontalAdvance(n) for n in names] + [40]))
-        self.mastery_labels = [metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in names]
+        room = min(MASTERY_LABEL_PX, max([metrics.horizontalAdvance(n) + 2 for n in names] + [40]))
+        # only a name longer than MASTERY_LABEL_PX is elided (whole pixels: the longest name must not lose its end)
+        self.mastery_labels = [n if metrics.horizontalAdvance(n) <= MASTERY_LABEL_PX
+                               else metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in names]
         axis.setTicks([list(enumerate(self.mastery_labels))])
         axis.setWidth(room + 14)
         plot.setMinimumHeight(max(185, 70 + (metrics.height() + 10) * len(mastery)))

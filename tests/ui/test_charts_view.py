@@ -87,3 +87,15 @@ def test_a_narrow_window_puts_the_charts_in_one_column(qtbot):
     qtbot.waitUntil(lambda: mastery.width() > 500)  # the whole width: no chart cut off at the window's edge
     view.resize(1100, 820)
     qtbot.waitUntil(lambda: view.columns == 2)
+
+
+def test_the_longest_short_name_keeps_its_end(qtbot):
+    """Three objections, "What about your gap" the longest: drawn whole (it was cut to "What about your g…" when the
+    axis was exactly as wide as the name's rounded width)."""
+    make_app()
+    view = ChartsView(None)
+    qtbot.addWidget(view)
+    view.resize(1100, 820)
+    view.show()
+    view.show_series(series(("timing", "not_yet", "what_about_gap")))
+    assert view.mastery_labels == ["Timing", "Not yet", "What about your gap"]
