@@ -537,3 +537,30 @@ def test_an_ask_for_another_role_is_no_ask_and_says_so(scenario, text, said):
     assert "Senior Engineer" in fb.tip
     right = analyse_part(scenario, "intent", typed(text.replace(said.rstrip("."), "Senior Engineer")))
     assert right.signals["explicit_ask"] is True and right.score >= fb.score + 30
+
+
+def test_the_managers_reported_no_is_not_the_users_denial(scenario):
+    fb = analyse_part(scenario, "intent", typed(
+        "Last year you told me I was not ready for a promotion to Senior Engineer. This year I'm asking for a "
+        "promotion to Senior Engineer this cycle."))
+    assert kp(fb, "promotion to Senior Engineer")["hit"]  # said plainly later: it counts
+    fb = analyse_part(scenario, "intent", typed(
+        "Last year you told me I was not ready for a promotion to Senior Engineer. This year I'm asking again."))
+    entry = kp(fb, "promotion to Senior Engineer")
+    assert not entry["hit"] and entry["denied"]["kind"] == "reported"
+    assert "inside a denial" not in fb.tip and "someone else said" in fb.tip
+
+
+@pytest.mark.parametrize("text", [
+    "Someday maybe we could agree a date, I don't know.",
+    "Am I ready for Senior Engineer? Perhaps we could agree a date sometime, no pressure.",
+])
+def test_a_date_sometime_is_no_timeline(scenario, text):
+    fb = analyse_part(scenario, "ask", typed(text))
+    assert fb.signals["asked_timeline"] is False
+    assert not any(k.get("own_words") for k in fb.key_phrases)  # one span credits one phrase at most
+
+
+def test_one_span_credits_one_prepared_phrase(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? Can we agree a date for it?"))
+    assert kp(fb, "agree a date")["hit"] and not kp(fb, "promotion cycle")["own_words"]

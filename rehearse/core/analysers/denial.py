@@ -24,7 +24,9 @@ Not the user's own claim either, reported as a denial of another ``kind``:
   "we" between;
 - ``not_done`` (evidence only): a plan or hope before the words (``assets/words/future.txt``: "next year I hope to
   lead the migration …");
-- a refusal after the words ("we could propose a date, but I'd rather not") takes them back like "never mind".
+- a refusal after the words ("we could propose a date, but I'd rather not") takes them back like "never mind";
+- ``reported``: a "not" in someone else's reported words ("you told me I was not ready for a promotion …",
+  ``assets/words/reported.txt``) still leaves the words unclaimed, but it is their no, not the user's denial.
 
 Gaps are different: a gap is *named* with a negation ("I'm not yet confident at public speaking"). For a gap's own
 words, negation denies only when it denies having the gap ("I don't have a problem with public speaking", "public
@@ -79,7 +81,7 @@ class Denial:
 
 
 KIND_WORDS = {"denial": "denied", "what_if": "only as a what-if", "someone_else": "about someone else",
-              "not_done": "as a plan, not as done"}
+              "not_done": "as a plan, not as done", "reported": "as someone else's no"}
 
 
 def how_said(denied: dict | None) -> str:
@@ -124,7 +126,7 @@ class Denials:
         # cues of the other kinds: last token -> first token
         self.kind_cues = {kind: {f.last_token: f.first_token for f in find(toks, load_list(name))}
                           for kind, name in (("what_if", "hypotheticals"), ("someone_else", "others"),
-                                             ("not_done", "future"))}
+                                             ("not_done", "future"), ("reported", "reported"))}
         for last, first in list(self.kind_cues["not_done"].items()):  # "I will tell you about …" introduces
             if self.texts[first] == "will" and last + 1 < n and self.texts[last + 1] in INTRODUCING:
                 del self.kind_cues["not_done"][last]
@@ -224,6 +226,10 @@ class Denials:
             return None
         first = self.cues.get(cue, cue)
         a, b = self.heard.tokens[first].first, self.heard.tokens[cue].last
+        reported = self._reported_before(first)
+        if reported is not None:  # "you told me I was not ready for …": the manager's no, not the user's
+            a = self.heard.tokens[reported].first
+            return Denial(self.heard.quote(a, b) or "", a, b, "reported")
         return Denial(self.heard.quote(a, b) or "", a, b)
 
     def _kind_before(self, first_tok: int, *, claim: bool, done: bool) -> tuple[str, int, int] | None:
@@ -237,6 +243,15 @@ class Denials:
                     if kind == "someone_else" and FIRST_PERSON & set(self.texts[k + 1 : first_tok]):
                         continue  # "they told me I'm operating at …": the claim is the user's again
                     return kind, self.kind_cues[kind][k], k
+        return None
+
+    def _reported_before(self, cue_tok: int) -> int | None:
+        """First token of a reporting frame ("you told me") earlier in the cue's sentence, if any."""
+        k = cue_tok - 1
+        while k >= 0 and self.stops[k] != "strong":
+            if k in self.kind_cues["reported"]:
+                return self.kind_cues["reported"][k]
+            k -= 1
         return None
 
     def inside(self, first_word: int, last_word: int) -> Denial | None:
