@@ -11,8 +11,10 @@ and the free memory handed back after each decode.
   exist; threads started later share the arenas there are.
 - :func:`release_free_memory` (``malloc_trim(0)``): returns the free pages of every arena to the system; called
   after each decode.
+- :func:`one_call_at_a_time`: Whisper's encoder, run by one of the two CTranslate2 workers at a time, so two
+  encoders' scratch memory (~60 MB each) is never held at once; the rest of the decodes still run side by side.
 
-This module imports nothing from Rehearse: the TTS worker (run as a script) uses it too.
+Together they took the app's peak in the quick benchmark from 561 to 428-462 MB (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -72,3 +74,16 @@ def release_free_memory() -> bool:
     libc.malloc_trim(0)
     applied["trims"] = applied.get("trims", 0) + 1
     return True
+
+
+def one_call_at_a_time(obj, name: str) -> None:
+    """Replace ``obj.name`` (a method) on this instance by one that lets one caller in at a time."""
+    method = getattr(obj, name)
+    lock = threading.Lock()
+
+    def one_at_a_time(*args, **kwargs):
+        with lock:
+            return method(*args, **kwargs)
+
+    one_at_a_time.__name__ = "one_at_a_time"
+    setattr(obj, name, one_at_a_time)

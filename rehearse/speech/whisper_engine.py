@@ -26,7 +26,7 @@ from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
 from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
 from rehearse.speech.hints import HOTWORDS_MAX_TOKENS, hint_terms, hotwords_text  # noqa: F401 (used by scripts)
-from rehearse.speech.malloc_tuning import limit_arenas, release_free_memory
+from rehearse.speech.malloc_tuning import limit_arenas, one_call_at_a_time, release_free_memory
 from rehearse.speech.phrase_splitter import FRAME, PhraseSplitter
 from rehearse.speech.weights import verify_whisper_weights
 
@@ -72,9 +72,7 @@ def load_whisper_model():
     """The shared faster-whisper model (loaded from the package folder on first use, never from a hub)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     path = whisper_model_path()
-    # one malloc arena for the decoding threads about to start (a no-op if the app set it already): memory a
-    # decode frees is then reused by the next on any thread, not kept per thread (rehearse/speech/malloc_tuning.py)
-    limit_arenas()
+    limit_arenas()  # one malloc arena for the decoding threads about to start (see speech/malloc_tuning.py)
 
     def load():
         from faster_whisper import WhisperModel
@@ -87,24 +85,10 @@ def load_whisper_model():
                                  num_workers=2)
         except Exception as err:  # ctranslate2 raises RuntimeError/ValueError on a broken model
             raise UserError(f"{path}: the built-in Whisper model could not be loaded ({err})") from None
-        _one_encode_at_a_time(model)
+        one_call_at_a_time(model, "encode")  # ~60 MB of scratch each: one encoder at a time (malloc_tuning.py)
         return model
 
     return shared_model("whisper", path, load)
-
-
-def _one_encode_at_a_time(model) -> None:
-    """Let the two workers run Whisper's encoder one at a time (each holds ~60 MB while it runs: attention over 1,500
-    frames); the rest of a decode still runs side by side. On two busy cores the encoders share the CPU anyway, so a
-    final decode's encoder finishes about as soon when it waits for one already running (docs/benchmarks.md)."""
-    encode = model.encode
-    lock = threading.Lock()
-
-    def one_at_a_time(features):
-        with lock:
-            return encode(features)
-
-    model.encode = one_at_a_time
 
 
 def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | None = None,
@@ -132,7 +116,9 @@ def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | Non
         # a phrase that is a fraction of a second of silence, where Whisper makes words up. Stop there.
         if (seg.words and seg.words[-1].end >= duration - 1.0) or seg.end >= duration - 1.0:
             break
-    return drop_unsure_tail(words, samples, offset, opts.drop_unsure_tail)
+    words = drop_unsure_tail(words, samples, offset, opts.drop_unsure_tail)
+    release_free_memory()  # what this decode freed goes back to the system instead of adding to the next peak
+    return words
 
 
 VOICED_SHARE = 0.3  # a word is spoken when its loudest 20 ms reach this share of the phrase's speech level
@@ -157,7 +143,6 @@ def drop_unsure_tail(words: list[Word], samples: np.ndarray, offset: float, thre
 
     while words and words[-1].conf is not None and words[-1].conf < threshold and not voiced(words[-1]):
         words.pop()
-    release_free_memory()  # what this decode freed goes back to the system instead of adding to the next peak
     return words
 
 

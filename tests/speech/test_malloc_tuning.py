@@ -102,10 +102,8 @@ class SlowEncoder:
 
 
 def test_the_encoder_runs_one_call_at_a_time_and_returns_its_result():
-    from rehearse.speech.whisper_engine import _one_encode_at_a_time
-
     model = SlowEncoder()
-    _one_encode_at_a_time(model)
+    malloc_tuning.one_call_at_a_time(model, "encode")
     results = []
     threads = [threading.Thread(target=lambda i=i: results.append(model.encode(i))) for i in range(4)]
     [t.start() for t in threads]
