@@ -99,6 +99,9 @@ def app_run(mic, answers: list[Path]) -> dict:
         if time.monotonic() - state["since"] > STEP_TIMEOUT_S:
             report["error"] = f"stuck at {state['step']!r} for {STEP_TIMEOUT_S} s (answer {state['i'] + 1})"
             log(report["error"])
+            import faulthandler
+
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)  # where it is stuck, for whoever reads
             finish()
 
     guard = QTimer()
