@@ -8,13 +8,14 @@ that memory cannot be reused across threads and stays resident: measured on 28 s
 and the free memory handed back after each decode.
 
 - :func:`limit_arenas` (``mallopt(M_ARENA_MAX, n)``): call it at process start, before the threads that decode
-  exist; threads started later share the arenas there are.
+  exist; threads started later share the arenas there are. :func:`fix_mmap_threshold` keeps blocks of 4 MB and
+  more out of the heap; :func:`tune_heap` does both.
 - :func:`release_free_memory` (``malloc_trim(0)``): returns the free pages of every arena to the system; called
   after each decode.
 - :func:`one_call_at_a_time`: Whisper's encoder, run by one of the two CTranslate2 workers at a time, so two
   encoders' scratch memory (~60 MB each) is never held at once; the rest of the decodes still run side by side.
 
-Together they took the app's peak in the quick benchmark from 561 to 428-462 MB (docs/benchmarks.md).
+Together they took the app's peak in the quick benchmark from 561 MB to less than 470 (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import sys
 import threading
 
 M_ARENA_MAX = -8  # glibc's malloc.h
+M_MMAP_THRESHOLD = -3
 DEFAULT_ARENAS = 1
+MMAP_THRESHOLD = 4 << 20  # blocks this large get pages of their own, returned the moment they are freed
 
 _lock = threading.Lock()
 _libc = None
@@ -64,6 +67,29 @@ def limit_arenas(count: int = DEFAULT_ARENAS) -> bool:
     if ok:
         applied["arena_max"] = count
     return ok
+
+
+def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
+    """Give every block of ``size`` bytes or more its own pages (``mallopt(M_MMAP_THRESHOLD, size)``), so a
+    decode's large buffers never stay in the heap after it; True when glibc took the setting. (glibc's default
+    raises the threshold up to 32 MB as large blocks are freed, after which they stay in the heap and fragment it.
+    A threshold of 256 KB kept even less, but doubled the system time of a decode in page faults.)"""
+    libc = _glibc()
+    if libc is None or size < 1:
+        return False
+    if applied.get("mmap_threshold") == size:
+        return True
+    ok = libc.mallopt(M_MMAP_THRESHOLD, int(size)) == 1
+    if ok:
+        applied["mmap_threshold"] = size
+    return ok
+
+
+def tune_heap() -> bool:
+    """What a process that decodes sets at its start: one arena, large blocks in pages of their own."""
+    arenas = limit_arenas()
+    threshold = fix_mmap_threshold()
+    return arenas and threshold
 
 
 def release_free_memory() -> bool:

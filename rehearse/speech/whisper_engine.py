@@ -26,7 +26,7 @@ from rehearse.core.transcript import Transcript, Word
 from rehearse.errors import UserError
 from rehearse.speech.engine import SAMPLE_RATE, Recognizer, shared_model
 from rehearse.speech.hints import HOTWORDS_MAX_TOKENS, hint_terms, hotwords_text  # noqa: F401 (used by scripts)
-from rehearse.speech.malloc_tuning import limit_arenas, one_call_at_a_time, release_free_memory
+from rehearse.speech.malloc_tuning import one_call_at_a_time, release_free_memory, tune_heap
 from rehearse.speech.phrase_splitter import FRAME, PhraseSplitter
 from rehearse.speech.weights import verify_whisper_weights
 
@@ -72,7 +72,7 @@ def load_whisper_model():
     """The shared faster-whisper model (loaded from the package folder on first use, never from a hub)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     path = whisper_model_path()
-    limit_arenas()  # one malloc arena for the decoding threads about to start (see speech/malloc_tuning.py)
+    tune_heap()  # before the decoding threads start (a no-op when the app did it): see malloc_tuning.py
 
     def load():
         from faster_whisper import WhisperModel

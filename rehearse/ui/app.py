@@ -13,12 +13,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from rehearse.paths import ASSETS
-from rehearse.speech.malloc_tuning import limit_arenas
+from rehearse.speech.malloc_tuning import tune_heap
 from rehearse.ui.style import apply_style
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    limit_arenas()  # before Qt's and the recognizer's threads start: one malloc arena (see speech/malloc_tuning.py)
+    tune_heap()  # one malloc arena, large blocks in pages of their own, before threads start (malloc_tuning.py)
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])

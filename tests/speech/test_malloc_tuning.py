@@ -1,6 +1,6 @@
-"""The C heap settings that keep a spoken run's memory down: one malloc arena, free pages handed back after a
-decode, Whisper's encoder run by one worker at a time. Checked on glibc itself (in fresh processes, since an arena
-limit cannot be undone), not by reading our own code back."""
+"""The C heap settings that keep a spoken run's memory down: one malloc arena, large blocks in pages of their own,
+free pages handed back after a decode, Whisper's encoder run by one worker at a time. Checked on glibc itself (in
+fresh processes, since these settings cannot be undone), not by reading our own code back."""
 
 import subprocess
 import sys
@@ -76,10 +76,40 @@ def test_release_free_memory_gives_freed_heap_pages_back():
     assert float(dropped) > 50 and trims == "1"
 
 
+THRESHOLD = """
+import ctypes, sys
+from rehearse.speech import malloc_tuning
+if sys.argv[1] == "fixed":
+    assert malloc_tuning.fix_mmap_threshold()
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+def rss_mb():
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")) / 1024
+before = rss_mb()
+for _ in range(2):  # glibc's default: the first 6 MB block is mapped, and its free raises the threshold past 6 MB
+    block = libc.malloc(6 << 20)
+    ctypes.memset(block, 1, 6 << 20)
+    libc.free(block)
+print(round(rss_mb() - before, 1))
+"""
+
+
+@needs_glibc
+def test_large_blocks_go_back_to_the_system_when_freed():
+    default = run_python(THRESHOLD, "default")
+    fixed = run_python(THRESHOLD, "fixed")
+    assert default.returncode == 0 and fixed.returncode == 0, default.stderr + fixed.stderr
+    assert float(default.stdout) > 5  # the second block stayed in the heap after its free
+    assert float(fixed.stdout) < 1
+
+
 def test_without_glibc_nothing_is_set(monkeypatch):
     monkeypatch.setattr(malloc_tuning, "_glibc", lambda: None)
     monkeypatch.setattr(malloc_tuning, "applied", {})
     assert malloc_tuning.limit_arenas() is False
+    assert malloc_tuning.fix_mmap_threshold() is False
+    assert malloc_tuning.tune_heap() is False
     assert malloc_tuning.release_free_memory() is False
     assert malloc_tuning.applied == {}
 
@@ -136,4 +166,5 @@ def test_the_real_model_decodes_side_by_side_and_hands_memory_back():
         assert "promotion" in [w.word.strip(".,?!").lower() for w in words]
     if GLIBC:
         assert malloc_tuning.applied.get("arena_max") == 1
+        assert malloc_tuning.applied.get("mmap_threshold") == 4 << 20
         assert malloc_tuning.applied["trims"] >= trims + 2
