@@ -44,7 +44,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA = ROOT / "tests" / "data"
 ANSWERS = [DATA / "answers" / "drill_timing.wav", DATA / "answers" / "drill_not_yet.wav",
            DATA / "ui" / "objection.wav", DATA / "answers" / "close.wav", DATA / "answers" / "pitch_no_timeline.wav",
-           DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav", "long"]
+           DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav",
+           # 50 s: one pitch with 0.8-1.4 s pauses between its points (scripts/make_turn_answers.py)
+           DATA / "turns" / "bench" / "bench_long_pitch.flac"]
 STEP_TIMEOUT_S = 120
 MANAGER_LINES = [
     "Thanks for making the time. What did you want to talk about today?",
@@ -209,21 +211,6 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def long_answer(home: Path) -> Path:
-    """About 55 s: the 41 s pitch and two short answers, with 0.5 s pauses between them (a pause after a question
-    of 0.8 s or more rightly ends an answer)."""
-    from rehearse.speech.audio import load_pcm16
-    from rehearse.speech.tts import write_wav
-    import numpy as np
-
-    parts = [load_pcm16(DATA / "ui" / "pitch.wav"), load_pcm16(DATA / "answers" / "drill_gap.wav"),
-             load_pcm16(DATA / "answers" / "ask_timeline.wav")]
-    pcm = bytes(int(0.5 * 32000)).join(parts)
-    path = home / "long_answer.wav"
-    write_wav(path, np.frombuffer(pcm, "<i2"), 16000)
-    return path
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -292,7 +279,7 @@ def measure() -> dict:
         listener = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--latency-msec=20"], env=mic.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            answers = [long_answer(home) if a == "long" else a for a in ANSWERS]
+            answers = list(ANSWERS)
             if os.environ.get("BENCH_ANSWERS"):
                 answers = answers[: int(os.environ["BENCH_ANSWERS"])]
             app = app_run(mic, answers)
