@@ -143,9 +143,12 @@ def app_run(mic, answers: list[Path]) -> dict:
         pcm = voiced
         mic.play(pcm)  # clears the feeder's idle flag before the thread below waits for it
         threading.Thread(target=ended, daemon=True).start()
-        job = getattr(view, "listen_job", None)
-        if job is not None:
-            job.done.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()))
+        signals = getattr(view, "signals", None)  # the drive loop's events (one SessionSignals a run)
+        if signals is not None and state.get("signals") is not signals:
+            state["signals"] = signals
+            # direct: on the drive's thread as listen() returns, so heard_at is when the answer was over
+            signals.heard.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()),
+                                  Qt.ConnectionType.DirectConnection)
         step(f"the user speaks {len(pcm) / 32000:.1f} s")
         clock.start()
         gaps.clear()
@@ -163,6 +166,8 @@ def app_run(mic, answers: list[Path]) -> dict:
                                   "ended_early": state["voice_end"] is None})
         heard = state.pop("heard", None)
         if heard is not None:
+            # the gap = the recording going on after the end of speech (the turn-taking hold, and the audio's way
+            # through PulseAudio and PortAudio) + the recognizer's finish() + scoring and showing the feedback
             report["answers"][-1].update(
                 recorded_s=heard.duration, speech_end_s=heard.speech_end, hold_s=heard.hold_s, reason=heard.reason,
                 recognizer_finish_s=round(heard.finish_s, 2),

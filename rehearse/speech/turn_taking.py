@@ -21,8 +21,10 @@ It stays quick when the user has clearly finished and patient while more is comi
     gone on after, plus :data:`PAUSE_MARGIN_S`, never ends a later statement (at most the silence setting for a
     question). (:class:`TurnTaker` keeps these for the listener.)
 
-  unless the sentence is a *closing*: the ask with its timeline ("Can we agree on a review date?", "…and by when?"),
-  "what do you think?", "that's all" -> the quick wait above. Every wait is at most the silence setting +
+  and never less patient after text that does not look finished (a fragment, a trailing comma, a sentence
+  Whisper has not written to its end yet: "…brought response time down to 350"); unless the sentence is a
+  *closing*: the ask with its timeline ("Can we agree on a review date?", "…and by when?"), "what do you think?",
+  "that's all" -> the quick wait above. Every wait is at most the silence setting +
   :data:`MID_THOUGHT_EXTRA_S`; Space still ends the answer at once.
 """
 
@@ -97,26 +99,24 @@ def turn_silence(text: str, silence_s: float, fresh: bool = True, *, speech_s: f
     end = stripped.rstrip("\"')]")
     if not fresh or (last_word(stripped) in CONTINUES and end[-1:] != "?"):  # "…, and by when?" is a question
         return longest
-    if end.endswith(("...", "…")) or end[-1:] in ",;:-—":
-        return silence_s
-    question = end[-1:] in "?!"
-    statement = (end[-1:] == "." and len(last_sentence(end).split()) >= FINISHED_MIN_WORDS
-                 and not last_word(end).endswith("ing"))  # "I have been mentoring." awaits its object
-    sentence = last_sentence(end)
-    if OPENER.search(sentence) or list_open(end):
-        return longest  # more was announced: whatever the punctuation, the answer is not over
-    if not (question or statement):
-        return silence_s
-    quick = min(FINISHED_S if question else STATEMENT_S, silence_s)
-    if CLOSING.search(sentence):
-        return quick
+    # patience: in a long answer, and after a pause this user already made after a sentence and went on
     patient = longest_pause_s + PAUSE_MARGIN_S if longest_pause_s > 0 else 0.0
     if speech_s >= LONG_ANSWER_S:
         patient = max(patient, LONG_STATEMENT_S)
+    if end.endswith(("...", "…")) or end[-1:] in ",;:-—":
+        return min(longest, max(silence_s, patient))
+    question, statement = _question(end), _statement(end)
+    sentence = last_sentence(end)
+    if OPENER.search(sentence) or list_open(end):
+        return longest  # more was announced: whatever the punctuation, the answer is not over
+    if not (question or statement):  # a fragment (or a sentence Whisper has not finished writing)
+        return min(longest, max(silence_s, patient))
+    quick = min(FINISHED_S if question else STATEMENT_S, silence_s)
+    if CLOSING.search(sentence):
+        return quick
     if question:
         patient = min(patient, silence_s)  # a question yields the turn sooner: at most the silence setting
     return min(longest, max(quick, patient))
-
 
 class TurnTaker:
     """The turn-taking state of one answer, for the listener: call :meth:`hold` at every chunk with the live text
@@ -142,6 +142,16 @@ class TurnTaker:
 
 
 def finished(text: str) -> bool:
-    """The text ends with a question or a full stop after a word that does not promise more."""
+    """The text ends with a finished-looking question or statement (as :func:`turn_silence` judges them)."""
     end = text.strip().rstrip("\"')]")
-    return end[-1:] in ".?!" and not end.endswith(("...", "…")) and last_word(end) not in CONTINUES
+    return _question(end) or _statement(end)
+
+
+def _question(end: str) -> bool:
+    return end[-1:] in "?!"
+
+
+def _statement(end: str) -> bool:
+    return (end[-1:] == "." and not end.endswith("...") and len(last_sentence(end).split()) >= FINISHED_MIN_WORDS
+            and last_word(end) not in CONTINUES
+            and not last_word(end).endswith("ing"))  # "I have been mentoring." awaits its object
