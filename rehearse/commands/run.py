@@ -8,6 +8,7 @@ import os
 import sys
 
 from rehearse.commands.output import print_json
+from rehearse.core.analysers.denial import how_said
 from rehearse.session.events import Event
 
 REALTIME_ENV = "REHEARSE_ANSWERS_REALTIME"  # "1": answer files are read at speaking pace (tests of a killed run)
@@ -164,7 +165,7 @@ class ConversationPrinter:
 
     def _feedback(self, fb: dict) -> None:
         hits = [m["phrase"] for m in fb.get("key_phrases", []) if m.get("hit")]
-        misses = [m["phrase"] + (" (said, but denied)" if m.get("denied") else "")
+        misses = [m["phrase"] + (f" (said, but {how_said(m['denied'])})" if m.get("denied") else "")
                   for m in fb.get("key_phrases", []) if not m.get("hit")]
         line = f"  score {fb.get('score', 0):.0f}/100"
         if hits:

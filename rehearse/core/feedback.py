@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from rehearse.core.analysers import content
 from rehearse.core.analysers.delivery import analyse_delivery
+from rehearse.core.analysers.denial import how_said
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.answer_for import AnswerFor
+from rehearse.core.normalize import FILLERS
 from rehearse.core.analysers.moves import OBJECTION_MOVES, PART_MOVES
 from rehearse.core.pronunciation import Reading
 from rehearse.core.scenario import PITCH_PARTS, Scenario
@@ -36,6 +38,9 @@ WEIGHTS = {
 CONTENT = ("key_phrases", "intent_early", "evidence", "gaps", "ask", "moves")
 CONTENT_FULL = 60.0  # content score from which framing, specificity and delivery count in full
 # Fewer words than this is "too short" for the part, whatever its target length.
+ONE_LINER_WORDS = 5  # an answer of fewer words (fillers aside) scores at most ONE_LINER_MAX
+ONE_LINER_MAX = 30
+RECITED_MAX = 40  # a recited list of key phrases (flag bare_list) scores at most this
 MIN_WORDS = {"intent": 10, "evidence": 20, "gaps": 12, "ask": 10, "pitch": 60, "objection": 10}
 SIGNALS = ("asked_timeline", "named_gaps", "evidence_with_numbers", "explicit_ask", "intent_early", "earned_it",
            "apologetic", "already_doing", "vague", "hedged_ask")
@@ -115,7 +120,8 @@ class Feedback:
                 if kp["hit"]:
                     lines.append(f'  ✓ {kp["phrase"]}  — heard "{kp["heard"]}"')
                 elif kp.get("denied"):
-                    lines.append(f'  ⊘ {kp["phrase"]}  — said, but denied: "{kp["denied"].get("said") or kp["heard"]}"')
+                    lines.append(f'  ⊘ {kp["phrase"]}  — said, but {how_said(kp["denied"])}: '
+                                 f'"{kp["denied"].get("said") or kp["heard"]}"')
                 elif kp.get("own_words"):
                     lines.append(f'  ≈ {kp["phrase"]}  — you made the move in your own words: '
                                  f'"{kp["own_words"]["text"]}"')
@@ -280,6 +286,11 @@ def _finish(answer_for: AnswerFor, scenario, heard, book, key_comp, flags, key_p
     score = round(sum(c.weight * c.counted for c in components) / total) if total else 0
     losers = [c for c in components if c.tip] + [c for c in hidden if c.tip and c.priority]
     tip = max(losers, key=lambda c: (c.priority, c.weight * (100 - c.score))).tip if losers else None
+    said_words = sum(1 for t in heard.tokens if t.text not in FILLERS)
+    if any(f.kind == "bare_list" for f in flags):  # the phrases without the sentences: not an answer yet
+        score = min(score, RECITED_MAX)
+    if 0 < said_words < ONE_LINER_WORDS:  # "Promotion.", "Okay, I understand.": a one-liner is no answer yet
+        score = min(score, ONE_LINER_MAX)  # (delivery's too_short flag says so)
     if not heard.word_count:
         score, tip = 0, "Nothing was heard: check the microphone, then answer out loud."
     full_signals = {name: bool(signals.get(name, False)) for name in SIGNALS}

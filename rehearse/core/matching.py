@@ -3,7 +3,8 @@
 The text (what a recognizer heard) is tokenised once (:mod:`rehearse.core.normalize`) and indexed; each phrase is
 then aligned only against small windows around its rarer words. The alignment (:mod:`rehearse.core.matching_search`, :mod:`rehearse.core.matching_align`)
 is in order and local — the phrase's words scattered over a sentence never match — and tolerates what recognizers
-do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words. Numbers,
+do: fillers and articles inserted, words split or merged ("o auth"), a misheard word per ~3 words, two small words
+slipped in for one ("saved about $400,000 in the year"), another tense or number ("demonstrated"). Numbers,
 negations and role/level words must agree exactly, and a title ("Senior Marketing Manager", or the scenario's role)
 keeps every word: none dropped, swapped or added inside it.
 
@@ -14,11 +15,11 @@ keeps every word: none dropped, swapped or added inside it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 from rehearse.core.matching_align import Alignment
 from rehearse.core.matching_search import align
-from rehearse.core.matching_text import PhraseTokens, TextIndex
+from rehearse.core.matching_text import TextIndex, phrase_tokens
 from rehearse.core.normalize import Token
 
 __all__ = ["PhraseMatch", "Matcher", "match_phrase", "match_phrases"]
@@ -70,7 +71,9 @@ class Matcher:
         cached = self._cache.get(phrase)
         if cached is None:
             cached = self._cache[phrase] = self._match(phrase)
-        return replace(cached)  # a copy: callers may change theirs
+        copy = PhraseMatch.__new__(PhraseMatch)  # a copy: callers may change theirs
+        copy.__dict__.update(cached.__dict__)
+        return copy
 
     def match_all(self, phrases: list[str]) -> list[PhraseMatch]:
         return [self.match(p) for p in phrases]
@@ -79,7 +82,7 @@ class Matcher:
         return " ".join(self.words[first:last + 1])
 
     def _match(self, phrase: str) -> PhraseMatch:
-        ptoks = PhraseTokens(phrase, self.roles)
+        ptoks = phrase_tokens(phrase, self.roles)
         best: Alignment | None = align(self.index, ptoks)
         if best is None:
             return PhraseMatch(phrase, False, 0.0, None, None, None, reason="none of its words were heard"

@@ -3,9 +3,11 @@
 Operations and what they cost (lower is better; the score is derived from the credit each phrase word earns):
   exact word                      0       credit 1
   same stem / split or merged     0.03    credit 0.97   ("tickets"/"ticket", "o auth"/"oauth", "follow up"/"followup")
+  another tense or number         0.03    credit 0.97   ("demonstrated"/"demonstrate"; not for strict words)
   misheard (similar spelling)     ~0.1-0.35 credit ~0.7-0.9 (counts against the error budget)
   other substitution              1       credit 0      (budget; only in phrases of 5+ words, not the first/last)
   extra filler/article in text    0.05    -0.05
+  extra small word in text        0.15    -0.15         (half an error: prepositions, pronouns, "be" — MINOR_WORDS)
   extra other word in text        0.3     -0.3          (budget)
   phrase article/filler not said  0.05    -0.05
   phrase word not said            1       credit 0      (budget; only in phrases of 4+ words, not the first/last)
@@ -21,8 +23,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
-from rehearse.core.matching_text import FUZZY_MIN, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex, similarity
-from rehearse.core.matching_sound import block_similarity, may_sound, sound_blocks, swappable
+from rehearse.core.matching_text import (FUZZY_MIN, MINOR_WORDS, ROLE_WORDS, STRICT_COST, PhraseTokens, Term, TextIndex,
+                                         inflected, similarity)
+from rehearse.core.matching_sound import block_similarity, may_sound, sound_blocks, sound_starts, swappable
 from rehearse.core.normalize import ARTICLES, CURRENCIES, FILLERS, NEGATIONS, stem
 
 _NEG_LOOKBACK_SKIP = FILLERS | ARTICLES | frozenset("yet ever even always really actually".split())
@@ -62,10 +65,13 @@ def _compare(p: Term, t: Term) -> tuple[float, str, float]:
         return 0.0, EXACT, 1.0
     if p.key == t.key and not p.number:
         return 0.03, STEM, 0.97
-    if {p.text, t.text} == {"1", "ones"}:  # "one on one" for "one-on-ones"
+    if (p.text == "1" and t.text == "ones") or (p.text == "ones" and t.text == "1"):  # "one on one"/"one-on-ones"
         return 0.03, STEM, 0.97
     if (p.strict and t.strict) or p.number or t.number or p.negation or t.negation:
         return STRICT_COST, "strict", 0.0
+    if (p.text[:3] == t.text[:3] and not (p.strict or t.strict or p.soft or t.soft)
+            and inflected(p.text, t.text)):  # "demonstrated" for "demonstrate"
+        return 0.03, STEM, 0.97
     sim = similarity(p.text, t.text) if len(p.text) >= 4 and len(t.text) >= 3 else 0.0
     return (0.1 + (1 - sim), FUZZY, 0.9 * sim) if sim >= FUZZY_MIN else (1.0, SUB, 0.0)
 
@@ -93,63 +99,75 @@ def _delete_cost(p: Term) -> float:
 def align_window(text: TextIndex, ph: PhraseTokens, lo: int, hi: int, cache: dict) -> Alignment | None:
     """Best local alignment of the whole phrase inside text tokens [lo, hi)."""
     P, W = ph.toks, text.toks[lo:hi]
-    joins = text.joins
+    wkeys = [t.key for t in W]
+    wjoins = text.joins[lo:hi]
     m, w = len(P), hi - lo
     inf = float("inf")
     ins = text.insert_costs[lo:hi]
+    titled = ph.title
     # inside a title ("Senior _ Manager") only a filler or article may come between its words
-    ins_title = [c if t.soft else max(c, STRICT_COST - 0.1) for c, t in zip(ins, W)]
+    ins_title = [c if t.soft else max(c, STRICT_COST - 0.1) for c, t in zip(ins, W)] if titled else ins
     cost = [[inf] * (w + 1) for _ in range(m + 1)]
     back: list[list[tuple | None]] = [[None] * (w + 1) for _ in range(m + 1)]
     cost[0] = [0.0] * (w + 1)
     for j in range(m + 1):
         row = cost[j]
         brow = back[j]
-        if j < m:
-            p = P[j]
-            nxt, bnxt = cost[j + 1], back[j + 1]
-            title = j in ph.title and not p.soft
-            dcost = STRICT_COST if title else _delete_cost(p)
-            row_cache = cache.get(p.text)
-            if row_cache is None:
-                row_cache = cache[p.text] = {}
-            subs = [row_cache.get(t.text) or substitute(p, t, cache) for t in W]
-            if title:  # a word of a title is never swapped for another word
-                subs = [(STRICT_COST, op, cr) if op == SUB else (c, op, cr) for c, op, cr in subs]
-            pjoin = ph.joins[j] if j + 1 < m else None
-            pkey = p.key
-            fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
-            sound_ok = may_sound(p)
+        ins_row = ins_title if (j in titled and j - 1 in titled) else ins
+        if j == m:  # the whole phrase is aligned: only extra text words after it remain to weigh
+            for k in range(w):
+                here = row[k]
+                if here != inf:
+                    c = here + ins_row[k]
+                    if c < row[k + 1]:
+                        row[k + 1], brow[k + 1] = c, (j, k, INS)
+            break
+        p = P[j]
+        nxt, bnxt = cost[j + 1], back[j + 1]
+        nxt2, bnxt2 = (cost[j + 2], back[j + 2]) if j + 2 <= m else (None, None)
+        title = j in titled and not p.soft
+        dcost = STRICT_COST if title else _delete_cost(p)
+        row_cache = cache.get(p.text)
+        if row_cache is None:
+            row_cache = cache[p.text] = {}
+        subs = [row_cache.get(t.text) or substitute(p, t, cache) for t in W]
+        if title:  # a word of a title is never swapped for another word
+            subs = [(STRICT_COST, op, cr) if op == SUB else (c, op, cr) for c, op, cr in subs]
+        sub_cost = [c for c, _, _ in subs]
+        pjoin = ph.joins[j] if j + 1 < m else None
+        pkey = p.key
+        fuzzy_join = not (p.strict or p.soft) and len(p.text) >= 5
+        swap_key = P[j + 1].key if (j + 1 < m and swappable(p) and swappable(P[j + 1])) else None
+        sound_ok = sound_starts(p, text, lo, hi) if may_sound(p) else None
         for k in range(w + 1):
             here = row[k]
             if here == inf:
                 continue
-            if j < m:
-                c = here + dcost
-                if c < nxt[k]:
-                    nxt[k], bnxt[k] = c, (j, k, DEL)
-                if k < w:
-                    sc = here + subs[k][0]
-                    if sc < nxt[k + 1]:
-                        nxt[k + 1], bnxt[k + 1] = sc, (j, k, subs[k][1])
-                    jk = joins[lo + k]
-                    if jk is not None and k + 1 < w and (jk == pkey or fuzzy_join):
-                        jc = 0.03 if jk == pkey else _join_cost(p, text, lo + k, cache)
-                        if jc is not None and here + jc < nxt[k + 2]:
-                            nxt[k + 2], bnxt[k + 2] = here + jc, (j, k, JOIN)
-                    if pjoin is not None and pjoin == W[k].key and here + 0.03 < cost[j + 2][k + 1]:
-                        cost[j + 2][k + 1], back[j + 2][k + 1] = here + 0.03, (j, k, PJOIN)
-                    if (j + 1 < m and k + 1 < w and W[k + 1].key == pkey and W[k].key == P[j + 1].key
-                            and swappable(p) and swappable(P[j + 1]) and here + SWAP_COST < cost[j + 2][k + 2]):
-                        cost[j + 2][k + 2], back[j + 2][k + 2] = here + SWAP_COST, (j, k, SWAP)
-                    if sound_ok:
-                        for a, b, c in sound_blocks(ph, j, text, lo + k, hi, cache):
-                            if here + c < cost[j + a][k + b]:
-                                cost[j + a][k + b], back[j + a][k + b] = here + c, (j, k, f"{SOUND}:{a}:{b}")
-            if j and k < w:  # extra text word inside the match (not before it: the start is free)
-                c = here + (ins_title[k] if j in ph.title and j - 1 in ph.title else ins[k])
-                if c < row[k + 1]:
-                    row[k + 1], brow[k + 1] = c, (j, k, INS)
+            c = here + dcost
+            if c < nxt[k]:
+                nxt[k], bnxt[k] = c, (j, k, DEL)
+            if k < w:
+                sc = here + sub_cost[k]
+                if sc < nxt[k + 1]:
+                    nxt[k + 1], bnxt[k + 1] = sc, (j, k, subs[k][1])
+                jk = wjoins[k]
+                if jk is not None and k + 1 < w and (jk == pkey or fuzzy_join):
+                    jc = 0.03 if jk == pkey else _join_cost(p, text, lo + k, cache)
+                    if jc is not None and here + jc < nxt[k + 2]:
+                        nxt[k + 2], bnxt[k + 2] = here + jc, (j, k, JOIN)
+                if pjoin is not None and pjoin == wkeys[k] and here + 0.03 < nxt2[k + 1]:
+                    nxt2[k + 1], bnxt2[k + 1] = here + 0.03, (j, k, PJOIN)
+                if (swap_key is not None and k + 1 < w and wkeys[k + 1] == pkey and wkeys[k] == swap_key
+                        and here + SWAP_COST < nxt2[k + 2]):
+                    nxt2[k + 2], bnxt2[k + 2] = here + SWAP_COST, (j, k, SWAP)
+                if sound_ok is not None and sound_ok[k]:
+                    for a, b, c in sound_blocks(ph, j, text, lo + k, hi, cache, False):
+                        if here + c < cost[j + a][k + b]:
+                            cost[j + a][k + b], back[j + a][k + b] = here + c, (j, k, f"{SOUND}:{a}:{b}")
+                if j:  # extra text word inside the match (not before it: the start is free)
+                    c = here + ins_row[k]
+                    if c < row[k + 1]:
+                        row[k + 1], brow[k + 1] = c, (j, k, INS)
     last = cost[m]
     end = min(range(w + 1), key=last.__getitem__)
     if last[end] == inf:
@@ -169,7 +187,7 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
     P, T = ph.toks, text.toks
     credit = 0.0
     penalty = 0.0
-    errors = subs = drops = 0
+    errors = subs = drops = minor = 0
     reason = None
     first_problem = None  # the first tolerated error, to explain a miss when there are too many
     ends = (ph.content[0], ph.content[-1]) if ph.content else ()
@@ -190,8 +208,10 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         used.append(k)
         if op == INS:
             t = T[k]
-            penalty += 0.05 if t.soft else 0.3
-            if not t.soft:
+            penalty += text.insert_costs[k] if t.text in MINOR_WORDS else 0.05 if t.soft else 0.3
+            if t.text in MINOR_WORDS:
+                minor += 1
+            elif not t.soft:
                 errors += 1
             if t.negation and reason is None:
                 reason = f"negated: heard {t.text!r}"
@@ -251,6 +271,7 @@ def judge(text: TextIndex, ph: PhraseTokens, ops: list[tuple[str, int, int]], to
         reason = _other_currency(P, T, ops, max(used))
     size = max(ph.size, 1)
     score = max(0.0, min(100.0, 100.0 * (credit - penalty) / size))
+    errors += (minor + 1) // 2  # small words slipped in: two count as one error
     if reason is None:
         if errors > ph.max_errors or subs > ph.max_subs or drops > ph.max_drops:
             reason = f"too different: {first_problem or 'extra words'} and more"

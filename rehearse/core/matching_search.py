@@ -47,11 +47,15 @@ def _anchors(ph: PhraseTokens, exact: list[list[int]]) -> list[tuple[int, int]]:
 
 
 def _windows(anchors: list[tuple[int, int]], m: int, slack: int, n: int) -> list[tuple[int, int]]:
-    spans = sorted({(max(0, k - j - slack), min(n, k + (m - j) + slack + 1)) for k, j in anchors})
+    before, after = slack, m + slack + 1
+    spans = sorted({(k - j - before, k - j + after) for k, j in anchors})  # clipped to [0, n] below
     out: list[list[int]] = []
     for lo, hi in spans:
+        lo = lo if lo > 0 else 0
+        hi = hi if hi < n else n
         if out and lo <= out[-1][0] + slack:  # nearly the same place: one window
-            out[-1][1] = max(out[-1][1], hi)
+            if hi > out[-1][1]:
+                out[-1][1] = hi
         else:
             out.append([lo, hi])
     return [(lo, hi) for lo, hi in out]
@@ -62,24 +66,25 @@ def _potential(hit_k: list[int], hit_j: list[int], lo: int, hi: int) -> set[int]
     return set(hit_j[bisect_left(hit_k, lo):bisect_left(hit_k, hi)])
 
 
-def _densest(hit_k: list[int], hit_j: list[int], span: int, top: int) -> list[tuple[int, int]]:
-    """The ``top`` starts (-count, position) where most distinct phrase words occur within ``span`` tokens."""
-    best: list[tuple[int, int]] = []
+def _densest(hit_k: list[int], hit_j: list[int], span: int) -> int | None:
+    """The first start where most distinct phrase words occur within ``span`` tokens (``hit_k`` sorted)."""
+    best, best_count = None, 0
     counts: dict[int, int] = {}
     right = 0
     n = len(hit_k)
     for left in range(n):
-        while right < n and hit_k[right] < hit_k[left] + span:
-            counts[hit_j[right]] = counts.get(hit_j[right], 0) + 1
+        here = hit_k[left]
+        while right < n and hit_k[right] < here + span:
+            j = hit_j[right]
+            counts[j] = counts.get(j, 0) + 1
             right += 1
-        if not left or hit_k[left] != hit_k[left - 1]:
-            best.append((-len(counts), hit_k[left]))
+        if len(counts) > best_count and (not left or here != hit_k[left - 1]):
+            best, best_count = here, len(counts)
         j = hit_j[left]
         counts[j] -= 1
         if not counts[j]:
             del counts[j]
-    best.sort()
-    return best[:top]
+    return best
 
 
 def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: int) -> bool:
@@ -88,9 +93,9 @@ def _could_hit(text: TextIndex, ph: PhraseTokens, found: set[int], lo: int, hi: 
     if not ph.exact_set <= found:
         return False
     missing = [j for j in ph.content if j not in found]
-    if any(ph.toks[j].strict and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache) for j in missing):
-        return False
     if len(missing) > ph.max_errors:
+        return False
+    if any(ph.toks[j].strict and not sounds_nearby(ph.toks[j], text, lo, hi, text.cache) for j in missing):
         return False
     ends = (ph.content[0], ph.content[-1])
     if len(missing) <= ph.max_subs + ph.max_drops and not any(j in ends for j in missing):
@@ -142,16 +147,26 @@ def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
     quick = _verbatim(text, ph, exact, cache)
     if quick is not None:
         return quick
-    hits = sorted((k, j) for j, pos in enumerate(exact) for k in pos)
-    hit_k, hit_j = [k for k, _ in hits], [j for _, j in hits]
-    scored = []
+    codes = []  # (text position, phrase index) pairs in order, coded as one int each: k * m + j
+    for j, pos in enumerate(exact):
+        codes += [k * m + j for k in pos]
+    codes.sort()
+    hit_k, hit_j = [c // m for c in codes], [c % m for c in codes]
+    need = ph.size - ph.max_errors
+    places = []
     for lo, hi in _windows(_anchors(ph, exact), m, slack, n):
         found = _potential(hit_k, hit_j, lo, hi)
-        if len(found) >= ph.size - ph.max_errors and _could_hit(text, ph, found, lo, hi):
-            scored.append((-len(found), lo, hi))
-    scored.sort()
+        if len(found) >= need:
+            places.append((-len(found), lo, hi, found))
+    places.sort(key=lambda p: p[:3])
     best: Alignment | None = None
-    for _, lo, hi in scored[:MAX_WINDOWS]:
+    aligned = 0
+    for _, lo, hi, found in places:  # most promising first; the (costlier) check only until a hit
+        if aligned == MAX_WINDOWS:
+            break
+        if not _could_hit(text, ph, found, lo, hi):
+            continue
+        aligned += 1
         found = align_window(text, ph, lo, hi, cache)
         if found is not None and (best is None or (found.hit, found.score) > (best.hit, best.score)):
             best = found
@@ -160,8 +175,7 @@ def align(text: TextIndex, ph: PhraseTokens) -> Alignment | None:
     if best is not None:
         return best
     # no place could hold a hit: align the places with most of its words, for partial credit and "heard instead"
-    for _, start in _densest(hit_k, hit_j, m + slack, 1):
-        found = align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
-        if found is not None and (best is None or found.score > best.score):
-            best = found
+    start = _densest(hit_k, hit_j, m + slack)
+    if start is not None:
+        best = align_window(text, ph, max(0, start - slack), min(n, start + m + 2 * slack), cache)
     return best

@@ -36,7 +36,7 @@ def _text_ok(t: Term) -> bool:
 
 def block_similarity(ph: PhraseTokens, j: int, a: int, text: TextIndex, k: int, b: int, cache: dict) -> float:
     """How alike phrase words [j, j+a) and text words [k, k+b) sound (0: not allowed or not alike enough)."""
-    key = ("sound", tuple(t.text for t in ph.toks[j:j + a]), tuple(t.text for t in text.toks[k:k + b]))
+    key = ("sound", tuple([t.text for t in ph.toks[j:j + a]]), tuple([t.text for t in text.toks[k:k + b]]))
     found = cache.get(key)
     if found is None:
         found = cache[key] = _similarity(ph.toks[j:j + a], text.toks[k:k + b])
@@ -72,9 +72,30 @@ def _may_start(p: Term, t: Term) -> bool:
             and not _heads(p.text).isdisjoint(_heads(t.text)))
 
 
-def sound_blocks(ph: PhraseTokens, j: int, text: TextIndex, k: int, hi: int, cache: dict):
-    """(phrase words, text words, cost) of each sound-alike step from phrase word j at text position k."""
-    if not _may_start(ph.toks[j], text.toks[k]):
+def _text_heads(text: TextIndex) -> list[frozenset[str] | None]:
+    """For each text word, its first sounds, or None where no sound-alike step may start (computed once a text)."""
+    heads = text.sound_heads
+    if heads is None:
+        heads = text.sound_heads = [None if (t.soft or not _text_ok(t)) else _heads(t.text) for t in text.toks]
+    return heads
+
+
+def sound_starts(p: Term, text: TextIndex, lo: int, hi: int) -> list[bool]:
+    """For text words [lo, hi): whether a sound-alike step from phrase word p may start there (as ``_may_start``)."""
+    if not may_sound(p):
+        return [False] * (hi - lo)
+    mine, key, toks = _heads(p.text), p.key, text.toks
+    if not mine:
+        return [False] * (hi - lo)
+    heads = _text_heads(text)
+    return [h is not None and not mine.isdisjoint(h) and toks[k].key != key
+            for k, h in zip(range(lo, hi), heads[lo:hi])]
+
+
+def sound_blocks(ph: PhraseTokens, j: int, text: TextIndex, k: int, hi: int, cache: dict, gate: bool = True):
+    """(phrase words, text words, cost) of each sound-alike step from phrase word j at text position k (``gate``:
+    check first that one may start there; False when the caller has, with :func:`sound_starts`)."""
+    if gate and not _may_start(ph.toks[j], text.toks[k]):
         return
     m = len(ph.toks)
     for a in range(1, MAX_PHRASE + 1):
@@ -92,9 +113,20 @@ def sounds_nearby(word: Term, text: TextIndex, lo: int, hi: int, cache: dict) ->
     """Whether some 1-3 text words in [lo, hi) sound like ``word`` (for the search's cheap checks)."""
     if not may_sound(word):
         return False
-    ph = _single(word)
-    return any(block_similarity(ph, 0, 1, text, k, b, cache) for k in range(lo, hi) if _may_start(word, text.toks[k])
-               for b in range(1, MAX_TEXT + 1) if k + b <= hi)
+    mine = _heads(word.text)
+    if not mine:
+        return False
+    heads, toks, key = _text_heads(text), text.toks, word.key
+    ph = None
+    for k in range(lo, hi):
+        h = heads[k]
+        if h is None or mine.isdisjoint(h) or toks[k].key == key:
+            continue
+        ph = ph or _single(word)
+        for b in range(1, min(MAX_TEXT, hi - k) + 1):
+            if block_similarity(ph, 0, 1, text, k, b, cache):
+                return True
+    return False
 
 
 class _single(PhraseTokens):

@@ -31,7 +31,16 @@ engineer developer manager director architect designer scientist analyst researc
 lead head vp president chief cto ceo cfo coo executive administrator coordinator strategist writer editor producer
 accountant advisor adviser owner partner principal fellow
 """.split())
+# Small words a recognizer or a speaker slips into a phrase without changing what it says: prepositions, pronouns,
+# forms of "be" ("saved about $400,000 in the year", "shipped it to the mobile checkout"). Inserted, two of them
+# count as one error (one alone still counts one); never a strict word ("this", "up", "after") or a negation.
+MINOR_WORDS = frozenset("""
+about at by for from in into of on onto out to with
+i me my we us our you your he him his she her it its they them their
+be is am are was were been
+""".split()) - STRICT_WORDS - NEGATIONS
 LEVEL_WORDS = frozenset("junior senior staff principal lead distinguished associate chief head".split())
+MINOR_COST = 0.15  # a small word slipped into a phrase, against 0.3 for another word
 FUZZY_MIN = 0.75  # spelling similarity (0..1) from which a word counts as misheard rather than different
 STRICT_COST = 1.5
 
@@ -44,6 +53,7 @@ class Term:
     soft: bool  # filler or article: may be inserted/dropped for a small penalty
     strict: bool  # number, negation, or role/level word
     negation: bool
+    insert_cost: float = 0.3  # said inside a match where the phrase has no word
 
 
 @lru_cache(maxsize=65536)
@@ -51,8 +61,11 @@ def term(text: str, number: bool) -> Term:
     """The matching traits of a normalised word (shared: one object per distinct word)."""
     neg = text in NEGATIONS
     money = text in CURRENCIES  # may go unsaid ("two hundred fifty k" for "$250k"), never be another currency
-    return Term(text, text if number else stem(text), number, text in FILLERS or text in ARTICLES or money,
-                number or neg or money or text in STRICT_WORDS, neg)
+    soft = text in FILLERS or text in ARTICLES or money
+    insert = 0.05 if soft else (STRICT_COST - 0.1 if neg or text in ROLE_WORDS else
+                                MINOR_COST if text in MINOR_WORDS else 0.3)
+    return Term(text, text if number else stem(text), number, soft, number or neg or money or text in STRICT_WORDS,
+                neg, insert)
 
 
 class TextIndex:
@@ -60,32 +73,25 @@ class TextIndex:
 
     def __init__(self, text: str, tokens: list[Token] | None = None):
         tokens = tokenize(text) if tokens is None else tokens
-        toks = self.toks = [term(t.text, t.number) for t in tokens]
-        self.first = [t.first for t in tokens]  # original word span of each token
-        self.last = [t.last for t in tokens]
+        toks = self.toks = [term(word, number) for word, _, _, number in tokens]
+        self.first = [t[1] for t in tokens]  # original word span of each token
+        self.last = [t[2] for t in tokens]
         positions: dict[str, list[int]] = defaultdict(list)
         self.positions = positions
-        joins: list[str | None] = []
-        raw_joins: list[str | None] = []
         for i, t in enumerate(toks):
             positions[t.key].append(i)
-        for i in range(len(toks) - 1):
-            a, b = toks[i], toks[i + 1]
-            if a.number or b.number:
-                joins.append(None)
-                raw_joins.append(None)
-                continue
-            raw = a.text + b.text
-            joined = stem(raw)
-            joins.append(joined)
-            raw_joins.append(raw)
-            positions[joined].append(i)
+        # two neighbouring words written together ("o auth" -> "oauth"), never across a number
+        raw_joins: list[str | None] = [None if a.number or b.number else a.text + b.text for a, b in zip(toks, toks[1:])]
+        joins = [raw if raw is None or raw[-1] != "s" else stem(raw) for raw in raw_joins]  # stem() only changes -s
+        for i, joined in enumerate(joins):
+            if joined is not None:
+                positions[joined].append(i)
         joins.append(None)
         raw_joins.append(None)
         self.joins, self.raw_joins = joins, raw_joins
-        self.insert_costs = [0.05 if t.soft else (STRICT_COST - 0.1 if t.negation or t.text in ROLE_WORDS else 0.3)
-                             for t in toks]
+        self.insert_costs = [t.insert_cost for t in toks]
         self.cache: dict = {}  # similarity of (phrase word, text word) pairs, shared by all phrases
+        self.sound_heads: list | None = None  # first sounds of each word, for sound-alike steps (when first needed)
 
 
 class PhraseTokens:
@@ -96,17 +102,11 @@ class PhraseTokens:
         tokens = tokenize(phrase)
         toks = [term(t.text, t.number) for t in tokens]
         if toks and all(t.soft for t in toks):  # a phrase made only of fillers/articles needs them all
-            toks = [Term(t.text, t.key, t.number, False, t.strict, t.negation) for t in toks]
+            toks = [Term(t.text, t.key, t.number, False, t.strict, t.negation, t.insert_cost) for t in toks]
         self.toks = toks
         self.size = sum(1 for t in toks if not t.soft)  # content words
         self.joins = [None if (a.number or b.number) else stem(a.text + b.text) for a, b in zip(toks, toks[1:])]
         self.joins.append(None)
-        self.key_positions: dict[str, set[int]] = defaultdict(set)
-        for j, t in enumerate(toks):
-            if not t.soft:
-                self.key_positions[t.key].add(j)
-                if self.joins[j] is not None:
-                    self.key_positions[self.joins[j]].update((j, j + 1))
         self.strict_set = {j for j, t in enumerate(toks) if t.strict and not t.soft}
         self.exact_set = {j for j in self.strict_set if toks[j].number or toks[j].negation}  # never by sound
         self.content = [j for j, t in enumerate(toks) if not t.soft]
@@ -115,6 +115,26 @@ class PhraseTokens:
         self.max_errors = 0 if c <= 1 else max(1, c // 3)  # fuzzy + insertions + drops + substitutions
         self.max_subs = c // 5
         self.max_drops = c // 4
+
+
+@lru_cache(maxsize=4096)
+def phrase_tokens(phrase: str, roles: tuple[str, ...] = ()) -> PhraseTokens:
+    """The parsed phrase, shared: a scenario's phrases are matched turn after turn (never changed by the matcher)."""
+    return PhraseTokens(phrase, roles)
+
+
+@lru_cache(maxsize=65536)
+def inflected(a: str, b: str) -> bool:
+    """Whether one word is the other with a regular ending ("demonstrate"/"demonstrated", "follow"/"followed",
+    "ship"/"shipped", "make"/"making"): the same word said in another tense or number. Stems of four letters or
+    more only ("rat" is not "rating")."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 4 or not long.startswith(short[:-1]) or short == long:
+        return False
+    if long.startswith(short):
+        rest = long[len(short):]
+        return rest in ("s", "es", "ed", "d", "ing") or (rest[:1] == short[-1] and rest[1:] in ("ed", "ing"))
+    return short.endswith("e") and long == short[:-1] + "ing"  # "make"/"making"
 
 
 def similarity(a: str, b: str) -> float:

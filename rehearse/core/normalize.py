@@ -195,6 +195,9 @@ def _is_run_word(word: str) -> bool:
     return word in _NUMBER_WORDS or word in ("and", "point", "oh") or word in _ORDINALS
 
 
+_new_token = tuple.__new__
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalise ``text`` into tokens; each keeps the span of original whitespace words it came from.
 
@@ -209,7 +212,10 @@ def tokenize(text: str) -> list[Token]:
             if flat:
                 _read_pieces(flat, tokens)
                 flat = []
-            tokens.extend(Token(piece, index, index) for piece in pieces)
+            if len(pieces) == 1:
+                tokens.append(_new_token(Token, (pieces[0], index, index, False)))  # Token(...), without its __new__
+            else:
+                tokens.extend([Token(piece, index, index) for piece in pieces])
             continue
         for n_piece, piece in enumerate(pieces):
             flat.append((piece, index, stop and n_piece == len(pieces) - 1))

@@ -222,7 +222,7 @@ def pick(variants, rng: random.Random) -> str:
 PART_PROMPTS = {
     "evidence": "Go on. What have you done that shows it?",
     "gaps": "And where do you think you still need to grow?",
-    "ask": "So what exactly are you asking me for?",
+    "ask": "Okay. What would you like to happen next?",  # neutral: it must not sound as if the intent was unclear
 }
 
 # A reaction or outcome that is, in substance, one of the usual objections: when the scenario has an objection

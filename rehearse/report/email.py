@@ -6,7 +6,9 @@ What the draft may say, and where it comes from:
 - **evidence and growth**: for each evidence item and gap that was heard in the run (denial-aware: a phrase said
   inside a denial was not heard), the scenario's *prepared* sentence — never the recognizer's text, so a misheard
   word ("Logan related", "350 millisocans") never reaches the draft, and nothing the feedback flagged (earned-it,
-  apologies, hedges, vague claims) is quoted;
+  apologies, hedges, vague claims) is quoted. An item with a phrase said inside a denial is not heard; an item heard
+  without its number (or with another one) keeps what was done and gets a blank for the result, never the prepared
+  number; a gap named without a plan (or with its plan refused) gets a blank for the plan;
 - **agreements** (criteria, review or effective date, compensation): stated as agreed only when the manager's line
   made them. A date only the user proposed is offered as a suggestion to confirm; criteria the user proposed are
   their prepared plans, offered likewise;
@@ -22,29 +24,9 @@ from rehearse.core.analysers.heard import Heard
 from rehearse.core.normalize import tokenize
 from rehearse.core.transcript import Transcript
 from rehearse.report import marks
+from rehearse.report.dates import (DATE_RE, EFFECTIVE_CUE, REVIEW_CUE, date_phrase,  # noqa: F401 (DATE_RE re-exported)
+                                   review_date)
 
-MONTHS = ("January February March April May June July August September October November December "
-          "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
-_MONTH = r"\b(?:" + "|".join(MONTHS) + r")\b\.?"
-_DAY = r"\b\d{1,2}(?:st|nd|rd|th)?\b"
-_YEAR = r"(?:,? \d{4})?"
-_COUNT = r"(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve|a few|a couple of)"
-DATE_PATTERNS = [
-    # a month needs a day, or a word before it that makes it a date ("may" and "march" are also verbs)
-    rf"{_DAY} (?:of )?{_MONTH}{_YEAR}",
-    rf"{_MONTH} {_DAY}{_YEAR}",
-    rf"\b(?:in|by|before|until|from|after|early|late|mid-?) ?{_MONTH}(?: {_DAY})?{_YEAR}",
-    r"\d{4}-\d{2}-\d{2}",
-    r"\bQ[1-4](?: \d{4})?",
-    rf"\bin {_COUNT} (?:weeks?|months?)(?: time)?",
-    rf"\b(?:the )?(?:end|start|beginning|middle) of (?:the |this )?(?:next )?(?:quarter|year|month|half|{_MONTH})",
-    r"\b(?:next|this|the next|the following) (?:quarter|(?:promotion |review )?cycle|half|year|month|week)",
-    r"\b(?:next )?(?:Monday|Tuesday|Wednesday|Thursday|Friday)",
-    r"\bmid-year\b",
-]
-DATE_RE = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS), re.IGNORECASE)
-REVIEW_CUE = re.compile(r"\b(review|revisit|check in|check-in|meet|decide|decision|follow up|look at this again|"
-                        r"come back|catch up|talk again)\b", re.IGNORECASE)
 CRITERIA_RES = [
     re.compile(r"\b(?:if|once|when|after) I(?:'ve| have)? ([^,.?!;]{6,})", re.IGNORECASE),
     re.compile(r"\bI(?:'d| would) (?:like|want|need) to see (?:you |more )?([^,.?!;]{6,})", re.IGNORECASE),
@@ -86,24 +68,42 @@ def _heard_phrases(turn: dict) -> set[str]:
     return {_norm(p.get("phrase", "")) for p in marks.hits(turn) if not p.get("denied")}
 
 
-def evidence_heard(run: dict, scenario, turns: list[dict] | None = None) -> list:
-    """The scenario's evidence items heard in the run: from the feedback's per-item details when it has them,
-    otherwise from the key phrases of each item that were heard."""
+def _denied_phrases(turn: dict) -> set[str]:
+    return {_norm(p.get("phrase", "")) for p in marks.feedback_of(turn).get("key_phrases") or []
+            if isinstance(p, dict) and p.get("denied")}
+
+
+def _evidence_in_turn(turn: dict, items) -> dict[int, bool]:
+    """Evidence items said plainly in one user turn -> whether with their number. An item with any of its key
+    phrases said inside a denial ("I did not lead the migration to OAuth") is not heard from that turn."""
+    said, denied = _heard_phrases(turn), _denied_phrases(turn)
+    details = [d for d in marks.feedback_of(turn).get("evidence") or [] if isinstance(d, dict)]
+    out: dict[int, bool] = {}
+    for i, item in enumerate(items):
+        if any(_norm(p) in denied for p in item.key_phrases):
+            continue
+        detail = next((d for d in details if d.get("what") == item.what), None)
+        numbers = [p for p in item.key_phrases if _has_number(p)]
+        named = [p for p in item.key_phrases if not _has_number(p)] or item.key_phrases
+        if detail is not None and detail.get("heard"):
+            out[i] = bool(detail.get("with_number")) or not _has_number(item.number)
+        elif any(_norm(p) in said for p in named):
+            out[i] = not numbers or any(_norm(p) in said for p in numbers)
+    return out
+
+
+def evidence_heard(run: dict, scenario, turns: list[dict] | None = None, *, with_number: bool = False) -> list:
+    """The scenario's evidence items heard plainly in the run (denial-aware), from the feedback's per-item details
+    when it has them, otherwise from the key phrases of each item that were heard. ``with_number``: only the
+    items heard with their number."""
     if scenario is None:
         return []
     items = scenario.pitch.evidence.items
-    heard: set[int] = set()
+    heard: dict[int, bool] = {}
     for turn in _before_outcome(run) if turns is None else turns:
-        details = marks.feedback_of(turn).get("evidence") or []
-        for i, item in enumerate(items):
-            if any(isinstance(d, dict) and d.get("what") == item.what and d.get("heard") for d in details):
-                heard.add(i)
-        said = _heard_phrases(turn)
-        for i, item in enumerate(items):
-            named = [p for p in item.key_phrases if not _has_number(p)] or item.key_phrases
-            if any(_norm(p) in said for p in named):
-                heard.add(i)
-    return [items[i] for i in sorted(heard)]
+        for i, numbered in _evidence_in_turn(turn, items).items():
+            heard[i] = heard.get(i, False) or numbered
+    return [items[i] for i in sorted(heard) if heard[i] or not with_number]
 
 
 def evidence_sentence(item) -> str:
@@ -113,22 +113,49 @@ def evidence_sentence(item) -> str:
     return marks.tidy(f"I {item.what.strip()}; {item.outcome.strip()} ({item.number.strip()})")
 
 
-def gaps_heard(run: dict, scenario) -> list:
-    """The scenario's gaps named in the run (denial-aware), from the feedback's gaps or its key phrases."""
+NO_NUMBER_BLANK = "[result, with its number]"
+
+
+def evidence_without_number(item) -> str:
+    """An item heard without its number (or with another one): what was done, and a blank for the result — the
+    prepared number is never put in the user's mouth."""
+    return marks.tidy(f"I {item.what.strip()}: {NO_NUMBER_BLANK}")
+
+
+def _plan_phrases(item) -> list[str]:
+    """A gap's key phrases about its plan (the ones whose words are not all words of the gap itself)."""
+    gap_words = {t.text for t in tokenize(item.gap)}
+    return [p for p in item.key_phrases if not {t.text for t in tokenize(p)} <= gap_words]
+
+
+def gaps_heard(run: dict, scenario) -> list[tuple]:
+    """The scenario's gaps named in the run (denial-aware) as ``(item, plan_heard)``: from the feedback's gaps or
+    its key phrases; the plan counts when one of its phrases was said plainly and none was denied in that turn."""
     if scenario is None:
         return []
-    named: set[str] = set()
+    named: dict[str, bool] = {}
     for turn in _before_outcome(run):
         fb = marks.feedback_of(turn)
-        named.update((fb.get("gaps") or {}).get("named") or [])
-        said = _heard_phrases(turn)
+        said, denied = _heard_phrases(turn), _denied_phrases(turn)
+        in_turn = set((fb.get("gaps") or {}).get("named") or [])
         for item in scenario.pitch.gaps.items:
             if any(_norm(p) in said for p in item.key_phrases):
-                named.add(item.gap)
-    return [item for item in scenario.pitch.gaps.items if item.gap in named]
+                in_turn.add(item.gap)
+        for item in scenario.pitch.gaps.items:
+            if item.gap in in_turn:
+                plan = _plan_phrases(item)
+                planned = (any(_norm(p) in said for p in plan) and not any(_norm(p) in denied for p in plan)
+                           if plan else True)
+                named[item.gap] = named.get(item.gap, False) or planned
+    return [(item, named[item.gap]) for item in scenario.pitch.gaps.items if item.gap in named]
 
 
-def gap_sentence(item) -> str:
+PLAN_BLANK = "[your plan for it]"
+
+
+def gap_sentence(item, plan_heard: bool = True) -> str:
+    if not plan_heard:  # the gap was named, but no plan was heard (or it was refused): never offer the prepared one
+        return marks.tidy(f"{item.gap.strip()}: {PLAN_BLANK}")
     if item.say:
         return marks.tidy(item.say)
     return marks.tidy(f"I am working on {item.gap.strip()}: I will {item.plan.strip()}")
@@ -149,15 +176,9 @@ def _manager_sentences(turns: list[dict]) -> list[str]:
     return out
 
 
-def _user_date(turns: list[dict]) -> str | None:
-    """A date the user said (only the words the strict date pattern accepts are taken)."""
-    for turn in turns:
-        if turn.get("role") == "user":
-            for text, _span in marks.sentences(turn, drop=("filler", "hedge")):
-                match = DATE_RE.search(text)
-                if match:
-                    return match.group(0).strip()
-    return None
+def _user_sentences(turns: list[dict]) -> list[str]:
+    return [text for turn in turns if turn.get("role") == "user"
+            for text, _span in marks.sentences(turn, drop=("filler", "hedge"))]
 
 
 def criteria_as_heard(run: dict) -> list[str]:
@@ -195,9 +216,6 @@ def criteria_proposed(run: dict, scenario) -> list[str]:
     return out
 
 
-EFFECTIVE_CUE = re.compile(r"\b(effective|starting|start|from|backdated|as of)\b", re.IGNORECASE)
-
-
 def date_as_heard(run: dict, cue: re.Pattern = REVIEW_CUE, summary_key: str = "review_date") -> str | None:
     """The review (or effective) date the manager's line set after the outcome (or the session's summary holds)."""
     summary = run.get("summary") or {}
@@ -211,9 +229,12 @@ def date_as_heard(run: dict, cue: re.Pattern = REVIEW_CUE, summary_key: str = "r
     return None
 
 
-def date_proposed(run: dict) -> str | None:
-    """A date only the user proposed after the outcome: offered as a suggestion, never as agreed."""
-    return _user_date(_after_outcome(run))
+def date_proposed(run: dict, cue: re.Pattern | None = None) -> str | None:
+    """A review date (``cue``: an effective date) only the user proposed — after the outcome, else earlier in the
+    run: offered as a suggestion, never as agreed."""
+    after = _after_outcome(run)
+    before = [t for t in run.get("turns") or [] if t not in after]
+    return (review_date(_user_sentences(after), True, cue) or review_date(_user_sentences(before), False, cue))
 
 
 def compensation_as_heard(run: dict) -> str | None:
@@ -224,22 +245,6 @@ def compensation_as_heard(run: dict) -> str | None:
                 if COMP_RE.search(clause):
                     return marks.tidy(DISCOURSE.sub("", clause))
     return None
-
-
-def date_phrase(when: str) -> str:
-    """``March 15th`` -> ``on March 15th``; ``March`` -> ``in March``; ``next quarter`` stays; blanks stay."""
-    lower = when.lower()
-    if when.startswith("[") or lower.startswith(("in ", "by ", "before ", "next ", "this ", "on ", "at ", "mid",
-                                                     "from ", "after ", "until ", "early ", "late ")):
-        return when
-    if lower.startswith(("the end", "the start", "the beginning", "the middle", "end", "start", "beginning",
-                         "middle")):
-        return "at " + (when if lower.startswith("the ") else "the " + when)
-    if lower.startswith(("the next", "the following")):
-        return "in " + when
-    if re.fullmatch(rf"{_MONTH}(?:,? \d{{4}})?|Q[1-4](?: \d{{4}})?", when, re.IGNORECASE):
-        return "in " + when
-    return "on " + when
 
 
 def asked_explicitly(run: dict) -> bool:
@@ -292,7 +297,13 @@ def draft_email(run: dict, scenario=None) -> dict:
              "What I asked for",
              ask_sentence(run, role, current),
              ""]
-    evidence = [evidence_sentence(item) for item in evidence_heard(run, scenario)]
+    numbered = evidence_heard(run, scenario, with_number=True)
+    evidence = [evidence_sentence(item) for item in numbered]
+    for item in evidence_heard(run, scenario):
+        if item not in numbered:
+            evidence.append(evidence_without_number(item))
+            blank(NO_NUMBER_BLANK[1:-1], "an evidence item was heard without its number (or with another number) "
+                  "in the run; put the result you can stand behind, or leave the item out")
     lines.append("The evidence I shared")
     if evidence:
         lines += [f"- {e}" for e in evidence]
@@ -300,13 +311,17 @@ def draft_email(run: dict, scenario=None) -> dict:
         why = ("no evidence item of the scenario was heard in the run" if scenario is not None
                else "the scenario file is gone, so the prepared evidence sentences are unknown")
         lines.append("- " + blank("your evidence", why))
-    growth = [gap_sentence(item) for item in gaps_heard(run, scenario)]
+    growth = []
+    for item, plan_heard in gaps_heard(run, scenario):
+        growth.append(gap_sentence(item, plan_heard))
+        if not plan_heard:
+            blank(PLAN_BLANK[1:-1], "a gap was named in the run without a plan for it")
     if growth:
         lines += ["", "Where I am still growing"] + [f"- {g}" for g in growth]
     lines += ["", "Where we landed"]
     if outcome == "yes":
         when = date_as_heard(run, EFFECTIVE_CUE, "effective_date")
-        proposed = None if when else date_proposed(run)
+        proposed = None if when else date_proposed(run, EFFECTIVE_CUE)
         lines.append(f"You agreed to support my promotion to {role}. To confirm the details:")
         lines.append(f"- Title: {role}")
         if when:

@@ -112,9 +112,30 @@ def decode(model, samples: np.ndarray, *, offset: float = 0.0, prompt: str | Non
         # a phrase that is a fraction of a second of silence, where Whisper makes words up. Stop there.
         if (seg.words and seg.words[-1].end >= duration - 1.0) or seg.end >= duration - 1.0:
             break
-    # Given a phrase that ends in silence, Whisper often adds a word or a short sentence that nobody said
-    # ("Yeah.", "Thank you.", "Yes. Yes. Yes."), always with a very low probability: drop it.
-    while words and words[-1].conf is not None and words[-1].conf < opts.drop_unsure_tail:
+    return drop_unsure_tail(words, samples, offset, opts.drop_unsure_tail)
+
+
+VOICED_SHARE = 0.3  # a word is spoken when its loudest 20 ms reach this share of the phrase's speech level
+
+
+def drop_unsure_tail(words: list[Word], samples: np.ndarray, offset: float, threshold: float) -> list[Word]:
+    """Given a phrase that ends in silence, Whisper often adds a word or a short sentence that nobody said
+    ("Yeah.", "Thank you.", "Yes. Yes. Yes."), always with a very low probability: drop such words from the end —
+    but only where the audio under them is not speech. A real last word can be unsure too (Whisper joined
+    "next" + "-quarter." at 0.198), and dropping it made the tip ask for "next quarter", which had been said."""
+    frame = SAMPLE_RATE // 50
+    n = len(samples) // frame
+    if n == 0:
+        return words
+    rms = np.sqrt(np.mean(np.square(samples[: n * frame].reshape(n, frame), dtype=np.float64), axis=1))
+    level = float(np.percentile(rms, 90))
+
+    def voiced(word: Word) -> bool:
+        a = max(0, int((word.start - offset) * 50))
+        b = min(n, max(a + 1, int(np.ceil((word.end - offset) * 50))))
+        return level > 0 and a < n and float(rms[a:b].max()) >= VOICED_SHARE * level
+
+    while words and words[-1].conf is not None and words[-1].conf < threshold and not voiced(words[-1]):
         words.pop()
     return words
 

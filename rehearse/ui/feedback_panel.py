@@ -8,6 +8,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
+from rehearse.core.analysers.denial import how_said
 from rehearse.core.analysers.heard import Component
 from rehearse.report import marks
 from rehearse.ui.flow_layout import FlowLayout
@@ -37,7 +38,8 @@ def chip_text(phrase: dict) -> str:
         return f"✓  {phrase.get('phrase', '')}"
     denied = phrase.get("denied") or {}
     if denied:
-        return f"⊘  {phrase.get('phrase', '')}  —  said, but denied: “{denied.get('said') or denied.get('text')}”"
+        return (f"⊘  {phrase.get('phrase', '')}  —  said, but {how_said(denied)}: "
+                f"“{denied.get('said') or denied.get('text')}”")
     own = phrase.get("own_words") or {}
     if own:
         return f"≈  {phrase.get('phrase', '')}  —  in your own words: “{own.get('text')}”"
@@ -229,7 +231,7 @@ class FeedbackPanel(QFrame):
             if len(text) > 70:
                 chip.setToolTip(text)
             chip.setObjectName("ChipHit" if phrase.get("hit") or phrase.get("own_words") else "ChipMiss")
-            state = ("said: " if phrase.get("hit") else "said, but denied: " if phrase.get("denied")
+            state = ("said: " if phrase.get("hit") else f"said, but {how_said(phrase['denied'])}: " if phrase.get("denied")
                      else "in your own words: " if phrase.get("own_words") else "missing: ")
             chip.setAccessibleName(state + phrase.get("phrase", ""))
             self.chips.addWidget(chip)

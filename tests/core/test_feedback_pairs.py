@@ -29,7 +29,10 @@ def test_the_data_is_big_enough_and_split_before_tuning():
     pairs = DATA["pairs"]
     assert len(pairs) >= 60
     assert {p["split"] for p in pairs} == {"tune", "heldout"}
-    assert all(p["split"] == ("heldout" if i % 3 == 2 else "tune") for i, p in enumerate(pairs))
+    first = [p for p in pairs if not p.get("added", "").startswith("2026-12-01")]  # the set as split before tuning
+    assert all(p["split"] == ("heldout" if i % 3 == 2 else "tune") for i, p in enumerate(first))
+    # pairs written after the rules they check are held out whole: never tuned on
+    assert all(p["split"] == "heldout" for p in pairs[len(first):]) and len(first) + 12 == len(pairs)
     kinds = {p["kind"] for p in pairs}
     assert {"denial", "hedge", "list", "earned_it", "apologetic", "own_words", "nonanswer"} <= kinds
     assert sum(p["kind"] == "denial" for p in pairs) >= 15
@@ -54,3 +57,16 @@ def test_no_denial_outscores_the_honest_answer(scenario):
 def test_no_non_answer_above_30(scenario):
     for n in DATA["nonanswers"]:
         assert score(scenario, n["part"], n["text"]) <= 30, n
+
+
+def test_not_the_users_claim_earns_at_most_30_and_honest_if_they_will_is_not_taken_for_it(scenario):
+    from rehearse.core.answer_for import AnswerFor
+    from rehearse.core.feedback import analyse
+    from rehearse.core.transcript import Transcript
+
+    for p in DATA["pairs"]:
+        if p["kind"] == "not_mine":
+            assert score(scenario, p["part"], p["worse"]) <= 30, p["id"]
+        if p["kind"] == "honest_not_mine":
+            fb = analyse(scenario, AnswerFor.parse(p["part"]), Transcript(text=p["better"]))
+            assert not any(k.get("denied") for k in fb.key_phrases), (p["id"], fb.key_phrases)

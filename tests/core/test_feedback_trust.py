@@ -228,6 +228,30 @@ def test_moves_of_each_objection(scenario, oid, text, move):
     assert move not in fb.signals.get("moves_missing", [])
 
 
+@pytest.mark.parametrize("text", [
+    # Whisper's words for a user who said "What specifically is missing?" (screenshot 04 of the last session)
+    "What's specifically is missing? Can we set a review date in March?",
+    "Specifically what, in your view, is missing? And can we agree a review date?",
+])
+def test_a_prepared_phrase_said_makes_its_move(scenario, text):
+    """A prepared key phrase heard plainly makes the move it stands for, even when the move's own patterns miss the
+    words around it: the tip and the manager never ask for what was just said."""
+    fb = analyse_objection(scenario, "not_yet", typed(text))
+    assert kp(fb, "what specifically")["hit"]
+    made = {m["move"]: m for m in fb.moves if m["made"]}
+    assert set(made) == {"ask_specifics", "ask_date"}, fb.moves
+    assert "specifically" in made["ask_specifics"]["text"].lower()
+    assert "specifically" not in (fb.tip or "").lower()
+    assert all(m["made"] for m in fb.moves)
+
+
+def test_a_denied_prepared_phrase_makes_no_move(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "I don't need to know what specifically is missing, and no review date either."))
+    assert not kp(fb, "what specifically")["hit"]
+    assert not any(m["made"] for m in fb.moves)
+
+
 def test_a_tip_names_only_the_missing_move(scenario):
     fb = analyse_objection(scenario, "not_yet", typed("Understood. What exactly is missing, in your view?"))
     assert "date" in fb.tip.lower() and "specifically" not in fb.tip.lower()
@@ -399,3 +423,144 @@ def test_the_breakdown_shows_what_counted_and_why_it_was_scaled(scenario):
         if c.scale >= 1:
             text = next(line for line in full.to_text().splitlines() if line.strip().startswith(c.name))
             assert "counts as far" not in text
+
+
+# --- not the user's own claim: what-ifs, someone else, plans offered as evidence, refusals (new user, 2026-12-01) -
+
+@pytest.mark.parametrize("part, text", [
+    ("intent", "If I were asking for a promotion to Senior Engineer, what would you want to see? But I am not asking "
+               "this cycle."),
+    ("intent", "My colleague Sam asked for a promotion to Senior Engineer this cycle, and I think he is operating at "
+               "the senior level."),
+    ("pitch", "Sam deserves a promotion to Senior Engineer this cycle, not me. He led the migration to OAuth."),
+])
+def test_a_what_if_or_someone_elses_ask_earns_nothing(scenario, part, text):
+    fb = analyse_part(scenario, part, typed(text))
+    assert fb.signals["explicit_ask"] is False, fb.flags
+    assert not kp(fb, "promotion to Senior Engineer")["hit"]
+    assert fb.score <= 30, fb.components
+
+
+def test_a_move_inside_a_what_if_is_not_made(scenario):
+    fb = analyse_objection(scenario, "not_yet", typed(
+        "If I asked what specifically is missing, you would not tell me anyway."))
+    assert "ask_specifics" not in {m["move"] for m in fb.moves if m["made"]}
+    assert fb.score <= 30
+
+
+def test_evidence_is_what_was_done_not_a_hope(scenario):
+    hope = analyse_part(scenario, "evidence", typed(
+        "Next year I hope to lead the migration to OAuth and cut support tickets by 62%."))
+    done = analyse_part(scenario, "evidence", typed(
+        "I led the migration to OAuth and support tickets dropped by 62%."))
+    assert not kp(hope, "migration to OAuth")["hit"] and kp(done, "migration to OAuth")["hit"]
+    assert hope.signals["evidence_items_heard"] == 0
+    assert done.score >= hope.score + 20
+
+
+@pytest.mark.parametrize("part, text", [
+    ("intent", "I'm asking for a promotion to Senior Engineer. They told me I'm operating at the senior level."),
+    ("intent", "If I get the promotion to Senior Engineer this cycle, I will keep leading the platform work."),
+    ("evidence", "I mentored two engineers and both shipped features in their first month."),
+    ("gaps", "I will lead the design review with the payments team next quarter to build cross-team influence."),
+])
+def test_plain_claims_with_other_people_or_plans_still_count(scenario, part, text):
+    fb = analyse_part(scenario, part, typed(text))
+    assert not any(k.get("denied") for k in fb.key_phrases), fb.key_phrases
+
+
+def test_a_refusal_after_the_words_takes_them_back(scenario):
+    fb = analyse_objection(scenario, "timing", typed("We could propose a date, but I would rather not."))
+    assert "propose_date" not in {m["move"] for m in fb.moves if m["made"]}
+    assert fb.score <= 30
+
+
+@pytest.mark.parametrize("part, text", [
+    ("objection:what_about_gap", "Okay, I understand."),
+    ("ask", "Promotion."),
+    ("objection:not_yet", "Fine, what specifically?"),
+])
+def test_a_one_liner_scores_at_most_30(scenario, part, text):
+    fb = analyse(scenario, AnswerFor.parse(part), typed(text))
+    assert fb.score <= 30, fb.components
+    assert any(f.kind == "too_short" for f in fb.flags)
+
+
+def test_a_recited_list_scores_at_most_40_whatever_else_it_hits(scenario):
+    fb = analyse_part(scenario, "intent", typed(
+        "Senior Engineer. This cycle. Operating at the senior level. Promotion to Senior Engineer."))
+    assert any(f.kind == "bare_list" for f in fb.flags)
+    assert fb.score <= 40
+    said = analyse_part(scenario, "intent", typed(
+        "I'm asking for a promotion to Senior Engineer this cycle: I'm already operating at the senior level."))
+    assert said.score >= fb.score + 40
+
+
+def test_a_near_miss_with_a_negation_in_it_is_a_denial_not_half_credit(scenario):
+    fb = analyse_objection(scenario, "what_about_gap", typed("You're not right about that. I have no plan."))
+    entry = kp(fb, "you're right")
+    assert not entry["hit"] and entry["denied"] is not None
+    assert not any(f.kind == "near_miss" and "you're right" in f.message for f in fb.flags)
+    assert fb.score <= 10
+
+
+def test_the_pace_tip_names_numbers_only_when_there_are_numbers(scenario):
+    from rehearse.core.transcript import Word
+
+    text = ("I'd like to talk about my promotion to Senior Engineer, I'm already operating at the senior level and "
+            "I would like to make it official this cycle if you agree")
+    words = text.split()
+    fast = Transcript(text=text, words=[Word(w, i * 0.25, i * 0.25 + 0.2, 0.9) for i, w in enumerate(words)],
+                      duration=len(words) * 0.25)
+    fb = analyse_part(scenario, "intent", fast)
+    tips = [c.tip for c in fb.components if c.name == "delivery"]
+    assert tips and "number" not in tips[0] and "Slow down" in tips[0]
+
+
+def test_a_gap_named_without_a_plan_is_flagged_and_the_tip_asks_for_the_plan(scenario):
+    fb = analyse_part(scenario, "gaps", typed("My weakness is public speaking. I know this."))
+    assert any(f.kind == "gap_without_plan" and "public speaking" in f.message for f in fb.flags)
+    assert fb.tip.startswith("Give your plan for public speaking")
+    planned = analyse_part(scenario, "gaps", typed(
+        "My weakness is public speaking, so I will present the OAuth migration at the all-hands."))
+    assert not any(f.kind == "gap_without_plan" for f in planned.flags)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("I want to ask for a promotion to Senior Manager this cycle.", "Senior Manager"),
+    ("I'd like to be promoted to Staff Engineer.", "Staff Engineer."),
+])
+def test_an_ask_for_another_role_is_no_ask_and_says_so(scenario, text, said):
+    fb = analyse_part(scenario, "intent", typed(text))
+    assert fb.signals["explicit_ask"] is False
+    assert any(f.kind == "wrong_role" and said.rstrip(".") in f.message for f in fb.flags), fb.flags
+    assert "Senior Engineer" in fb.tip
+    right = analyse_part(scenario, "intent", typed(text.replace(said.rstrip("."), "Senior Engineer")))
+    assert right.signals["explicit_ask"] is True and right.score >= fb.score + 30
+
+
+def test_the_managers_reported_no_is_not_the_users_denial(scenario):
+    fb = analyse_part(scenario, "intent", typed(
+        "Last year you told me I was not ready for a promotion to Senior Engineer. This year I'm asking for a "
+        "promotion to Senior Engineer this cycle."))
+    assert kp(fb, "promotion to Senior Engineer")["hit"]  # said plainly later: it counts
+    fb = analyse_part(scenario, "intent", typed(
+        "Last year you told me I was not ready for a promotion to Senior Engineer. This year I'm asking again."))
+    entry = kp(fb, "promotion to Senior Engineer")
+    assert not entry["hit"] and entry["denied"]["kind"] == "reported"
+    assert "inside a denial" not in fb.tip and "someone else said" in fb.tip
+
+
+@pytest.mark.parametrize("text", [
+    "Someday maybe we could agree a date, I don't know.",
+    "Am I ready for Senior Engineer? Perhaps we could agree a date sometime, no pressure.",
+])
+def test_a_date_sometime_is_no_timeline(scenario, text):
+    fb = analyse_part(scenario, "ask", typed(text))
+    assert fb.signals["asked_timeline"] is False
+    assert not any(k.get("own_words") for k in fb.key_phrases)  # one span credits one phrase at most
+
+
+def test_one_span_credits_one_prepared_phrase(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? Can we agree a date for it?"))
+    assert kp(fb, "agree a date")["hit"] and not kp(fb, "promotion cycle")["own_words"]

@@ -92,8 +92,9 @@ def test_held_out_f1_on_clean_and_noisy_speech_with_the_scenarios_words():
     pairs = noisy_pairs("text_hotwords")
     assert f1_where(pairs, lambda c, held: held and c == "clean") >= 0.95  # measured 0.962
     assert f1_where(pairs, lambda c, held: held and c == "accent-hi") >= 0.95  # 1.000
-    # 10 dB SNR: 0.880 held out (0.940 on the tuned answers), short of the 0.90 goal: the misses are words Whisper
-    # lost, and the 3 false hits are numbers/negations it changed ("have" for "haven't"), see docs/benchmarks.md
+    # 10 dB SNR: 0.880 held out (0.947 on the tuned answers since the small-word and inflection tolerances of
+    # 2026-12-01; 0.940 before), short of the 0.90 goal: the 3 false hits are numbers/negations Whisper changed ("have"
+    # for "haven't"), see docs/benchmarks.md
     assert f1_where(pairs, lambda c, held: held and c == "noise10") >= 0.85
     assert f1_where(pairs, lambda c, held: not held and c == "noise10") >= 0.90
 

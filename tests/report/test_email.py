@@ -193,3 +193,63 @@ def test_the_ask_sentence_follows_the_denial_aware_explicit_ask_signal(store, sc
     run["turns"][1]["feedback"] = analyse_part(scenario, "pitch", Transcript(text=ask)).to_dict()
     assert body_section(draft_email(run, scenario)["body"], "What I asked for") == [
         "I asked to be promoted from Software Engineer to Senior Engineer."]
+
+
+# --- a new user's runs (Festival voice through Whisper, `rehearse run --answers`), 2026-12-01 -----------------------
+
+def _scored_run(store, scenario, pitch: str, final_answer: str | None = None) -> dict:
+    """A stored not-yet run whose pitch feedback is the real analyser's."""
+    from rehearse.core.feedback import analyse_part
+    from rehearse.core.transcript import Transcript
+
+    run = store.run(store_pitch_run(store, "not_yet", pitch=pitch, final_answer=final_answer))
+    run["turns"][1]["feedback"] = analyse_part(scenario, "pitch", Transcript(text=pitch)).to_dict()
+    return run
+
+
+def test_denied_evidence_never_reaches_the_draft(store, scenario):
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer. I did not lead the migration "
+                      "to OAuth, my colleague did it. I only helped a little with the support tickets.")
+    body = draft_email(run, scenario)["body"]
+    assert "62%" not in body and "OAuth" not in body.split("Where we landed")[0]
+    assert body_section(body, "The evidence I shared") == ["- [your evidence]"]
+
+
+def test_evidence_without_its_number_is_a_blank_not_the_prepared_number(store, scenario):
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer. I led the migration to OAuth "
+                      "and support tickets went down by 26%. I designed the caching layer for checkout, from 900 "
+                      "to 350 milliseconds.")
+    draft = draft_email(run, scenario)
+    lines = body_section(draft["body"], "The evidence I shared")
+    assert "62%" not in draft["body"] and "26%" not in draft["body"]
+    assert lines[0] == f"- {scenario.pitch.evidence.items[1].say}"  # said with its number: the prepared sentence
+    assert lines[1] == ("- I led the authentication migration to OAuth across all three products: "
+                        "[result, with its number].")
+    assert any(b["blank"] == "[result, with its number]" and "number" in b["why"] for b in draft["blanks"])
+
+
+def test_a_refused_plan_is_not_offered_and_a_gap_without_a_plan_is_a_blank(store, scenario):
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer. I never did a design review "
+                      "and I won't do it next quarter either, cross-team influence is not my thing.")
+    draft = draft_email(run, scenario)
+    growth = body_section(draft["body"], "Where I am still growing")
+    assert "design review" not in draft["body"].split("Where we landed")[0]
+    assert growth == ["- Cross-team influence: [your plan for it]."]
+    assert any(b["blank"] == "[your plan for it]" for b in draft["blanks"])
+
+
+def test_the_review_date_is_the_one_proposed_for_the_review(store, scenario):
+    answer = ("If I lead the design review with the payments team next quarter, could we put a review date in the "
+              "calendar, for example in March?")
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer.", final_answer=answer)
+    lines = body_section(draft_email(run, scenario)["body"], "Where we landed")
+    assert lines[-1] == "I suggested we review my progress in March; could you confirm that works for you?"
+
+
+def test_a_follow_up_question_is_no_ask_for_the_promotion(scenario):
+    from rehearse.core.feedback import analyse_objection
+    from rehearse.core.transcript import Transcript
+
+    fb = analyse_objection(scenario, "timing", Transcript(text=(
+        "Thank you, but what's specifically do I need to show and by when? Could you put it in writing?")))
+    assert fb.signals["explicit_ask"] is False

@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rehearse.speech.audio import load_pcm16
@@ -243,3 +244,47 @@ def test_a_flushed_window_is_taken_by_finish_without_decoding_again():
         gated.gate.set()
         drain_live()
         rec.close()
+
+
+# --- an unsure last word is dropped only where nothing was said ----------------------------------------------------
+
+def test_an_unsure_tail_word_is_dropped_in_silence_and_kept_over_speech():
+    from rehearse.core.transcript import Word
+    from rehearse.speech.whisper_engine import drop_unsure_tail
+
+    rate = 16000
+    t = np.arange(rate * 3) / rate
+    samples = (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    samples[2 * rate:] = 0.0  # 2 s of voice, then 1 s of silence
+    said = [Word("we", 0.1, 0.5, 0.9), Word("agreed", 0.6, 1.2, 0.9)]
+    # an unsure word over the voice is the speaker's; one in the silence is Whisper's own ("Thank you.")
+    assert [w.word for w in drop_unsure_tail(said + [Word("quarter.", 1.5, 1.9, 0.15)], samples, 0.0, 0.2)] == [
+        "we", "agreed", "quarter."]
+    assert [w.word for w in drop_unsure_tail(said + [Word("Thank", 2.2, 2.5, 0.1), Word("you.", 2.5, 2.8, 0.12)],
+                                             samples, 0.0, 0.2)] == ["we", "agreed"]
+    # times are the answer's, the samples a window starting at ``offset``
+    assert [w.word for w in drop_unsure_tail([Word("quarter.", 11.5, 11.9, 0.15)], samples, 10.0, 0.2)] == [
+        "quarter."]
+
+
+@pytest.mark.slow
+def test_the_last_words_of_an_answer_are_kept_when_whisper_is_unsure_of_them():
+    """A new user's gap answer (Festival voice) ends "…with the payments team next quarter."; Whisper joins
+    "next" + "-quarter." at probability 0.198, and dropping it made the tip ask for "next quarter"."""
+    from rehearse.core.answer_for import AnswerFor
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.vocabulary import scenario_vocabulary
+    from rehearse.speech.audio import load_pcm16
+    from rehearse.speech.recognizer import create_recognizer
+
+    scenario = load_scenario(Path(__file__).parents[2] / "assets" / "scenarios" / "example-senior-engineer.toml")
+    for vocabulary in ((), scenario_vocabulary(scenario, AnswerFor.part("gaps"))):
+        rec = create_recognizer("whisper", vocabulary=vocabulary)
+        try:
+            pcm = load_pcm16(Path(__file__).parents[1] / "data" / "audio" / "gap_next_quarter.wav")
+            for i in range(0, len(pcm), 3200):
+                rec.accept(pcm[i:i + 3200])
+            text = rec.finish().text
+        finally:
+            rec.close()
+        assert "payments team next" in text and "quarter" in text.split("payments team next")[1], text

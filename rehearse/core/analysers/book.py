@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from rehearse.core.analysers.denial import Denial, Denials
+from rehearse.core.analysers.denial import NEGATION_WORDS, Denial, Denials
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.moves import MOVES, MoveHit, find_move, move_of_phrase
 from rehearse.core.matching import Matcher, PhraseMatch
@@ -21,6 +21,15 @@ from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 # common words that say nothing about which gap was meant
 STEM_STOP = frozenset("the and for with that this will have been want need more get better into about "
                       "from next team work lead".split())
+DENIED_TIPS = {
+    "denial": 'You said "{phrase}" inside a denial ("{words}"): it earns nothing. Say it as what you did or what you '
+              "ask.",
+    "what_if": 'You said "{phrase}" only as a what-if ("{words}"): it earns nothing. Say it as what you ask, plainly.',
+    "someone_else": 'You said "{phrase}" about someone else ("{words}"): it earns nothing. Say it about yourself.',
+    "not_done": 'You said "{phrase}" as a plan ("{words}"): evidence is what you have done. Say what you did and its '
+                "result.",
+    "reported": 'You said "{phrase}" inside what someone else said ("{words}"). Now say it as your own ask, plainly.',
+}
 MAX_RETRIES = 3  # denied hits of one phrase looked past before it counts as denied
 NEAR_MISS = 75.0  # a missed phrase whose closest words are at least this similar (0-100) earns half credit
 OWN_WORDS_CREDIT = 0.75  # a prepared phrase whose move was made in other words
@@ -39,13 +48,22 @@ class PhraseBook:
         self.cache: dict[str, PhraseMatch] = {}
         self.denied: dict[str, Denial] = {}
         self.move_cache: dict[str, MoveHit] = {}
+        self.phrase_moves: dict[str, str] = {}  # prepared key phrase -> the move it stands for (see key_phrases)
         self.scenario = scenario
         self.gap_phrases: set[str] = set()
         self.gap_of_phrase: dict[str, str] = {}
         self.role_words: set[str] = set()
         self._own_gaps: dict[str, tuple[int, int]] | None = None
+        self.claim_phrases: set[str] = set()  # said by someone else they are no claim (denial.py, someone_else)
+        self.done_phrases: set[str] = set()  # evidence: said as a plan or hope they are not done (not_done)
         if scenario is not None:
             self.role_words = {t.text for t in tokenize(scenario.who.target_role)}
+            self.claim_phrases = {scenario.who.target_role, *scenario.pitch.intent.key_phrases,
+                                  *scenario.pitch.ask.key_phrases}
+            for ev in scenario.pitch.evidence.items:
+                self.done_phrases.update(ev.key_phrases)
+                what = {t.text for t in tokenize(ev.what)}
+                self.claim_phrases.update(p for p in ev.key_phrases if {t.text for t in tokenize(p)} <= what)
             for item in scenario.pitch.gaps.items:
                 gap_words = {t.text for t in tokenize(item.gap)}
                 for p in item.key_phrases:
@@ -65,7 +83,7 @@ class PhraseBook:
             for _ in range(MAX_RETRIES):
                 if not m.hit:
                     break
-                d = self.denials.of(m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases)
+                d = self.denials.of(m.start_word, m.end_word, negated=m.negated, **self._kinds(phrase))
                 if d is None:
                     break
                 first_denial = first_denial or (m, d)
@@ -75,12 +93,16 @@ class PhraseBook:
                 if m.hit:
                     m = replace(m, heard=self.heard.quote(m.start_word, m.end_word))
             if first_denial is not None and not (m.hit and self.denials.of(
-                    m.start_word, m.end_word, negated=m.negated, gap=phrase in self.gap_phrases) is None):
+                    m.start_word, m.end_word, negated=m.negated, **self._kinds(phrase)) is None):
                 m, d = first_denial
                 self.denied[phrase] = d
-                m = replace(m, hit=False, reason=f'denied: "{d.text}"')
+                m = replace(m, hit=False, reason=f'{d.how}: "{d.text}"')
             self.cache[phrase] = m
         return self.cache[phrase]
+
+    def _kinds(self, phrase: str) -> dict:
+        return {"gap": phrase in self.gap_phrases, "claim": phrase in self.claim_phrases,
+                "done": phrase in self.done_phrases}
 
     def any_hit(self, phrases: list[str]) -> PhraseMatch | None:
         hits = [m for m in (self.match(p) for p in phrases) if m.hit]
@@ -98,9 +120,10 @@ class PhraseBook:
             self._own_gaps = _own_words_gaps(self, items)
         return self._own_gaps
 
-    def tokens_plain(self, first_tok: int, last_tok: int) -> bool:
-        """True when a word-list find (token span) was not said inside a denial."""
-        return self.denials.tokens_denied(first_tok, last_tok) is None
+    def tokens_plain(self, first_tok: int, last_tok: int, **kinds) -> bool:
+        """True when a word-list find (token span) was not said inside a denial (``claim``/``done``: nor by
+        someone else / as a plan, see :meth:`Denials.of`)."""
+        return self.denials.tokens_denied(first_tok, last_tok, **kinds) is None
 
     def closest(self, phrase: str) -> dict | None:
         """The words of the answer most like ``phrase`` (what was heard instead)."""
@@ -136,6 +159,9 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     other words ``OWN_WORDS_CREDIT``, a near miss ½; a recited list of phrases earns half."""
     heard = book.heard
     results, flags, credits = [], [], []
+    if moves:  # a phrase heard plainly makes the move it stands for (moves.find_move)
+        book.phrase_moves = {p: mv for p in phrases if (mv := move_of_phrase(p, moves))}
+        book.move_cache.clear()
     for phrase in phrases:
         m = book.match(phrase)
         entry = m.to_dict()
@@ -150,7 +176,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             entry["denied"] = denial.to_dict()
             first, last = min(denial.start_word, m.start_word), max(denial.end_word, m.end_word)
             entry["denied"]["said"] = heard.quote(first, last)
-            flags.append(heard.flag("denied", "warning", f'said, but denied: "{phrase}" earns nothing here',
+            flags.append(heard.flag("denied", "warning", f'said, but {denial.how}: "{phrase}" earns nothing here',
                                     first, last))  # fmt: skip
         else:
             move = move_of_phrase(phrase, moves) if moves and _strict_words_said(book, phrase) else None
@@ -158,6 +184,8 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             gap_span = book.own_words_gaps().get(book.gap_of_phrase.get(phrase, ""))
             if gap_span is not None and not (made is not None and made.made):
                 made = MoveHit("name_gap", True, heard.quote(*gap_span), *gap_span)
+            if made is not None and made.made and (made.via_phrase is not None or _taken(book, phrases, made)):
+                made = None  # the words of another prepared phrase are that phrase's: one span credits one phrase
             if made is not None and made.made:
                 credit = OWN_WORDS_CREDIT
                 entry["own_words"] = made.to_dict()
@@ -166,7 +194,18 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             else:
                 near = book.closest(phrase)
                 entry["closest"] = near
-                if near and near["similarity"] >= NEAR_MISS:
+                near_denial = None
+                if near and near["similarity"] >= NEAR_MISS and not phrase_has_cue(phrase):
+                    a, b = near["start_word"], near["end_word"]
+                    near_denial = (book.denials.inside(a, b)
+                                   or book.denials.of(a, b, **book._kinds(phrase)))  # fmt: skip
+                if near_denial is not None:  # "You're not right" is no near miss of "you're right"
+                    entry["denied"] = near_denial.to_dict()
+                    entry["denied"]["said"] = heard.quote(min(a, near_denial.start_word), max(b, near_denial.end_word))
+                    flags.append(heard.flag("denied", "warning", f'said, but {near_denial.how}: "{phrase}" earns '
+                                            "nothing here", min(a, near_denial.start_word),
+                                            max(b, near_denial.end_word)))  # fmt: skip
+                elif near and near["similarity"] >= NEAR_MISS and not _other_role_in(book, phrase, near["text"]):
                     credit = 0.5
                     flags.append(heard.flag("near_miss", "info", f'heard this instead of "{phrase}"',
                                             near["start_word"], near["end_word"]))  # fmt: skip
@@ -185,8 +224,8 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     tip, priority = None, 0
     if denied:
         r = next(r for r in results if r["denied"])
-        tip = (f'You said "{r["phrase"]}" inside a denial ("{r["denied"]["text"]}"): it earns nothing. Say it as '
-               "what you did or what you ask.")
+        tip = DENIED_TIPS.get(r["denied"].get("kind"), DENIED_TIPS["denial"]).format(
+            phrase=r["phrase"], words=r["denied"]["text"])
         priority = 1
     elif recited:
         tip = "Don't recite your key phrases as a list: put each one in a sentence about what you did or ask."
@@ -201,6 +240,34 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     if missed:
         detail += f"; missed: {', '.join(missed)}"
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
+
+
+ROLE_NOUNS = frozenset("engineer manager lead director architect principal staff head designer analyst scientist "
+                       "developer consultant vp president officer specialist".split())
+
+
+def _other_role_in(book: PhraseBook, phrase: str, near: str) -> bool:
+    """The near words name another role than the phrase's ("promotion to Senior Manager" for "promotion to Senior
+    Engineer"): a different role is a miss, never a near one."""
+    mine = {t.text for t in tokenize(phrase)}
+    if not mine & (book.role_words | ROLE_NOUNS):
+        return False
+    return any(t.text in ROLE_NOUNS and t.text not in mine for t in tokenize(near))
+
+
+def _taken(book: PhraseBook, phrases: list[str], made: MoveHit) -> bool:
+    """True when a move's words are (inside) another prepared phrase's hit ("agree a date" credits that phrase, not
+    "promotion cycle" in other words too)."""
+    for p in phrases:
+        m = book.match(p)
+        if m.hit and m.start_word <= made.end_word and made.start_word <= m.end_word:
+            return True
+    return False
+
+
+def phrase_has_cue(phrase: str) -> bool:
+    """A prepared phrase that itself holds a negation ("no later than", "not just") is compared as it is."""
+    return any(t.text in NEGATION_WORDS for t in tokenize(phrase))
 
 
 def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # noqa: D401
@@ -261,7 +328,7 @@ def moves(book: PhraseBook, move_ids, weight: float, lead_tip: str = "",
         else:
             missing.append(hit)
             if hit.denied_by:
-                flags.append(heard.flag("denied", "warning", f"said, but denied: {MOVES[move].label}",
+                flags.append(heard.flag("denied", "warning", f"said, but {hit.denied_how}: {MOVES[move].label}",
                                         hit.start_word, hit.end_word))  # fmt: skip
     score = 100.0 * len(made) / len(move_ids) if move_ids else 100.0
     if recited:

@@ -6,9 +6,10 @@ Each function returns a :class:`Component` (0–100, with the tip that would rai
 
 from __future__ import annotations
 
-from rehearse.core.analysers.book import PhraseBook, key_phrases, moves  # noqa: F401  (re-exported)
+from rehearse.core.analysers.book import ROLE_NOUNS, PhraseBook, key_phrases, moves  # noqa: F401  (re-exported)
 from rehearse.core.analysers.framing import framing, specificity  # noqa: F401  (re-exported)
 from rehearse.core.analysers.heard import Component, Flag
+from rehearse.core.analysers.moves import move_of_phrase
 from rehearse.core.analysers.words import find, load_list
 from rehearse.core.normalize import stem, tokenize
 from rehearse.core.scenario import Scenario
@@ -25,8 +26,15 @@ def intent(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compone
     signals = {"explicit_ask": position is not None, "intent_early": False}
     say = scenario.pitch.intent.key_phrases[0]
     if position is None:
-        flags.append(heard.flag("no_intent", "problem", "never said what you are asking for"))
-        tip = f'Open with what you are asking for: "{say}".'
+        wrong = wrong_roles(book, scenario)
+        if wrong:
+            said = heard.quote(*wrong[0])
+            flags.append(heard.flag("wrong_role", "problem", f'you asked for "{said}": your target role is '
+                                    f"{scenario.who.target_role}", *wrong[0]))  # fmt: skip
+            tip = f'You asked for "{said}". Say the role you are going for: "{say}".'
+        else:
+            flags.append(heard.flag("no_intent", "problem", "never said what you are asking for"))
+            tip = f'Open with what you are asking for: "{say}".'
         return Component("intent_early", weight, 0.0, "the ask was not heard", tip, priority=1), flags, signals
     seconds = heard.time_of_word(position)
     if seconds is not None:
@@ -49,18 +57,49 @@ def _first_ask(book: PhraseBook, scenario: Scenario) -> tuple[int | None, tuple[
     """Word index (and span) of the first explicit ask: an intent key phrase, the target role or an ask phrase."""
     spans = []
     framed = _earned_it_sentences(book.heard)
-    for phrase in scenario.pitch.intent.key_phrases + [scenario.who.target_role]:
+    # the intent's phrases that ask ("promotion to Senior Engineer"), not the ones around it ("this cycle")
+    asking = [p for p in scenario.pitch.intent.key_phrases if move_of_phrase(p, ("ask_promotion",))]
+    for phrase in asking + [scenario.who.target_role]:
         m = book.match(phrase)
         # the role alone inside earned-it framing ("it's my turn to be a Senior Engineer") is no ask
         if m.hit and not (phrase == scenario.who.target_role and any(a <= m.start_word <= b for a, b in framed)):
             spans.append((m.start_word, m.end_word))
     for f in find(book.heard.tokens, load_list("asks")):
-        if book.tokens_plain(f.first_token, f.last_token):  # "I'm not asking for a promotion" is no ask
+        if _other_role(book, scenario, f.last_token) is not None:
+            continue  # "a promotion to Senior Manager" asks for another role, not this one
+        if book.tokens_plain(f.first_token, f.last_token, claim=True):  # "I'm not asking for a promotion" is no ask
             spans.append(book.heard.token_span(f.first_token, f.last_token))
     if not spans:
         return None, (None, None)
     first = min(spans)
     return first[0], first
+
+
+def _other_role(book: PhraseBook, scenario: Scenario, last_tok: int) -> tuple[int, int] | None:
+    """Token span of a role other than the target right after an ask ("promotion to Senior Manager")."""
+    toks = book.heard.tokens
+    k = last_tok + 1
+    if k >= len(toks) or toks[k].text not in ("to", "as", "for"):
+        return None
+    k += 1
+    while k < len(toks) and toks[k].text in ("a", "an", "the"):
+        k += 1
+    said = [t.text for t in toks[k : k + 4]]
+    target = [t.text for t in tokenize(scenario.who.target_role)]
+    if said[: len(target)] == target:
+        return None
+    ends = [i for i, w in enumerate(said) if w in ROLE_NOUNS]
+    return (k, k + ends[-1]) if ends else None
+
+
+def wrong_roles(book: PhraseBook, scenario: Scenario) -> list[tuple[int, int]]:
+    """Word spans of asks for another role than the target ("a promotion to Senior Manager")."""
+    out = []
+    for f in find(book.heard.tokens, load_list("asks")):
+        span = _other_role(book, scenario, f.last_token)
+        if span is not None:
+            out.append(book.heard.token_span(*span))
+    return out
 
 
 def _earned_it_sentences(heard) -> list[tuple[int, int]]:
@@ -80,7 +119,7 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
     """Each evidence item: heard (a key phrase of it) and with its number (partial credit per item)."""
     heard, items = book.heard, scenario.pitch.evidence.items
     numbers_heard = [i for i, t in enumerate(heard.tokens)
-                     if t.number and book.tokens_plain(i, i)]  # "didn't drop 62%" is no number
+                     if t.number and book.tokens_plain(i, i, done=True)]  # "didn't drop 62%" is no number
     flags, details, total = [], [], 0.0
     for item in items:
         words = [p for p in item.key_phrases if not any(t.number for t in tokenize(p))]
@@ -143,7 +182,7 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     """Each gap named proactively (any of its key phrases, not denied — or in your own words: a gap named with
     words of that gap or its plan), with partial credit for the rest of its phrases."""
     heard, items = book.heard, scenario.pitch.gaps.items
-    flags, total, named_items, skipped = [], 0.0, [], []
+    flags, total, named_items, skipped, no_plan = [], 0.0, [], [], []
     own = book.own_words_gaps()
     for item in items:
         matches = [book.match(p) for p in item.key_phrases]
@@ -154,6 +193,11 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
             first = min(hits, key=lambda m: m.start_word)
             flags.append(heard.flag("gap_named", "good", f"named the gap: {item.gap}", first.start_word,
                                     first.end_word))  # fmt: skip
+            plan = [m for m in matches if m.phrase not in book.gap_phrases]
+            if plan and not any(m.hit for m in plan) and not book.move("plan").made:
+                no_plan.append(item)
+                flags.append(heard.flag("gap_without_plan", "warning", f"no plan for: {item.gap}",
+                                        first.start_word, first.end_word))  # fmt: skip
         elif item.gap in own:
             named_items.append(item.gap)
             total += 0.5
@@ -166,11 +210,12 @@ def gaps(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component
     missing = next((i for i in items if i.gap in skipped), None)
     tip = (f"Name your gap before {scenario.who.manager} does: {missing.gap}, and your plan: {missing.plan}."
            if missing else None)  # fmt: skip
+    if no_plan:  # a gap named without a plan is half the point: the plan comes first
+        tip = f"Give your plan for {no_plan[0].gap}: {no_plan[0].plan}."
     score = 100.0 * total / len(items) if items else 100.0
     detail = f"{len(named_items)} of {len(items)} gaps named"
-    return Component("gaps", weight, score, detail, tip), flags, {"named_gaps": bool(named_items),
-                                                                   "gaps_named": named_items,
-                                                                   "gaps_skipped": skipped}
+    return Component("gaps", weight, score, detail, tip, priority=int(bool(no_plan))), flags, {
+        "named_gaps": bool(named_items), "gaps_named": named_items, "gaps_skipped": skipped}
 
 
 def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict]:
@@ -178,7 +223,9 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
     was said inside a denial."""
     heard = book.heard
     position, span = _first_ask(book, scenario)
-    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)])
+    # "ready for Senior Engineer" asks for the promotion; "what specifically" is a follow-up question, not the ask
+    readiness_hit = book.any_hit([p for p in scenario.pitch.ask.key_phrases if not _is_timeline(p)
+                                  and move_of_phrase(p, FOLLOW_UP_MOVES) is None])
     explicit = position is not None or readiness_hit is not None
     timeline = book.move("ask_date")
     if not timeline.made:
@@ -205,6 +252,7 @@ def ask(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component,
                                                                  "asked_timeline": bool(timeline)}
 
 
+FOLLOW_UP_MOVES = ("ask_specifics", "ask_date", "propose_date", "in_writing", "ask_who")
 DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split())
 
 

@@ -54,7 +54,8 @@ def analyse_delivery(heard: Heard, target_seconds: float, weight: float, band: t
                   f"{band[0]:.0f}–{band[1]:.0f})"
         flags.append(heard.flag("pace", "warning", message, *whole))
         penalties.append((min(30.0, off / 2),
-                          "Slow down: pause after each number and let it land." if fast
+                          ("Slow down: pause after each number and let it land." if any(t.number for t in heard.tokens)
+                           else "Slow down: pause after each point and let it land.") if fast
                           else "Pick up the pace a little: rehearse the answer until it flows."))
     if len(pauses) > 1:
         penalties.append((min(20.0, 5.0 * (len(pauses) - 1)),

@@ -14,6 +14,20 @@ whether the words were *denied*, looking at the whole clause:
 - not a denial: "not only / not just", "if not", "or not", "why not", "no doubt", "can't wait", an interjection "no,
   I …", and a negative question ("don't you think …", "can't we agree a date?", "why don't we …").
 
+Not the user's own claim either, reported as a denial of another ``kind``:
+
+- ``what_if``: a hypothetical before the words in their clause (``assets/words/hypotheticals.txt``: "if I were
+  asking for a promotion …", "if I asked what specifically …"); a plain condition ("if I lead the design review, could
+  we …") is not one;
+- ``someone_else`` (claims only: the ask, the role, the level, what you did): another person as the subject
+  (``assets/words/others.txt``: "my colleague Sam asked for a promotion …", "he is operating at …") with no "I" or
+  "we" between;
+- ``not_done`` (evidence only): a plan or hope before the words (``assets/words/future.txt``: "next year I hope to
+  lead the migration …");
+- a refusal after the words ("we could propose a date, but I'd rather not") takes them back like "never mind";
+- ``reported``: a "not" in someone else's reported words ("you told me I was not ready for a promotion …",
+  ``assets/words/reported.txt``) still leaves the words unclaimed, but it is their no, not the user's denial.
+
 Gaps are different: a gap is *named* with a negation ("I'm not yet confident at public speaking"). For a gap's own
 words, negation denies only when it denies having the gap ("I don't have a problem with public speaking", "public
 speaking isn't a gap for me", "I never worry about …").
@@ -37,6 +51,9 @@ CLAUSE_STARTS = frozenset("but so because although though however whereas whilst
 NOT_A_DENIAL_AFTER = frozenset("only just merely doubt question wait bad long later sooner less fewer matter".split())
 NOT_A_DENIAL_BEFORE = frozenset("if or why".split())  # if not, or not, why not
 STRONG_STOPS = (".", "!", "?", ";", ":", "—", "–")
+# "I will tell you about the migration": these after "will" introduce what was done, they do not plan it
+INTRODUCING = frozenset("tell talk show explain start walk give share describe mention say begin focus".split())
+FIRST_PERSON = frozenset(("i", "we"))
 # Denying a gap rather than naming it: these in the clause make a negated gap a denial.
 GAP_DENIAL_WORDS = frozenset("problem problems issue issues gap gaps weakness weaknesses worry worried concern "
                              "concerned struggle need needed trouble fine".split())
@@ -52,9 +69,24 @@ class Denial:
     text: str
     start_word: int
     end_word: int
+    kind: str = "denial"  # denial | what_if | someone_else | not_done (see the module docstring)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "start_word": self.start_word, "end_word": self.end_word}
+        return {"text": self.text, "start_word": self.start_word, "end_word": self.end_word, "kind": self.kind}
+
+    @property
+    def how(self) -> str:
+        """How the words were said, for messages: "said, but {how}"."""
+        return KIND_WORDS.get(self.kind, "denied")
+
+
+KIND_WORDS = {"denial": "denied", "what_if": "only as a what-if", "someone_else": "about someone else",
+              "not_done": "as a plan, not as done", "reported": "as someone else's no"}
+
+
+def how_said(denied: dict | None) -> str:
+    """"denied", "only as a what-if" … for a stored ``key_phrases[i].denied`` (older rows have no kind)."""
+    return KIND_WORDS.get((denied or {}).get("kind") or "denial", "denied")
 
 
 class Denials:
@@ -91,6 +123,13 @@ class Denials:
         for f in find(toks, load_list("denials")):
             self.cues[f.last_token] = f.first_token
         self.retractions = find(toks, load_list("retractions"))
+        # cues of the other kinds: last token -> first token
+        self.kind_cues = {kind: {f.last_token: f.first_token for f in find(toks, load_list(name))}
+                          for kind, name in (("what_if", "hypotheticals"), ("someone_else", "others"),
+                                             ("not_done", "future"), ("reported", "reported"))}
+        for last, first in list(self.kind_cues["not_done"].items()):  # "I will tell you about …" introduces
+            if self.texts[first] == "will" and last + 1 < n and self.texts[last + 1] in INTRODUCING:
+                del self.kind_cues["not_done"][last]
         self._word_tok: dict[int, int] = {}
         for i, t in enumerate(toks):
             for w in range(t.first, t.last + 1):
@@ -150,11 +189,13 @@ class Denials:
 
     # ------------------------------------------------------------------ queries
     def of(self, first_word: int | None, last_word: int | None = None, *, negated: bool = False,
-           gap: bool = False) -> Denial | None:
+           gap: bool = False, claim: bool = False, done: bool = False) -> Denial | None:
         """The denial covering words ``first_word..last_word``, or None when they were said plainly.
 
         ``negated``: the matcher saw a negation just before (used when the clause rules find no cue, e.g. across a
-        stop the recognizer put in). ``gap``: the words name a gap (see the module docstring).
+        stop the recognizer put in). ``gap``: the words name a gap (see the module docstring). ``claim``: the words
+        claim something of the user (someone else saying them is no claim); ``done``: the words are evidence (a
+        plan or hope is no evidence).
         """
         if first_word is None or first_word not in self._word_tok:
             return None
@@ -171,6 +212,11 @@ class Denials:
                     cue = k
                     break
         if cue is None:
+            other = self._kind_before(first_tok, claim=claim, done=done)
+            if other is not None:
+                kind, a_tok, b_tok = other
+                a, b = self.heard.tokens[a_tok].first, self.heard.tokens[b_tok].last
+                return Denial(self.heard.quote(a, b) or "", a, b, kind)
             taken_back = self._retracted(last_tok)
             if taken_back is not None:
                 a, b = self.heard.token_span(taken_back.first_token, taken_back.last_token)
@@ -180,7 +226,46 @@ class Denials:
             return None
         first = self.cues.get(cue, cue)
         a, b = self.heard.tokens[first].first, self.heard.tokens[cue].last
+        reported = self._reported_before(first)
+        if reported is not None:  # "you told me I was not ready for …": the manager's no, not the user's
+            a = self.heard.tokens[reported].first
+            return Denial(self.heard.quote(a, b) or "", a, b, "reported")
         return Denial(self.heard.quote(a, b) or "", a, b)
+
+    def _kind_before(self, first_tok: int, *, claim: bool, done: bool) -> tuple[str, int, int] | None:
+        """A what-if (always), someone else (``claim``) or a plan (``done``) earlier in the clause: (kind, first
+        token, last token of the cue)."""
+        kinds = ["what_if"] + (["someone_else"] if claim else []) + (["not_done"] if done else [])
+        start = max(self._clause_start(first_tok), first_tok - SCOPE)
+        for k in range(first_tok - 1, start - 1, -1):
+            for kind in kinds:
+                if k in self.kind_cues[kind]:
+                    if kind == "someone_else" and FIRST_PERSON & set(self.texts[k + 1 : first_tok]):
+                        continue  # "they told me I'm operating at …": the claim is the user's again
+                    return kind, self.kind_cues[kind][k], k
+        return None
+
+    def _reported_before(self, cue_tok: int) -> int | None:
+        """First token of a reporting frame ("you told me") earlier in the cue's sentence, if any."""
+        k = cue_tok - 1
+        while k >= 0 and self.stops[k] != "strong":
+            if k in self.kind_cues["reported"]:
+                return self.kind_cues["reported"][k]
+            k -= 1
+        return None
+
+    def inside(self, first_word: int, last_word: int) -> Denial | None:
+        """A denial cue among the words themselves: a near miss "You're not right" for "you're right" is a denial
+        of it, not something like it."""
+        if first_word not in self._word_tok:
+            return None
+        a_tok, b_tok = self._word_tok[first_word], self._word_tok.get(last_word, self._word_tok[first_word])
+        for k in range(a_tok, b_tok + 1):
+            if k in self.cues:
+                first = self.cues[k]
+                a, b = self.heard.tokens[first].first, self.heard.tokens[k].last
+                return Denial(self.heard.quote(a, b) or "", a, b)
+        return None
 
     def _retracted(self, last_tok: int):
         """A retraction ("never mind", "scratch that") opening the next sentence, or right after in the same one."""
@@ -220,7 +305,7 @@ class Denials:
             end += 1
         return self.heard.tokens[lo].first, self.heard.tokens[end].last
 
-    def tokens_denied(self, first_tok: int, last_tok: int) -> Denial | None:
+    def tokens_denied(self, first_tok: int, last_tok: int, **kinds) -> Denial | None:
         """Like :meth:`of`, for a token span (word-list finds)."""
         toks = self.heard.tokens
-        return self.of(toks[first_tok].first, toks[last_tok].last)
+        return self.of(toks[first_tok].first, toks[last_tok].last, **kinds)

@@ -33,8 +33,10 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
               if book.tokens_plain(f.first_token, f.last_token)]  # "not because I've been here five years" is fine
     sorry = find(heard.tokens, load_list("apologetic"), taken)
     level_all = find(heard.tokens, load_list("already_doing"), taken)
-    level = [f for f in level_all if book.tokens_plain(f.first_token, f.last_token)]
-    denied_level = [f for f in level_all if f not in level]
+    level = [f for f in level_all if book.tokens_plain(f.first_token, f.last_token, claim=True)]
+    # denying it costs; a what-if or someone else at the next level ("he is operating at …") just earns nothing
+    denied_level = [f for f in level_all if f not in level and book.denials.tokens_denied(
+        f.first_token, f.last_token, claim=True).kind == "denial"]
     hedged = _hedged_ask(book, scenario, taken)
     flags = []
 
@@ -50,9 +52,9 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
     for first, last in hedged:
         flags.append(heard.flag("hedged_ask", "warning", "hedged ask: the hedge takes the force out of your request",
                                 first, last))  # fmt: skip
-    for f in denied_level:
+    for span_ in dict.fromkeys(book.denials.denied_clause(f.first_token, f.last_token) for f in denied_level):
         flags.append(heard.flag("denied_level", "problem", "you said you are not working at the next level",
-                                *book.denials.denied_clause(f.first_token, f.last_token)))  # fmt: skip
+                                *span_))  # one flag a clause, however many finds are in it
     for f in level:
         flags.append(heard.flag("already_doing", "good", "shows you already work at the next level", *span(f)))
     base = (80.0 + (20.0 if level else 0.0)) if reward_level else 100.0

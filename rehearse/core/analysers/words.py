@@ -22,7 +22,8 @@ from rehearse.core.assets import WORDS as WORDS_DIR
 from rehearse.core.normalize import Token, tokenize
 
 LISTS = ("fillers", "hedges", "vague_claims", "earned_it", "already_doing", "apologetic", "asks", "timeline",
-         "denials", "retractions", "praise")
+         "denials", "retractions", "praise", "hypotheticals", "others", "future",
+         "reported")
 WILDCARD_MAX = 3
 _PIECES = re.compile(r"\(|\)|\||\*|<n>|[^\s()|*<]+|<")
 
