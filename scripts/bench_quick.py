@@ -8,9 +8,11 @@ end. Keys (each measured in this run, none estimated):
 
 - ``end_of_speech_to_feedback_ms_p50`` / ``_p95``: the real app (offscreen window, drill view, default settings:
   built-in Whisper, 1.5 s silence setting with turn-taking, the Piper voice speaking each line into the null sink)
-  listening through PortAudio to the virtual microphone, into which recorded answers of 5-60 s (Festival voice)
+  listening through PortAudio to the virtual microphone, into which recorded answers of 5-50 s (Festival voice)
   are played at speaking pace; from the moment the answer's last voiced sample went into the microphone to the
-  feedback shown on screen (``feedback_shown``).
+  feedback shown on screen (``feedback_shown``). Per answer in ``details``: ``hold_s`` (the turn-taking silence that
+  ended it), ``recognizer_finish_s``, ``stop_after_voice_end_ms`` (end of speech -> recording stopped) and
+  ``heard_to_feedback_ms`` (scoring and showing).
 - ``manager_first_audio_ms_cached`` / ``_uncached``: ``Speaker.speak`` with the Piper worker loaded, from the call to
   the first samples handed to the sound device (PulseAudio, its null sink watched at 20 ms latency as a sound card
   would be), median over manager lines; uncached = a fresh cache.
