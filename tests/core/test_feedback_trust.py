@@ -549,3 +549,18 @@ def test_the_managers_reported_no_is_not_the_users_denial(scenario):
     entry = kp(fb, "promotion to Senior Engineer")
     assert not entry["hit"] and entry["denied"]["kind"] == "reported"
     assert "inside a denial" not in fb.tip and "someone else said" in fb.tip
+
+
+@pytest.mark.parametrize("text", [
+    "Someday maybe we could agree a date, I don't know.",
+    "Am I ready for Senior Engineer? Perhaps we could agree a date sometime, no pressure.",
+])
+def test_a_date_sometime_is_no_timeline(scenario, text):
+    fb = analyse_part(scenario, "ask", typed(text))
+    assert fb.signals["asked_timeline"] is False
+    assert not any(k.get("own_words") for k in fb.key_phrases)  # one span credits one phrase at most
+
+
+def test_one_span_credits_one_prepared_phrase(scenario):
+    fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? Can we agree a date for it?"))
+    assert kp(fb, "agree a date")["hit"] and not kp(fb, "promotion cycle")["own_words"]

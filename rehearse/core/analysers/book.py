@@ -184,7 +184,9 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
             gap_span = book.own_words_gaps().get(book.gap_of_phrase.get(phrase, ""))
             if gap_span is not None and not (made is not None and made.made):
                 made = MoveHit("name_gap", True, heard.quote(*gap_span), *gap_span)
-            if made is not None and made.made and made.via_phrase is None:  # another prepared phrase is no own words
+            if made is not None and made.made and (made.via_phrase is not None or _taken(book, phrases, made)):
+                made = None  # the words of another prepared phrase are that phrase's: one span credits one phrase
+            if made is not None and made.made:
                 credit = OWN_WORDS_CREDIT
                 entry["own_words"] = made.to_dict()
                 flags.append(heard.flag("own_words", "good", f"you made the move in your own words — your prepared "
@@ -251,6 +253,16 @@ def _other_role_in(book: PhraseBook, phrase: str, near: str) -> bool:
     if not mine & (book.role_words | ROLE_NOUNS):
         return False
     return any(t.text in ROLE_NOUNS and t.text not in mine for t in tokenize(near))
+
+
+def _taken(book: PhraseBook, phrases: list[str], made: MoveHit) -> bool:
+    """True when a move's words are (inside) another prepared phrase's hit ("agree a date" credits that phrase, not
+    "promotion cycle" in other words too)."""
+    for p in phrases:
+        m = book.match(p)
+        if m.hit and m.start_word <= made.end_word and made.start_word <= m.end_word:
+            return True
+    return False
 
 
 def phrase_has_cue(phrase: str) -> bool:

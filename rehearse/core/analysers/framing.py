@@ -52,9 +52,9 @@ def framing(book, scenario, weight: float, reward_level: bool) -> tuple[Componen
     for first, last in hedged:
         flags.append(heard.flag("hedged_ask", "warning", "hedged ask: the hedge takes the force out of your request",
                                 first, last))  # fmt: skip
-    for f in denied_level:
+    for span_ in dict.fromkeys(book.denials.denied_clause(f.first_token, f.last_token) for f in denied_level):
         flags.append(heard.flag("denied_level", "problem", "you said you are not working at the next level",
-                                *book.denials.denied_clause(f.first_token, f.last_token)))  # fmt: skip
+                                *span_))  # one flag a clause, however many finds are in it
     for f in level:
         flags.append(heard.flag("already_doing", "good", "shows you already work at the next level", *span(f)))
     base = (80.0 + (20.0 if level else 0.0)) if reward_level else 100.0

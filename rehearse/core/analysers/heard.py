@@ -82,6 +82,13 @@ class Heard:
             start, end = self.timings[first].start, self.timings[last].end
         return Flag(kind, severity, message, self.quote(first, last), first, last, start, end)
 
+    def tokens_of(self, first_word: int, last_word: int) -> tuple[int, int]:
+        """The token span of words ``first_word..last_word`` (the inverse of :meth:`token_span`)."""
+        toks = self.tokens
+        a = next((i for i, t in enumerate(toks) if t.last >= first_word), 0)
+        b = max((i for i, t in enumerate(toks) if t.first <= last_word), default=a)
+        return a, max(a, b)
+
     def token_span(self, a: int, b: int) -> tuple[int, int]:
         """Original word indexes covered by tokens ``a..b``."""
         return self.tokens[a].first, self.tokens[b].last

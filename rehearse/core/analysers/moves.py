@@ -108,6 +108,12 @@ def find_move(book, move: str) -> MoveHit:
     for f in find(heard.tokens, patterns(move)):
         first, last = heard.token_span(f.first_token, f.last_token)
         d = book.denials.of(first, last, claim=True)  # a move is the user's: "they will draft the case" is none
+        vague = _vague_time(heard, f.first_token, f.last_token) if move in DATED else None
+        if d is None and vague is not None:  # "agree a date sometime, no pressure" puts no date on anything
+            if denied is None:
+                denied = MoveHit(move, False, heard.quote(first, last), first, last, vague,
+                                 denied_how=f'only vaguely ("{vague}")')
+            continue
         if d is None:
             return MoveHit(move, True, heard.quote(first, last), first, last)
         if denied is None:
@@ -115,8 +121,27 @@ def find_move(book, move: str) -> MoveHit:
     for phrase, stands_for in book.phrase_moves.items():
         m = book.match(phrase) if stands_for == move else None
         if m is not None and m.hit:
+            first_tok, last_tok = heard.tokens_of(m.start_word, m.end_word)
+            if move in DATED and _vague_time(heard, first_tok, last_tok) is not None:
+                continue
             return MoveHit(move, True, m.heard, m.start_word, m.end_word, via_phrase=phrase)
     return denied or MoveHit(move, False)
+
+
+DATED = ("ask_date", "propose_date", "plan_date")  # moves about a date: a vague time in the sentence unmakes them
+VAGUE_TIME = ("sometime", "someday", "eventually", "whenever", "at some point", "one day", "some time")
+
+
+def _vague_time(heard, first_tok: int, last_tok: int) -> str | None:
+    """A vague time word ("sometime", "someday", "at some point") in the sentence around tokens first..last."""
+    toks = heard.tokens
+    a, b = first_tok, last_tok
+    while a > 0 and not heard.words[toks[a - 1].last].rstrip("\"')").endswith((".", "!", "?")):
+        a -= 1
+    while b < len(toks) - 1 and not heard.words[toks[b].last].rstrip("\"')").endswith((".", "!", "?")):
+        b += 1
+    text = " " + " ".join(t.text for t in toks[a : b + 1]) + " "
+    return next((v for v in VAGUE_TIME if f" {v} " in text), None)
 
 
 def move_of_phrase(phrase: str, candidates) -> str | None:
