@@ -197,8 +197,10 @@ def cmd_progress(args) -> int:
               + " | fillers/min " + ARROWS[trends["fillers_per_min"]["direction"]]
               + " | pace " + ARROWS[trends["pace"]["direction"]]
               + " | key phrases " + ARROWS[trends["coverage"]["direction"]])
-        if best and best["text"]:
-            print(f"    best answer: “{best['text']}”")
+        if best and best["credited"]["phrases"]:
+            print("    best answer said: " + ", ".join(f"“{p}”" for p in best["credited"]["phrases"]))
+        if best and best["heard"]:  # the recognizer's text, marked as such (fillers and flagged sentences left out)
+            print(f"    best answer, as the recognizer heard it: “{best['heard']}”")
     low, high = report["pace_band"]
     print(f"\nPace is judged against {low:.0f}–{high:.0f} words a minute.")
     return 0

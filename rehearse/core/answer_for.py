@@ -19,6 +19,16 @@ KINDS = ("part", "objection", "read")
 PART_LABELS = {"pitch": "the whole pitch", "intent": "your intent", "evidence": "your evidence",
                "gaps": "your gaps and plans", "ask": "the ask"}
 PART_TITLES = {"pitch": "Your pitch", "intent": "Intent", "evidence": "Evidence", "gaps": "Gaps", "ask": "The ask"}
+# What the built-in objections are called on screen and in reports (any other id: its words, "_" as spaces).
+OBJECTION_NAMES = {"not_yet": "not yet", "what_about_gap": "what about your gap", "timing": "timing",
+                   "budget": "budget", "vague_encouragement": "vague encouragement",
+                   "process": "who else decides", "why_now": "why now"}
+
+
+def objection_name(objection_id: str) -> str:
+    """An objection in plain words: ``what_about_gap`` -> ``what about your gap``, ``office_move`` -> ``office
+    move``."""
+    return OBJECTION_NAMES.get(objection_id) or " ".join(objection_id.replace("_", " ").replace("-", " ").split())
 
 
 @dataclass(frozen=True)
@@ -78,15 +88,15 @@ class AnswerFor:
     def label(self) -> str:
         """Plain words: ``the "budget" objection``, ``your evidence``, ``reading sentence 3``."""
         if self.is_objection:
-            return f'the "{self.id.replace("_", " ")}" objection'
+            return f'the "{objection_name(self.id)}" objection'
         if self.is_read:
             return f"reading sentence {self.index + 1}"
         return PART_LABELS[self.id]
 
     def title(self, text: str = "") -> str:
-        """A few words for a list of answers: ``Objection: budget``, ``Evidence``, ``Read: <the sentence>``."""
+        """A few words for a list of answers: ``Objection: what about your gap``, ``Evidence``, ``Read: <the sentence>``."""
         if self.is_objection:
-            return "Objection: " + self.id.replace("_", " ")
+            return "Objection: " + objection_name(self.id)
         if self.is_read:
             return "Read: " + (text if len(text) <= 50 else text[:47] + "…")
         return PART_TITLES[self.id]

@@ -2,7 +2,8 @@
 
 ``chart_series(store, scenario_path)`` returns, run by run (oldest first): the mean answer score, key-phrase
 coverage (%), fillers a minute, pace (words a minute), and the time taken to start answering an objection; and per
-objection its mastery (latest and best score, attempts — drills and conversations alike). ``objection_attempts``
+objection its mastery (latest and best score, attempts — drills and conversations alike — and its ``title`` in
+plain words, for the chart's labels). ``objection_attempts``
 is the same per-objection count, used by the Drill list.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from statistics import mean
 
-from rehearse.core.answer_for import AnswerFor
+from rehearse.core.answer_for import AnswerFor, objection_name
 from rehearse.report import marks
 from rehearse.report.progress import PACE_BAND, attempt_of
 
@@ -97,6 +98,7 @@ def chart_series(store, scenario_path: str | None) -> dict:
         out["objection_latency"].append(_avg(t.get("latency") for t in answers
                                              if getattr(marks.answer_for(t), "is_objection", False)))
     mastery = objection_attempts(turns)
-    out["mastery"] = [{"objection": oid, "label": AnswerFor.objection(oid).label(), **entry}
+    out["mastery"] = [{"objection": oid, "label": AnswerFor.objection(oid).label(),
+                       "title": objection_name(oid).capitalize(), **entry}
                       for oid, entry in mastery.items()]
     return out

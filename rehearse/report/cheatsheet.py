@@ -1,9 +1,11 @@
 """A one-page cheat sheet per scenario: for each pitch part and objection, the prepared key sentences beside the
-best answer so far (the highest-scoring one, any run), cleaned of fillers, as HTML or PDF.
+best answer so far (the highest-scoring one, any run), as HTML or PDF.
 
-Only what was said and scored is quoted: a sentence the feedback flagged as a problem (an apology, "I deserve it",
-a phrase inside a denial…) is left out of the quoted answer and the sheet says so; key phrases that were heard are
-in bold. ``cheatsheet(scenario, turns)`` builds the content (``turns``: ``Store.user_turns(path)``), ``to_html``
+As in the follow-up email, what the sheet states is in the user's prepared words: the key phrases the feedback
+credited (heard plainly, not inside a denial), the moves made and the evidence items heard. The answer itself is
+quoted only as "what the recognizer heard" (it may hold misheard words), cleaned of fillers, and a sentence the
+feedback flagged as a problem (an apology, "I deserve it", a phrase inside a denial…) is left out of it — the sheet
+says so. ``cheatsheet(scenario, turns)`` builds the content (``turns``: ``Store.user_turns(path)``), ``to_html``
 renders it, ``write_cheatsheet`` writes ``.html`` or ``.pdf``.
 """
 
@@ -46,10 +48,7 @@ def prepared(scenario, expects: str) -> dict:
 
 
 def _score(turn: dict) -> float | None:
-    score = turn.get("score")
-    if score is None:
-        score = marks.feedback_of(turn).get("score")
-    return score if isinstance(score, (int, float)) else None
+    return marks.score_of(turn)
 
 
 MAX_WORDS = 70  # per quoted answer, so that the sheet stays one page
@@ -60,41 +59,15 @@ MIN_WORDS = 25
 def words_per_row(rows: int) -> int:
     """The quoting limit of one row when the sheet has ``rows`` rows: one A4 page in all."""
     return max(MIN_WORDS, min(MAX_WORDS, SHEET_WORDS // max(1, rows)))
-QUOTABLE_KINDS = ("filler", "hedge")  # removed or left as they are; not reasons to leave a sentence out
-
-
-def flagged_words(turn: dict) -> set[int]:
-    """Word indexes inside a problem the feedback pointed at (a warning or a problem on a few words, not on the
-    whole answer), and inside a key phrase said within a denial."""
-    n = len(marks.turn_text(turn).split())
-    out: set[int] = set()
-    feedback = marks.feedback_of(turn)
-    for flag in feedback.get("flags") or []:
-        if not isinstance(flag, dict) or flag.get("kind") in QUOTABLE_KINDS:
-            continue
-        if flag.get("severity") not in ("problem", "warning"):
-            continue
-        start, end = flag.get("start_word"), flag.get("end_word")
-        if not isinstance(start, int):
-            continue
-        end = end if isinstance(end, int) and end >= start else start
-        if end - start + 1 > max(8, 0.6 * n):
-            continue  # about the whole answer (length, pace): no sentence in particular
-        out.update(range(start, end + 1))
-    for phrase in feedback.get("key_phrases") or []:
-        if isinstance(phrase, dict) and phrase.get("hit") and phrase.get("negated"):
-            start, end = phrase.get("start_word"), phrase.get("end_word")
-            if isinstance(start, int):
-                out.update(range(start, (end if isinstance(end, int) else start) + 1))
-    return out
 
 
 WEAK_SCORE = 30  # a best answer scoring this or less is not quoted (a non-answer scores at most 30)
 
 
 def best_answer(turns: list[dict], expects: str, max_words: int = MAX_WORDS) -> dict | None:
-    """The highest-scoring answer to ``expects`` (the later one on a tie), cleaned: ``{"run_id", "date",
-    "score", "sentences": [(text, [heard key phrases])], "left_out": n}``; None when never answered. When the best
+    """The highest-scoring answer to ``expects`` (the later one on a tie): ``{"run_id", "date", "score",
+    "credited" (see :func:`rehearse.report.marks.credited`), "sentences": [(text, [heard key phrases])] (as heard,
+    cleaned, see :func:`rehearse.report.marks.quotable`), "left_out": n, "shortened"}``; None when never answered. When the best
     scored WEAK_SCORE or less nothing is quoted and ``"weak"`` is True."""
     best = None
     for turn in turns:
@@ -107,27 +80,9 @@ def best_answer(turns: list[dict], expects: str, max_words: int = MAX_WORDS) -> 
     if _score(best) <= WEAK_SCORE:  # "okay sure, whatever you think" is no answer to take to the meeting
         return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
                 "sentences": [], "left_out": 0, "shortened": False, "weak": True}
-    flagged = flagged_words(best)
-    hits = [p for p in marks.hits(best) if not p.get("negated")]
-    kept, left_out, shortened = [], 0, False
-    all_sentences = marks.sentences(best, drop=("filler",))
-    for text, span in all_sentences:
-        if flagged.intersection(span):
-            left_out += 1
-            continue
-        room = max_words - sum(len(t.split()) for t, _ in kept)
-        if len(text.split()) > room:  # one page: the opening of a long answer, never past the row's limit
-            shortened = True
-            if kept:
-                break
-            text = " ".join(text.split()[:room])  # a first sentence longer than the limit: its opening words
-        heard = [str(p.get("phrase")) for p in hits
-                 if isinstance(p.get("start_word"), int) and p["start_word"] in span]
-        kept.append((text, heard))
-        if shortened:
-            break
+    quoted = marks.quotable(best, max_words)
     return {"run_id": best.get("run_id"), "date": best.get("started_at"), "score": _score(best),
-            "sentences": kept, "left_out": left_out, "shortened": shortened}
+            "credited": marks.credited(best), **quoted}
 
 
 def cheatsheet(scenario, turns: list[dict]) -> dict:
@@ -160,6 +115,7 @@ td { vertical-align: top; padding: 1pt 8pt 1pt 3pt; width: 50%; }
 .kp { color: #2e7d32; }
 .muted { color: #777777; }
 .score { color: #555555; font-size: 6.5pt; }
+.heard { color: #444444; font-style: italic; font-size: 6.5pt; }
 """
 
 
@@ -180,18 +136,25 @@ def _bold_phrases(text: str, heard: list[str]) -> str:
     return out
 
 
+def _phrases_html(phrases: list[str], credited: dict) -> str:
+    """The prepared key phrases, those the best answer was credited with ticked and in bold."""
+    said = {p.lower() for p in credited.get("phrases") or []}
+    return " · ".join(f"✓ {html.escape(k)}" if k.lower() in said else html.escape(k) for k in phrases)
+
+
 def to_html(sheet: dict) -> str:
     esc = html.escape
     rows = []
     for section in sheet["sections"]:
         prep = section["prepared"]
+        best = section["best"]
+        credited = (best or {}).get("credited") or {}
         left = "<br>".join(f"• {esc(s)}" for s in prep["sentences"])
         if prep["key_phrases"]:
             left += ('<br>' if left else "") + ('<span class="kp">Key phrases: '
-                                                 + " · ".join(esc(k) for k in prep["key_phrases"]) + "</span>")
+                                                 + _phrases_html(prep["key_phrases"], credited) + "</span>")
         if prep.get("tip"):
             left += f'<br><span class="muted">Tip: {esc(prep["tip"])}</span>'
-        best = section["best"]
         if best is None:
             right = '<span class="muted">Not answered yet.</span>'
         elif best.get("weak"):
@@ -199,21 +162,27 @@ def to_html(sheet: dict) -> str:
                      f'{best["score"]:.0f}, run {best["run_id"]}, {esc(_date(best["date"]))}): say the prepared '
                      'sentences on the left.</span>')
         else:
+            moves = credited.get("moves") or []
+            right = ("Moves made: " + "; ".join(esc(m) for m in moves) + ". ") if moves else ""
             said = " ".join(_bold_phrases(text, heard) for text, heard in best["sentences"])
             if best.get("shortened"):
                 said += " …"
-            right = said or '<span class="muted">(nothing left to quote)</span>'
+            # the recognizer's text, marked as such: it may hold words it misheard
+            right += (f'<span class="heard">The recognizer heard: “{said}”</span>' if said
+                      else '<span class="muted">(nothing left to quote)</span>')
             note = f"score {best['score']:.0f} · run {best['run_id']} · {_date(best['date'])}"
             if best["left_out"]:
                 n = best["left_out"]
                 note += f" · {n} sentence{'s' if n != 1 else ''} left out (flagged in the feedback)"
-            right += f'<br><span class="score">{esc(note)}</span>'
+            right += f' <span class="score">({esc(note)})</span>'
         rows.append(f'<tr><th colspan="2">{esc(section["title"])}</th></tr><tr><td>{left}</td><td>{right}</td></tr>')
     sub = f"Promotion to {sheet['target_role']}" + (f" · with {sheet['manager']}" if sheet.get("manager") else "")
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>Cheat sheet: {esc(sheet['title'])}</title><style>{STYLE}</style></head><body>"
             f"<h1>Cheat sheet: {esc(sheet['title'])}</h1><p class=\"sub\">{esc(sub)} · left: what you prepared; "
-            "right: your best answer so far, fillers removed, key phrases you said in bold</p>"
+            "<b>✓</b> = a key phrase your best answer so far was credited with; right: the moves it made, and that "
+            "answer as the recognizer heard it (fillers and flagged sentences removed; it may hold misheard words)"
+            "</p>"
             '<table><tr><th>Prepared</th><th>Your best answer so far</th></tr>' + "".join(rows)
             + "</table></body></html>\n")
 

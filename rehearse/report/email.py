@@ -69,15 +69,14 @@ def _heard_phrases(turn: dict) -> set[str]:
 
 
 def _denied_phrases(turn: dict) -> set[str]:
-    return {_norm(p.get("phrase", "")) for p in marks.feedback_of(turn).get("key_phrases") or []
-            if isinstance(p, dict) and p.get("denied")}
+    return {_norm(p.get("phrase", "")) for p in marks.phrases_of(marks.feedback_of(turn)) if p.get("denied")}
 
 
 def _evidence_in_turn(turn: dict, items) -> dict[int, bool]:
     """Evidence items said plainly in one user turn -> whether with their number. An item with any of its key
     phrases said inside a denial ("I did not lead the migration to OAuth") is not heard from that turn."""
     said, denied = _heard_phrases(turn), _denied_phrases(turn)
-    details = [d for d in marks.feedback_of(turn).get("evidence") or [] if isinstance(d, dict)]
+    details = [d for d in getattr(marks.feedback_of(turn), "evidence", None) or [] if isinstance(d, dict)]
     out: dict[int, bool] = {}
     for i, item in enumerate(items):
         if any(_norm(p) in denied for p in item.key_phrases):
@@ -135,9 +134,8 @@ def gaps_heard(run: dict, scenario) -> list[tuple]:
         return []
     named: dict[str, bool] = {}
     for turn in _before_outcome(run):
-        fb = marks.feedback_of(turn)
         said, denied = _heard_phrases(turn), _denied_phrases(turn)
-        in_turn = set((fb.get("gaps") or {}).get("named") or [])
+        in_turn = set((getattr(marks.feedback_of(turn), "gaps", None) or {}).get("named") or [])
         for item in scenario.pitch.gaps.items:
             if any(_norm(p) in said for p in item.key_phrases):
                 in_turn.add(item.gap)
@@ -252,9 +250,8 @@ def asked_explicitly(run: dict) -> bool:
 
     Only the feedback's signal counts: a run whose feedback never heard the ask ("I'm not asking for a promotion…"),
     or stored without signals, is not told it asked."""
-    return any(marks.feedback_of(turn).get("signals", {}).get("explicit_ask") is True
-               for turn in run.get("turns") or [] if turn.get("role") == "user"
-               and isinstance(marks.feedback_of(turn).get("signals"), dict))
+    return any((getattr(marks.feedback_of(turn), "signals", None) or {}).get("explicit_ask") is True
+               for turn in run.get("turns") or [] if turn.get("role") == "user")
 
 
 def ask_sentence(run: dict, role: str, current: str) -> str:

@@ -65,9 +65,9 @@ def run_facts(run: dict) -> list[tuple[str, str]]:
 
 
 def components(turn: dict) -> list[str]:
-    stored = marks.feedback_of(turn).get("components")
     out = []
-    for comp in (Component.from_dict(c) for c in (stored if isinstance(stored, list) else []) if isinstance(c, dict)):
+    comp: Component
+    for comp in getattr(marks.feedback_of(turn), "components", None) or []:  # a sentence read aloud has none
         line = f"{(comp.name or '?').replace('_', ' ')}: {_num(comp.counted) or '?'}/100"
         if comp.weight > 0:
             line += f" (weight {comp.weight * 100 if comp.weight <= 1 else comp.weight:.0f}%)"
@@ -78,7 +78,7 @@ def components(turn: dict) -> list[str]:
 
 
 def answer_title(turn: dict) -> str:
-    score = _num(turn.get("score") if turn.get("score") is not None else marks.feedback_of(turn).get("score"))
+    score = _num(marks.score_of(turn))
     title = f"Your answer to {marks.expects_label(turn.get('expects'))}"
     return title + (f" — score {score}/100" if score is not None else "")
 
@@ -123,7 +123,7 @@ def to_markdown(run: dict) -> str:
             lines.append("- Delivery: " + _md(marks.delivery_line(turn)))
         lines += [f"- {_md(c)}" for c in components(turn)]
         lines += [f"- {_md(n)}" for n in marks.notes(turn)]
-        tip = marks.feedback_of(turn).get("tip")
+        tip = getattr(marks.feedback_of(turn), "tip", None)
         if tip:
             lines.append(f"- Tip: {_md(str(tip))}")
         if turn.get("audio"):
@@ -194,7 +194,7 @@ def to_html(run: dict) -> str:
             items.append("Delivery: " + esc(marks.delivery_line(turn)))
         items += [esc(c) for c in components(turn)]
         items += [esc(n) for n in marks.notes(turn)]
-        tip = marks.feedback_of(turn).get("tip")
+        tip = getattr(marks.feedback_of(turn), "tip", None)
         if tip:
             items.append("<b>Tip:</b> " + esc(str(tip)))
         if turn.get("audio"):

@@ -12,6 +12,7 @@ from rehearse.report import marks
 
 # Pace that is easy to follow for listeners (and comfortable for second-language speakers), words a minute.
 PACE_BAND = (120.0, 160.0)
+QUOTE_WORDS = 60  # the most of an answer "heard" quotes
 # Per-attempt change that counts as a real movement, and which way is better.
 METRICS = {
     "score": (1.0, +1),
@@ -30,10 +31,8 @@ def pace_gap(wpm: float | None) -> float | None:
 
 
 def attempt_of(turn: dict) -> dict:
-    delivery = marks.feedback_of(turn).get("delivery") or {}
-    score = turn.get("score")
-    if score is None:
-        score = marks.feedback_of(turn).get("score")
+    delivery = marks.delivery_of(marks.feedback_of(turn))
+    score = marks.score_of(turn)
     cov = marks.coverage(turn)
     return {
         "run_id": turn.get("run_id"),
@@ -44,7 +43,11 @@ def attempt_of(turn: dict) -> dict:
         "fillers_per_min": delivery.get("fillers_per_min") if delivery.get("duration") else None,
         "pace": delivery.get("wpm_speaking"),
         "coverage": None if cov is None else round(cov, 3),
-        "text": marks.turn_text(turn),
+        "text": marks.turn_text(turn),  # the stored transcript, as the recognizer heard it
+        # what may be quoted to the user: the credit in the prepared words, and the answer as heard without
+        # fillers or the sentences the feedback flagged (see rehearse.report.marks)
+        "credited": marks.credited(turn),
+        "heard": " ".join(text for text, _ in marks.quotable(turn, QUOTE_WORDS)["sentences"]),
     }
 
 
@@ -87,7 +90,9 @@ def progress(store, scenario_path: str | None = None) -> dict:
     """``{"items": [...], "runs": [...], "pace_band": [low, high]}``.
 
     Each item: ``scenario``, ``expects`` ("objection:budget", "pitch", ...), ``label``, ``attempts`` (count),
-    ``best`` (the highest-scoring answer: run_id, date, score, text), ``latest``, ``trend`` (per metric), and
+    ``best`` (the highest-scoring answer: run_id, date, score, ``credited`` — the key phrases, moves and evidence it
+    was credited with, in the prepared words —, ``heard`` — the answer as the recognizer heard it, fillers and flagged
+    sentences left out — and ``text``, the stored transcript), ``latest``, ``trend`` (per metric), and
     ``history`` (every attempt, oldest first). ``runs``: per run the mean of the same measures, oldest first.
     """
     turns = store.user_turns(scenario_path)

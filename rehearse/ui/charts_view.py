@@ -3,14 +3,28 @@ comfortable band), time to start answering an objection — run by run — and m
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from rehearse.core.answer_for import objection_name
 from rehearse.report.charts import METRICS
 from rehearse.ui.feedback_panel import label
 from rehearse.ui.style import HIT, MISS
 from rehearse.ui.widgets import compact
+
+
+TWO_COLUMNS_FROM = 900  # px: narrower than this, the charts stand in one column
+MASTERY_LABEL_PX = 180  # the widest an objection's name is drawn beside its bar; longer names are elided
+
+
+def mastery_title(entry: dict) -> str:
+    """An objection's name on the mastery chart, in plain words."""
+    return entry.get("title") or objection_name(entry["objection"]).capitalize()
+
+
+def _score(value) -> str:
+    return "–" if value is None else f"{value:.0f}"
 
 
 def _pg():
@@ -64,16 +78,37 @@ class ChartsView(QWidget):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen(text)
                 plot.getAxis(axis).setPen(QColor(text.red(), text.green(), text.blue(), 120))
-            if key != "mastery":
+            if key == "mastery":  # one horizontal bar an objection, its name on the left: room for the names
+                plot.showGrid(x=True, y=False, alpha=0.25)
+                plot.setLabel("bottom", "latest score")
+            else:
                 plot.setLabel("bottom", "run")
                 self.curves[key] = plot.plot([], [], pen=pg.mkPen(HIT, width=2), symbol="o", symbolSize=8,
                                              symbolBrush=HIT, symbolPen=None)
             self.plots[key] = plot
-            grid.addWidget(plot, n // 2, n % 2)
         self.band = None
+        self.grid = grid
+        self.columns = 0
+        self._arrange(2)
         self.bars = None
+        self.mastery_labels: list[str] = []  # the names drawn on the mastery chart (elided when long)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
+
+    def _arrange(self, columns: int) -> None:
+        """The charts in ``columns`` columns (one when the window is narrow, so that none is cut off)."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for n, plot in enumerate(self.plots.values()):
+            self.grid.removeWidget(plot)
+            self.grid.addWidget(plot, n // columns, n % columns)
+        for column in range(2):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange(1 if event.size().width() < TWO_COLUMNS_FROM else 2)
 
     def load(self, scenario_path: str) -> None:
         ctx = self.ctx
@@ -122,17 +157,37 @@ class ChartsView(QWidget):
                                             brush=QColor(HIT.red(), HIT.green(), HIT.blue(), 40),
                                             pen=pg.mkPen(None))
             self.plots["pace"].addItem(self.band)
-        mastery = series["mastery"]
+        self._show_mastery(series["mastery"])
+
+    def _show_mastery(self, mastery: list[dict]) -> None:
+        """One horizontal bar an objection (the first at the top), its name on the axis — elided past
+        MASTERY_LABEL_PX, in full in the tooltip — and the chart tall enough for every name."""
+        pg = _pg()
         plot = self.plots["mastery"]
         if self.bars is not None:
             plot.removeItem(self.bars)
-        heights = [m["latest"] or 0 for m in mastery]
-        brushes = [HIT if (m["latest"] or 0) >= 65 else MISS for m in mastery]
-        self.bars = pg.BarGraphItem(x=list(range(len(mastery))), height=heights, width=0.6, brushes=brushes)
+        scores = [m["latest"] or 0 for m in mastery]
+        brushes = [HIT if score >= 65 else MISS for score in scores]
+        self.bars = pg.BarGraphItem(x0=0, y=list(range(len(mastery))), width=scores, height=0.6, brushes=brushes)
         plot.addItem(self.bars)
-        plot.setYRange(0, 100, padding=0.02)
-        plot.setXRange(-0.6, max(1, len(mastery)) - 0.4, padding=0)
-        plot.getAxis("bottom").setTicks([[(i, m["objection"].replace("_", " ")) for i, m in enumerate(mastery)]])
+        plot.invertY(True)
+        plot.setXRange(0, 100, padding=0.02)
+        plot.setYRange(-0.6, max(1, len(mastery)) - 0.4, padding=0)
+        names = [mastery_title(m) for m in mastery]
+        axis = plot.getAxis("left")
+        font = QFont(self.font())
+        axis.setStyle(tickFont=font)  # the names are drawn in the font they are measured with
+        metrics = QFontMetrics(font)
+        room = min(MASTERY_LABEL_PX, max([metrics.horizontalAdvance(n) + 2 for n in names] + [40]))
+        # only a name longer than MASTERY_LABEL_PX is elided (whole pixels: the longest name must not lose its end)
+        self.mastery_labels = [n if metrics.horizontalAdvance(n) <= MASTERY_LABEL_PX
+                               else metrics.elidedText(n, Qt.TextElideMode.ElideRight, room) for n in names]
+        axis.setTicks([list(enumerate(self.mastery_labels))])
+        axis.setWidth(room + 14)
+        plot.setMinimumHeight(max(185, 70 + (metrics.height() + 10) * len(mastery)))
+        plot.setToolTip("\n".join(f"{name}: latest {_score(m['latest'])}, best {_score(m['best'])}, "
+                                   f"{m['attempts']} attempt{'s' if m['attempts'] != 1 else ''}"
+                                   for name, m in zip(names, mastery)))
 
     def curve_data(self, key: str) -> tuple[list, list]:
         """What a chart draws now (for tests)."""

@@ -13,8 +13,7 @@ from rehearse.ui.widgets import compact
 
 
 def _score(turn: dict):
-    score = turn.get("score")
-    return score if score is not None else marks.feedback_of(turn).get("score")
+    return marks.score_of(turn)
 
 
 def attempt_label(turn: dict, tags: str = "") -> str:
@@ -53,8 +52,7 @@ class Side(QWidget):
         if turn is None:
             self.panel.clear()
             return
-        self.panel.show_feedback(marks.feedback_of(turn) or {"score": _score(turn) or 0},
-                                 marks.turn_text(turn).strip())
+        self.panel.show_feedback(marks.shown_feedback(turn), marks.turn_text(turn).strip())
 
 
 class CompareView(QWidget):

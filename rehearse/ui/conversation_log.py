@@ -9,24 +9,24 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from rehearse.report.marks import Stored
 from rehearse.ui.feedback_panel import FeedbackPanel, card_layout, label
 
 
 class Exchange(QFrame):
     """One earlier line and the answer to it: collapsed to a line each, the feedback one click away."""
 
-    def __init__(self, speaker: str, line: str, title: str, feedback: dict, text: str,
+    def __init__(self, speaker: str, line: str, title: str, feedback: Stored, text: str,
                  parent: QWidget | None = None):
         super().__init__(parent)
         box = card_layout(self, spacing=6)
-        if line:
-            said = label(f"<b>{html.escape(speaker)}:</b> {html.escape(line)}")
-            said.setTextFormat(Qt.TextFormat.RichText)
-            box.addWidget(said)
+        self.line = label(f"<b>{html.escape(speaker)}:</b> {html.escape(line)}")
+        self.line.setTextFormat(Qt.TextFormat.RichText)
+        self.line.setVisible(bool(line))
+        box.addWidget(self.line)
         head = QHBoxLayout()
-        score = feedback.get("score")
-        self.summary = label(f"<b>You</b> ({html.escape(title)}) — score "
-                             f"{'–' if score is None else round(score)}: {html.escape(_elide(text))}")
+        self.summary = label(f"<b>You</b> ({html.escape(title)}) — score {round(feedback.score)}: "
+                             f"{html.escape(_elide(text))}")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         head.addWidget(self.summary, 1)
         self.toggle = QPushButton("Show feedback")
@@ -67,7 +67,7 @@ class ConversationLog(QWidget):
         self.exchanges = []
         self.hide()
 
-    def add(self, speaker: str, line: str, title: str, feedback: dict, text: str) -> Exchange:
+    def add(self, speaker: str, line: str, title: str, feedback: Stored, text: str) -> Exchange:
         exchange = Exchange(speaker, line, title, feedback, text)
         self.column.addWidget(exchange)
         self.exchanges.append(exchange)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from rehearse.core.answer_for import AnswerFor, objection_name
 from rehearse.ui.feedback_panel import label
 from rehearse.ui.run_view import RunView
 
@@ -34,12 +35,23 @@ def mastery_text(item, attempts: int | None = None, in_conversations: int = 0, l
 
 
 def objection_title(scenario, objection_id: str) -> str:
+    """The objection as the manager says it (its first wording), or its name in plain words."""
     try:
         objection = scenario.objection(objection_id)
     except KeyError:
-        return objection_id
-    text = scenario.fill(objection.wordings[0]) if objection.wordings else objection_id
+        return objection_name(objection_id).capitalize()
+    text = scenario.fill(objection.wordings[0]) if objection.wordings else objection_name(objection_id).capitalize()
     return text if len(text) <= 70 else text[:67].rstrip() + "…"
+
+
+def objection_tooltip(scenario, objection_id: str) -> str:
+    """What the row is about: the objection's name and, when the scenario has one, its tip."""
+    name = AnswerFor.objection(objection_id).title()
+    try:
+        tip = scenario.objection(objection_id).tip
+    except KeyError:
+        tip = ""
+    return f"{name}\nTip: {tip}" if tip else name
 
 
 class QueueRow(QWidget):
@@ -154,7 +166,7 @@ class DrillView(RunView):
             entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, item.objection_id)
             entry.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {mastery}")
-            entry.setToolTip(item.objection_id)
+            entry.setToolTip(objection_tooltip(self.scenario, item.objection_id))
             row = QueueRow(title, mastery, latest if latest is not None else item.last_score)
             row.setFixedWidth(width)
             entry.setSizeHint(QSize(width, row.heightForWidth(width)))

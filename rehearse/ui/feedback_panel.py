@@ -1,4 +1,8 @@
-"""The feedback after one answer: score and its parts, key phrases as chips, flags on the words, the one tip."""
+"""The feedback after one answer: score and its parts, key phrases as chips, flags on the words, the one tip.
+
+The panel shows the typed feedback (:class:`~rehearse.core.feedback.Feedback`, or a
+:class:`~rehearse.core.pronunciation.Reading` for a sentence read aloud) — as made by the session, or read back from the
+history by :func:`rehearse.report.marks.feedback_of`."""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
 from rehearse.core.analysers.denial import how_said
-from rehearse.core.analysers.heard import Component
+from rehearse.core.analysers.heard import Component, Flag
 from rehearse.report import marks
+from rehearse.report.marks import Stored
 from rehearse.ui.flow_layout import FlowLayout
 from rehearse.ui.style import FLAG, HIT, MISS, rgba
 
@@ -59,7 +64,7 @@ MARK_TITLES = {"hit": "key phrase", "filler": "filler", "hedge": "hedge", "flag"
 CURRENT_WORD = ("#2463c9", "#ffffff")  # the word being heard: a strong blue with white letters, on light or dark
 
 
-def highlighted_transcript(text: str, feedback: dict, *, links: bool = False, current: int | None = None,
+def highlighted_transcript(text: str, feedback: Stored | None, *, links: bool = False, current: int | None = None,
                            text_colour: str | None = None) -> str:
     """The answer as rich text with its words marked as in the exports (see :mod:`rehearse.report.marks`).
 
@@ -89,21 +94,21 @@ def highlighted_transcript(text: str, feedback: dict, *, links: bool = False, cu
     return " ".join(out)
 
 
-def flag_line(flag: dict, words: list[str]) -> str:
-    message = html.escape(flag.get("message") or flag.get("kind", ""))
+def flag_line(flag: Flag, words: list[str]) -> str:
+    message = html.escape(flag.message or flag.kind)
     quoted = marks.quote(flag, words)
     line = message + (f" — “{html.escape(quoted)}”" if quoted else "")
-    if flag.get("start") is not None and quoted:
-        line += f" <span style='color:palette(placeholder-text)'>at {flag['start']:.1f} s</span>"
+    if flag.start is not None and quoted:
+        line += f" <span style='color:palette(placeholder-text)'>at {flag.start:.1f} s</span>"
     return line
 
 
-def flags_html(flags: list[dict], words: list[str]) -> str:
+def flags_html(flags: list[Flag], words: list[str]) -> str:
     """What worked, what to work on, and the fillers and hedges on one line."""
-    good = [f for f in flags if f.get("severity") == "good"]
-    quiet = [f for f in flags if f.get("kind") in QUIET]
-    work = [f for f in flags if f not in good and f not in quiet and f.get("kind") not in SKIPPED]
-    work.sort(key=lambda f: {"problem": 0, "warning": 1}.get(f.get("severity"), 2))
+    good = [f for f in flags if f.severity == "good"]
+    quiet = [f for f in flags if f.kind in QUIET]
+    work = [f for f in flags if f not in good and f not in quiet and f.kind not in SKIPPED]
+    work.sort(key=lambda f: {"problem": 0, "warning": 1}.get(f.severity, 2))
     parts = []
     if work:
         parts.append("<b>To work on</b><ul style='margin-top:2px'>"
@@ -122,11 +127,11 @@ def elide(text: str, limit: int = 90) -> str:
 
 
 class FeedbackPanel(QFrame):
-    """Shows a feedback dict (see docs/architecture.md, core.feedback)."""
+    """Shows one answer's typed feedback (see docs/architecture.md, core.feedback)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.feedback: dict | None = None
+        self.feedback: Stored | None = None
         outer = card_layout(self, spacing=12)
 
         top = QHBoxLayout()
@@ -172,12 +177,12 @@ class FeedbackPanel(QFrame):
         self.delivery.clear()
         self.tip.clear()
 
-    def show_feedback(self, feedback: dict, transcript_text: str) -> None:
+    def show_feedback(self, feedback: Stored, transcript_text: str) -> None:
         """Fill the panel at once."""
         for step in self._steps(feedback, transcript_text):
             step()
 
-    def show_feedback_staged(self, feedback: dict, transcript_text: str, then: Callable[[], None]) -> None:
+    def show_feedback_staged(self, feedback: Stored, transcript_text: str, then: Callable[[], None]) -> None:
         """Fill the panel a part per event-loop turn (each part is polished and laid out in its own turn, so the UI
         thread is never busy for long), then call ``then``."""
         steps = list(self._steps(feedback, transcript_text))
@@ -191,20 +196,19 @@ class FeedbackPanel(QFrame):
 
         run_next()
 
-    def _steps(self, feedback: dict, transcript_text: str):
+    def _steps(self, feedback: Stored, transcript_text: str):
         yield lambda: self._fill_top(feedback)
-        phrases = sorted(feedback.get("key_phrases", []), key=lambda p: not p.get("hit"))  # said ones first
+        phrases = sorted(marks.phrases_of(feedback), key=lambda p: not p.get("hit"))  # said ones first
         for start in range(0, len(phrases), 8):
             yield lambda part=phrases[start:start + 8]: self._add_chips(part)
         yield lambda: self._fill_rest(feedback, transcript_text)
 
-    def _fill_top(self, feedback: dict) -> None:
+    def _fill_top(self, feedback: Stored) -> None:
         self.clear()
         self.feedback = feedback
-        self.score.setText(f"{round(feedback.get('score', 0))}")
-        stored = feedback.get("components")
-        for row, comp in enumerate(Component.from_dict(c) for c in (stored if isinstance(stored, list) else [])
-                                   if isinstance(c, dict)):
+        self.score.setText(f"{round(feedback.score)}")
+        comp: Component
+        for row, comp in enumerate(getattr(feedback, "components", None) or []):  # a reading has none
             # what counted: a "nothing wrong found" score is scaled by the answer's content, and says so
             counted, why = round(comp.counted), comp.shown_detail()
             name = label(comp.name.replace("_", " ").capitalize(), wrap=False)
@@ -221,7 +225,7 @@ class FeedbackPanel(QFrame):
             self.components.addWidget(detail, row, 2)
         self.components.setColumnStretch(1, 1)
         self.components.setColumnStretch(2, 2)
-        self.chips_box.setVisible(bool(feedback.get("key_phrases")))
+        self.chips_box.setVisible(bool(marks.phrases_of(feedback)))
 
     def _add_chips(self, phrases: list[dict]) -> None:
         for phrase in phrases:
@@ -236,14 +240,13 @@ class FeedbackPanel(QFrame):
             chip.setAccessibleName(state + phrase.get("phrase", ""))
             self.chips.addWidget(chip)
 
-    def _fill_rest(self, feedback: dict, transcript_text: str) -> None:
-        flags = feedback.get("flags", [])
+    def _fill_rest(self, feedback: Stored, transcript_text: str) -> None:
         text = transcript_text.strip()
         self.transcript.setText(highlighted_transcript(text, feedback) if text else "<i>(nothing was heard)</i>")
-        self.flags.setText(flags_html(flags, text.split()))
+        self.flags.setText(flags_html(marks.flags_of(feedback), text.split()))
         self.flags.setVisible(bool(self.flags.text()))
-        self.delivery.setText("  ·  ".join(marks.delivery_parts(feedback.get("delivery") or {})))
-        tip = feedback.get("tip")
+        self.delivery.setText("  ·  ".join(marks.delivery_parts(marks.delivery_of(feedback))))
+        tip = feedback.tip
         self.tip.setText(f"<b>Next time:</b> {html.escape(tip)}" if tip else "")
         self.tip.setVisible(bool(tip))
 

@@ -180,6 +180,7 @@ def end_run(view) -> None:
     view.feedback.hide()
     view.summary_panel.hide()
     view._set_actions(again=False, next_=False)
+    view.card.show()
     view.card.show_line("", "", "The run was ended. Press Start for a new one.")
     view.talk.hide()
     if hasattr(view, "start_button"):

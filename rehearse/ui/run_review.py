@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFrame, QHBoxLayout, QLineEdit,
                                QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from rehearse.errors import UserError
@@ -84,11 +84,7 @@ class AnswerBlock(QFrame):
         head.addWidget(self.play)
         box.addLayout(head)
         self.panel = FeedbackPanel()
-        feedback = marks.feedback_of(turn)
-        if feedback:
-            self.panel.show_feedback(feedback, self.text)
-        else:
-            self.panel.show_feedback({"score": turn.get("score") or 0}, self.text)
+        self.panel.show_feedback(marks.shown_feedback(turn), self.text)
         self.panel.transcript.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.panel.transcript.linkActivated.connect(self._clicked)
         self.render()

@@ -96,7 +96,7 @@ class RunView(QWidget):
         self.main.addWidget(self.message)
         self.log = ConversationLog()  # the lines and answers before the current one (scroll back to them)
         self.main.addWidget(self.log)
-        self._last = None  # the answer on screen: (prompt, feedback dict, text), moved to the log on the next line
+        self._last = None  # the answer on screen: (prompt, typed feedback, text), moved to the log on the next line
         self.card = ManagerCard()
         self.card.replay_clicked.connect(self.replay)
         self.main.addWidget(self.card)
@@ -166,6 +166,7 @@ class RunView(QWidget):
         self.answers = []
         self.log.clear()
         self._last = None
+        self.card.show()
         self.card.show_line("", "", "Getting ready…")
         self.talk.set_state(OFF)
         self.talk.show()
@@ -245,23 +246,23 @@ class RunView(QWidget):
         self.talk.set_state(THINKING, "Looking at your answer…")
 
     def _submitted(self, result) -> None:
-        feedback = result.feedback.to_dict()
+        feedback = result.feedback  # typed: Feedback, or Reading for a sentence read aloud
         self.talk.set_state(OFF, "")
         self.talk.set_partial("")
         self.talk.hide()  # nothing to do there until the next line: the feedback moves up under the card
         self.feedback.clear()
         self.feedback.show()
-        self.answers.append((result.prompt.answer_for.title(result.prompt.text), feedback.get("score")))
+        self.answers.append((result.prompt.answer_for.title(result.prompt.text), feedback.score))
         text = result.answer.transcript.text if result.answer is not None else ""
         self._last = (result.prompt, feedback, text)
         self.feedback.show_feedback_staged(feedback, text, lambda: self._feedback_ready(result, feedback))
 
-    def _feedback_ready(self, result, feedback: dict) -> None:
+    def _feedback_ready(self, result, feedback) -> None:
         self.next_button.setText("See how it &went" if result.done else self.next_text)
         self._set_actions(again=self.session is not None and self.session.mode != "pitch", next_=True)
         self.next_button.setFocus()
         self.on_turn_result(result)
-        self.feedback_shown.emit(feedback)
+        self.feedback_shown.emit(feedback.to_dict())  # as stored
         reveal(self.scroll, self.feedback)
 
     def _log_last(self) -> bool:
@@ -277,13 +278,16 @@ class RunView(QWidget):
 
     def _finished(self, summary: dict) -> None:
         last = self._last
-        self._log_last()
+        if self._log_last():
+            # the manager's last line is now in the conversation above, with the answer to it: shown once
+            self.card.hide()
         self.summary = summary
         next_step = None
         if self.prompt is not None and self.session.mode == "pitch":
             answered = last is not None and last[0].index == self.prompt.index and self.prompt.answer_for.is_objection
             manager = self.scenario.who.manager if self.scenario is not None else "your manager"
-            next_step = rules.closing_tip(self.prompt.tip, last[1].get("moves") if answered else None, manager)
+            next_step = rules.closing_tip(self.prompt.tip, getattr(last[1], "moves", None) if answered else None,
+                                          manager)
         self.card.hint.hide()
         self.prompt = None
         self.talk.set_state(OFF, "This run is over.")

@@ -107,7 +107,7 @@ class SummaryPanel(QFrame):
         if next_step:
             parts.append(f"<p><b>Your next step:</b> {html.escape(next_step)}</p>")
         if answers:
-            rows = "".join(f"<li>{html.escape(what)}: <b>{'–' if score is None else round(score)}</b></li>"
+            rows = "".join(f"<li>{html.escape(what)} — <b>{'–' if score is None else round(score)}</b></li>"
                            for what, score in answers)
             parts.append(f"<ul>{rows}</ul>")
         self.details.setText(" ".join(parts))

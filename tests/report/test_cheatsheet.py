@@ -161,3 +161,32 @@ def test_twelve_rows_fit_one_page(tmp_path, whole_pitch):
     assert "There is a promotion freeze" in text and "Why now?" in text  # the last rows are on it
     quoted = [sum(len(t.split()) for t, _ in s["best"]["sentences"]) for s in rows]
     assert max(quoted) < 70  # tighter than a sheet with few rows
+
+
+def test_the_sheet_states_credit_in_the_prepared_words_and_marks_the_recognizers_text(rehearse_home):
+    """Like the follow-up email: what the sheet states as said is the prepared key phrase ("migration to OAuth"),
+    ticked; the recognizer's own words ("Logan related", a misheard "login-related") appear only inside the quote
+    marked as what the recognizer heard; a phrase inside a denial is neither ticked nor quoted."""
+    scenario = load_scenario(EXAMPLE)
+    heard = ("I led the migration to OAuth across all three products and Logan related support tickets dropped by "
+             "62%. I'm not saying I mentored two engineers.")
+    with Store() as store:
+        session = Session(scenario, "pitch", store=store, seed=1, by_part=True, scenario_path=EXAMPLE)
+        answer(session, "I'm asking for a promotion to Senior Engineer.")
+        fb = answer(session, heard).feedback
+        session.finish(complete=False)
+        turns = store.user_turns(str(EXAMPLE))
+    assert fb.score > 30
+    sheet = cheatsheet(scenario, turns)
+    evidence = next(s for s in sheet["sections"] if s["expects"] == "evidence")
+    credited = evidence["best"]["credited"]
+    assert {"migration to OAuth", "support tickets", "62%"} <= set(credited["phrases"])
+    assert "mentored two engineers" not in credited["phrases"]  # said inside a denial
+    said = " ".join(text for text, _ in evidence["best"]["sentences"])
+    assert "mentored" not in said  # the denied sentence is left out of the quote
+    page = to_html(sheet)
+    assert "✓ migration to OAuth" in page and "✓ mentored two engineers" not in page
+    at = page.index("Logan")
+    opened = page.rindex("The recognizer heard: “", 0, at) + len("The recognizer heard: “")
+    assert "”" not in page[opened:at]  # the misheard words only inside the marked quote
+    assert page.count("Logan") == 1

@@ -217,3 +217,17 @@ def test_components_show_the_counted_score_and_why_scaled(tmp_path):
     assert lines[0].startswith("specificity: 0/100") and "counts as far as the answer has content" in lines[0]
     assert "100/100" not in lines[0]
     assert lines[1] == "evidence: 50/100 (weight 20%) — 2 of 4 evidence items heard"
+
+
+def test_objection_answers_are_titled_in_plain_words_not_by_their_id(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    run_id = store.create_run(scenario_path="s.toml", scenario_title="T", target_role="Lead", mode="drill",
+                              persona="busy", seed=None, engine=None)
+    for i, oid in enumerate(("what_about_gap", "vague_encouragement", "office_move")):
+        store.add_turn(run_id, index=2 * i, role="manager", text="Hm.", expects=f"objection:{oid}")
+        store.add_turn(run_id, index=2 * i + 1, role="user", text="You're right, my plan is to lead it.",
+                       expects=f"objection:{oid}", feedback={"score": 50})
+    text = to_markdown(store.run(run_id))
+    assert '### Your answer to the "what about your gap" objection — score 50/100' in text
+    assert 'the "vague encouragement" objection' in text and 'the "office move" objection' in text
+    assert "what about gap" not in text and "_gap" not in text

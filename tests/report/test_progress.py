@@ -105,3 +105,28 @@ def test_a_typed_answer_has_no_filler_rate_or_pace():
     assert attempt["fillers_per_min"] is None and attempt["pace"] is None and attempt["score"] == 60
     spoken = {**typed, "feedback": {"delivery": {"fillers_per_min": 2.0, "wpm_speaking": 130, "duration": 30.0}}}
     assert attempt_of(spoken)["fillers_per_min"] == 2.0 and attempt_of(spoken)["pace"] == 130
+
+
+def test_the_best_answer_is_quoted_as_credited_and_as_heard_never_its_flagged_sentences(rehearse_home):
+    """The progress report's best answer: the key phrases it was credited with, in the prepared words, and the answer
+    as the recognizer heard it without the sentence the feedback flagged ("I deserve it") — the raw transcript stays
+    only in ``text``."""
+    from rehearse.core.loader import load_scenario
+    from rehearse.core.transcript import Transcript
+    from rehearse.paths import SCENARIOS
+    from rehearse.session.conversation import Answer, Session
+
+    example = SCENARIOS / "example-senior-engineer.toml"
+    said = ("I understand the budget is tight. I deserve it after all these years. Could we treat the title and "
+            "the money separately, and agree a review date in three months?")
+    with Store() as store:
+        drill = Session(load_scenario(example), "drill", store=store, seed=2, scenario_path=example)
+        while drill.next_prompt().answer_for.to_str() != "objection:budget":
+            drill.submit(Answer(Transcript(text="Okay.")))
+        drill.submit(Answer(Transcript(text=said)))
+        drill.finish()
+        best = item(progress(store), "objection:budget")["best"]
+    assert "deserve" in best["text"] and "deserve" not in best["heard"]
+    assert best["heard"].startswith("I understand the budget is tight. Could we treat the title and the money")
+    assert "title and the money" in best["credited"]["phrases"]
+    assert "separate the title from the money" in best["credited"]["moves"]

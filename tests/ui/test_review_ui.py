@@ -183,7 +183,7 @@ def test_charts_receive_the_stored_series(qtbot, window):
     mastery = {m["objection"]: m for m in series["mastery"]}
     assert sum(m["attempts"] for m in mastery.values()) == len(latency)
     assert any(m["in_conversations"] for m in mastery.values())
-    assert len(history.charts.bars.opts["height"]) == len(mastery)
+    assert len(history.charts.bars.opts["width"]) == len(mastery) == len(history.charts.mastery_labels)
 
 
 def test_compare_best_and_latest(qtbot, window):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import time
 
 import pytest
 
+from rehearse.core.feedback import Feedback
 from rehearse.paths import SCENARIOS
+from rehearse.report import marks
 from rehearse.ui.app import make_app
 from rehearse.ui.feedback_panel import FeedbackPanel, highlighted_transcript
 from rehearse.ui.talk_panel import IDLE, LISTENING, OFF, TalkPanel
@@ -103,13 +106,16 @@ def test_feedback_panel_shows_chips_flags_and_tip():
         "tip": "Say the number.",
         "delivery": {"duration": 12.0, "target_seconds": 30, "wpm_speaking": 140},
     }
-    panel.show_feedback(feedback, "I think maybe I want it this cycle")
+    # stored by an older version (no "part", a float score): read back typed, as the history view reads it
+    typed = marks.feedback_of({"expects": "intent", "feedback": feedback})
+    assert isinstance(typed, Feedback) and typed.score == 64 and typed.flags[0].text == "I think maybe"
+    panel.show_feedback(typed, "I think maybe I want it this cycle")
     assert panel.score.text() == "64"
     assert panel.chip_texts() == ["✓  this cycle", "✗  62%  —  heard “sixty”"]
     assert "Fillers and hedges</b>: “I think maybe”" in panel.flags.text()
     assert "Say the number." in panel.tip.text()
     assert "12 s of 30 s" in panel.delivery.text()
-    marked = highlighted_transcript("I think maybe I want it", {"flags": feedback["flags"]})
+    marked = highlighted_transcript("I think maybe I want it", Feedback.from_dict({"flags": feedback["flags"]}, "intent"))
     assert marked.count("<span") == 1 and ">I think maybe</span> I want it" in marked
 
 
@@ -158,6 +164,14 @@ def test_the_summary_next_step_is_the_follow_up_when_the_last_answer_did_what_th
         if view.summary is not None:
             break
     assert view.summary is not None and view.summary["outcome"] == "not_yet"
+    # the manager's closing line is shown once: in the conversation above, with the answer to it
+    closing = [t for t in view.session.turns if t["role"] == "manager"][-1]["text"]
+    assert view.log.exchanges and html.escape(closing) in view.log.exchanges[-1].line.text()
+    assert not view.card.isVisible()
+    # what each answer was for, in plain words (no objection ids)
+    titles = [what for what, _score in view.answers]
+    assert titles[0] == "Your pitch" and all("_" not in t and "what about gap" not in t for t in titles)
+    assert "Objection: not yet" in titles
     details = view.summary_panel.details.text()
     assert "Send Dana a short written follow-up within 24 hours" in details
     assert "Ask what specifically is missing" not in details  # the last answer just did
@@ -291,10 +305,10 @@ def test_feedback_panel_component_rows_show_what_counted():
     """A "nothing wrong found" component scaled by content shows its counted score and says why."""
     make_app()
     panel = FeedbackPanel()
-    panel.show_feedback({"score": 3, "components": [
+    panel.show_feedback(Feedback.from_dict({"score": 3, "components": [
         {"name": "specificity", "weight": 5, "score": 100, "detail": "0 vague claims", "scale": 0.0},
         {"name": "evidence", "weight": 20, "score": 50, "detail": "2 of 4 evidence items heard", "scale": 1.0},
-    ]}, "Okay sure.")
+    ]}, "evidence"), "Okay sure.")
     bar, detail = panel.components.itemAtPosition(0, 1).widget(), panel.components.itemAtPosition(0, 2).widget()
     assert bar.value() == 0 and detail.text().startswith("0  ·")
     assert "counts as far as the answer has content" in detail.toolTip()

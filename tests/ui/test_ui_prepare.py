@@ -396,10 +396,10 @@ def test_the_guided_start_leads_to_your_own_case_or_the_example(open_window, qtb
     click(qtbot, dialog.own_button)
     assert not dialog.isVisible() and first_run_done()
     editor = window.prepare.editor
-    assert editor.guided and editor.heading.text() == "Step 1 of 7: Who you are"
+    assert editor.guided and editor.heading.text() == "Step 1 of 8: Who you are"
     assert editor.next_button.isVisible()
     click(qtbot, editor.next_button)
-    assert editor.heading.text() == "Step 2 of 7: Your intent"
+    assert editor.heading.text() == "Step 2 of 8: Your intent"
     assert "first 30 seconds" in editor.pages["intent"].findChildren(type(editor.heading))[0].text()
     editor.ask_unsaved = lambda: "discard"
     editor.close()

@@ -7,6 +7,8 @@ turns into an error.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
@@ -35,9 +37,34 @@ class PlainTextBox(QPlainTextEdit):
             super().insertFromMimeData(source)
 
 
+SECONDS = re.compile(r"^\s*(?:(\d+):([0-5]\d)|(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?)?)\s*$", re.IGNORECASE)
+
+
+def parse_seconds(text: str):
+    """What was typed in a seconds field: a number of seconds (``45``, ``45 s``, ``1:30``, ``7.5``), None when
+    empty (the default applies), or the text itself when it is no number (the validator says so under the field)."""
+    text = clean_text(text)
+    if not text:
+        return None
+    found = SECONDS.match(text)
+    if not found:
+        return text
+    if found.group(1) is not None:
+        value = int(found.group(1)) * 60 + int(found.group(2))
+    else:
+        value = float(found.group(3).replace(",", "."))
+    return int(value) if float(value).is_integer() else value
+
+
+def seconds_text(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return f"{value:g}"
+
+
 class Field(QWidget):
     """One form field. ``kind``: "line" (one line of text), "text" (a sentence or two), "lines" (a list, one entry
-    a line), or "choice" (one of ``choices``)."""
+    a line), "seconds" (a length in seconds; empty for the default) or "choice" (one of ``choices``)."""
 
     edited = Signal(str, object)  # path, the new value
 
@@ -58,10 +85,12 @@ class Field(QWidget):
             for choice in choices:
                 self.input.addItem(choice.capitalize(), choice)
             self.input.currentIndexChanged.connect(self._changed)
-        elif kind == "line":
+        elif kind in ("line", "seconds"):
             self.input = QLineEdit()
             self.input.setPlaceholderText(placeholder)
             self.input.textEdited.connect(self._typed)
+            if kind == "seconds":
+                self.input.setMaximumWidth(QFontMetrics(self.input.font()).horizontalAdvance("0" * 28))
         else:
             self.input = PlainTextBox()
             self.input.setPlaceholderText(placeholder)
@@ -92,6 +121,8 @@ class Field(QWidget):
             return self.input.currentData()
         if self.kind == "line":
             return clean_text(self.input.text())
+        if self.kind == "seconds":
+            return parse_seconds(self.input.text())
         if self.kind == "lines":
             return clean_lines(self.input.toPlainText())
         return clean_text(self.input.toPlainText())
@@ -106,8 +137,9 @@ class Field(QWidget):
                     self.input.addItem(str(value), value)
                     index = self.input.count() - 1
                 self.input.setCurrentIndex(max(index, 0))
-            elif self.kind == "line":
-                self.input.setText("" if value is None else str(value))
+            elif self.kind in ("line", "seconds"):
+                self.input.setText(seconds_text(value) if self.kind == "seconds" else "" if value is None
+                                   else str(value))
                 self.input.setCursorPosition(0)
             elif self.kind == "lines":
                 self.input.setPlainText("\n".join(value or []))
@@ -118,7 +150,7 @@ class Field(QWidget):
 
     def set_text(self, text: str) -> None:
         """Type ``text`` into the field as the user would (tests, the guided start)."""
-        if self.kind == "line":
+        if self.kind in ("line", "seconds"):
             self.input.setText(text)
             self._typed(text)
         elif self.kind == "choice":

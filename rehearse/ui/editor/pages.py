@@ -1,4 +1,5 @@
-"""The editor's pages: who you are, the four parts of the pitch, the objections, and (folded away) the manager's lines.
+"""The editor's pages: who you are, the four parts of the pitch (each with the length to aim for), the objections, the
+sentences to read aloud, and (folded away) the manager's lines.
 
 Each page is built from the document by a function that asks the form (:class:`rehearse.ui.editor.window.
 ScenarioEditor`) for its fields, so that every field is registered under its path and its problems land beside it.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from rehearse.core.scenario import OUTCOMES, PERSONAS, REACTIONS
+from rehearse.core.scenario import DEFAULT_TARGET_SECONDS, OUTCOMES, PERSONAS, REACTIONS
 from rehearse.ui.editor.phrases import Suggestions, TryBox
 
 # (key, title in the list, coaching hint)
@@ -30,6 +31,9 @@ SECTIONS = [
     ("objections", "Objections",
      "What your manager may push back with, and what a strong answer contains. For “not yet”, ask what "
      "specifically and for a review date; for budget, separate the title from the money."),
+    ("read_aloud", "Read aloud",
+     "Sentences to practise saying out loud, one a line: the ones you most want to say clearly in the meeting. "
+     "Left empty, read-aloud practice uses the sentences of your pitch."),
     ("manager", "The manager's lines",
      "What the manager says. These work as they are; change them to sound like your manager. Names in braces are "
      "filled in: {manager} {name} {current_role} {target_role} {gap}."),
@@ -65,7 +69,23 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 
 def build(form, key: str, box: QVBoxLayout) -> None:
     {"who": who, "intent": intent, "evidence": evidence, "gaps": gaps, "ask": ask, "objections": objections,
-     "manager": manager}[key](form, box)
+     "read_aloud": read_aloud, "manager": manager}[key](form, box)
+
+
+def seconds(form, path: str, default: float, what: str = "your answer"):
+    """How long an answer should take, in seconds (empty: the default)."""
+    return form.field(path, "How long to aim for, in seconds", kind="seconds",
+                      placeholder=f"{default:g} (the default)",
+                      hint=f"The length you aim for in {what}; the feedback says when you run long or stop short. "
+                           "Leave it empty for the default.")
+
+
+def read_aloud(form, box: QVBoxLayout) -> None:
+    box.addWidget(form.field("read_aloud", "Sentences to read aloud", kind="lines",
+                             placeholder="I'm asking for a promotion to Senior Marketing Manager.\n"
+                                         "I led the spring launch, and qualified leads grew 40% in one quarter.",
+                             hint="One sentence a line. Read aloud mode shows them one at a time and tells you which "
+                                  "words did not come through clearly."))
 
 
 def who(form, box: QVBoxLayout) -> None:
@@ -93,6 +113,7 @@ def intent(form, box: QVBoxLayout) -> None:
     _phrases(form, box, "pitch.intent.key_phrases",
              lambda: (form.value("pitch.intent.say"), form.value("who.target_role"), ""))
     box.addWidget(form.try_box(lambda: form.value("pitch.intent.key_phrases") or []))
+    box.addWidget(seconds(form, "pitch.intent.target_seconds", DEFAULT_TARGET_SECONDS["intent"], "your opening"))
 
 
 def _item_buttons(form, list_path: str, index: int, count: int, noun: str) -> QHBoxLayout:
@@ -137,6 +158,8 @@ def evidence(form, box: QVBoxLayout) -> None:
                               f"{form.value(f'{p}.number')}", "", form.value(f"{p}.number")))
         box.addWidget(frame)
     box.addWidget(_add_button(form, lp, "+ Add a piece of evidence"))
+    box.addWidget(seconds(form, "pitch.evidence.target_seconds", DEFAULT_TARGET_SECONDS["evidence"],
+                          "all your evidence together"))
     box.addWidget(form.try_box(lambda: [x for i in range(form.doc.count(lp))
                                         for x in form.value(f"{lp}[{i}].key_phrases") or []]))
 
@@ -158,6 +181,7 @@ def gaps(form, box: QVBoxLayout) -> None:
                               "", ""))
         box.addWidget(frame)
     box.addWidget(_add_button(form, lp, "+ Add a gap"))
+    box.addWidget(seconds(form, "pitch.gaps.target_seconds", DEFAULT_TARGET_SECONDS["gaps"], "your gaps and plans"))
     box.addWidget(form.try_box(lambda: [x for i in range(form.doc.count(lp))
                                         for x in form.value(f"{lp}[{i}].key_phrases") or []]))
 
@@ -171,6 +195,7 @@ def ask(form, box: QVBoxLayout) -> None:
              lambda: (f"{form.value('pitch.ask.readiness')} {form.value('pitch.ask.timeline')}",
                       form.value("who.target_role"), ""))
     box.addWidget(form.try_box(lambda: form.value("pitch.ask.key_phrases") or []))
+    box.addWidget(seconds(form, "pitch.ask.target_seconds", DEFAULT_TARGET_SECONDS["ask"], "the ask"))
 
 
 def objections(form, box: QVBoxLayout) -> None:
@@ -187,6 +212,8 @@ def objections(form, box: QVBoxLayout) -> None:
                                    hint=PHRASES_HINT))
         inner.addWidget(form.field(f"{p}.id", "Short name", placeholder="e.g. not_yet",
                                    hint="Lower-case letters, digits and _; the drills and the history use it."))
+        inner.addWidget(seconds(form, f"{p}.target_seconds", DEFAULT_TARGET_SECONDS["objection"],
+                                "an answer to it"))
         inner.addWidget(form.try_box(lambda p=p: form.value(f"{p}.key_phrases") or []))
         box.addWidget(frame)
     box.addWidget(_add_button(form, lp, "+ Add an objection"))

@@ -239,7 +239,7 @@ class ScenarioEditor(QDialog):
     def _section_of(path: str) -> str:
         for prefix, key in (("who", "who"), ("title", "who"), ("pitch.intent", "intent"),
                             ("pitch.evidence", "evidence"), ("pitch.gaps", "gaps"), ("pitch.ask", "ask"),
-                            ("objections", "objections"), ("manager", "manager")):
+                            ("objections", "objections"), ("manager", "manager"), ("read_aloud", "read_aloud")):
             if path.startswith(prefix):
                 return key
         return "who"
