@@ -51,16 +51,17 @@ GROUPS = {"clean": "clean", "noise10": "noisy", "noise0": "noisy", "accent-fr": 
 DECODES = {"plain": "text", "hotwords": "text_hotwords", "phrases": "text_hotwords_phrases", "prompt": "text_prompt"}
 
 
-def load_noisy(decode: str = "plain") -> list[dict]:
-    """The noisy set (scripts/make_noisy_set.py): one pair per (recording, phrase), as decoded with ``decode``."""
-    path = DATA / "noisy.json"
+def load_noisy(decode: str = "plain", path: Path | None = None) -> list[dict]:
+    """The noisy set (scripts/make_noisy_set.py): one pair per (recording, phrase), as decoded with ``decode``
+    (``path``: a set in the same format, e.g. decoded through a front-end by scripts/bench_front_end.py)."""
+    path = path or DATA / "noisy.json"
     if not path.exists():
         return []
     pairs = []
     for case in json.loads(path.read_text(encoding="utf-8")):
         for p in case["pairs"]:
             pairs.append({"text": case[DECODES[decode]], "phrase": p["phrase"], "hit": p["hit"], "id": case["id"],
-                          "condition": case["condition"], "group": GROUPS[case["condition"]],
+                          "condition": case["condition"], "group": GROUPS.get(case["condition"], "other"),
                           "split": "heldout" if case["heldout"] else "tuned"})
     return pairs
 

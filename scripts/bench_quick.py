@@ -8,9 +8,11 @@ end. Keys (each measured in this run, none estimated):
 
 - ``end_of_speech_to_feedback_ms_p50`` / ``_p95``: the real app (offscreen window, drill view, default settings:
   built-in Whisper, 1.5 s silence setting with turn-taking, the Piper voice speaking each line into the null sink)
-  listening through PortAudio to the virtual microphone, into which recorded answers of 5-60 s (Festival voice)
+  listening through PortAudio to the virtual microphone, into which recorded answers of 5-50 s (Festival voice)
   are played at speaking pace; from the moment the answer's last voiced sample went into the microphone to the
-  feedback shown on screen (``feedback_shown``).
+  feedback shown on screen (``feedback_shown``). Per answer in ``details``: ``hold_s`` (the turn-taking silence that
+  ended it), ``recognizer_finish_s``, ``stop_after_voice_end_ms`` (end of speech -> recording stopped) and
+  ``heard_to_feedback_ms`` (scoring and showing).
 - ``manager_first_audio_ms_cached`` / ``_uncached``: ``Speaker.speak`` with the Piper worker loaded, from the call to
   the first samples handed to the sound device (PulseAudio, its null sink watched at 20 ms latency as a sound card
   would be), median over manager lines; uncached = a fresh cache.
@@ -44,7 +46,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA = ROOT / "tests" / "data"
 ANSWERS = [DATA / "answers" / "drill_timing.wav", DATA / "answers" / "drill_not_yet.wav",
            DATA / "ui" / "objection.wav", DATA / "answers" / "close.wav", DATA / "answers" / "pitch_no_timeline.wav",
-           DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav", "long"]
+           DATA / "answers" / "pitch_strong.wav", DATA / "ui" / "pitch.wav",
+           # 50 s: one pitch with 0.8-1.4 s pauses between its points (scripts/make_turn_answers.py)
+           DATA / "turns" / "bench" / "bench_long_pitch.flac"]
 STEP_TIMEOUT_S = 120
 MANAGER_LINES = [
     "Thanks for making the time. What did you want to talk about today?",
@@ -144,9 +148,12 @@ def app_run(mic, answers: list[Path]) -> dict:
         pcm = voiced
         mic.play(pcm)  # clears the feeder's idle flag before the thread below waits for it
         threading.Thread(target=ended, daemon=True).start()
-        job = getattr(view, "listen_job", None)
-        if job is not None:
-            job.done.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()))
+        signals = getattr(view, "signals", None)  # the drive loop's events (one SessionSignals a run)
+        if signals is not None and state.get("signals") is not signals:
+            state["signals"] = signals
+            # direct: on the drive's thread as listen() returns, so heard_at is when the answer was over
+            signals.heard.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()),
+                                  Qt.ConnectionType.DirectConnection)
         step(f"the user speaks {len(pcm) / 32000:.1f} s")
         clock.start()
         gaps.clear()
@@ -164,6 +171,8 @@ def app_run(mic, answers: list[Path]) -> dict:
                                   "ended_early": state["voice_end"] is None})
         heard = state.pop("heard", None)
         if heard is not None:
+            # the gap = the recording going on after the end of speech (the turn-taking hold, and the audio's way
+            # through PulseAudio and PortAudio) + the recognizer's finish() + scoring and showing the feedback
             report["answers"][-1].update(
                 recorded_s=heard.duration, speech_end_s=heard.speech_end, hold_s=heard.hold_s, reason=heard.reason,
                 recognizer_finish_s=round(heard.finish_s, 2),
@@ -213,21 +222,6 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def long_answer(home: Path) -> Path:
-    """About 55 s: the 41 s pitch and two short answers, with 0.5 s pauses between them (a pause after a question
-    of 0.8 s or more rightly ends an answer)."""
-    from rehearse.speech.audio import load_pcm16
-    from rehearse.speech.tts import write_wav
-    import numpy as np
-
-    parts = [load_pcm16(DATA / "ui" / "pitch.wav"), load_pcm16(DATA / "answers" / "drill_gap.wav"),
-             load_pcm16(DATA / "answers" / "ask_timeline.wav")]
-    pcm = bytes(int(0.5 * 32000)).join(parts)
-    path = home / "long_answer.wav"
-    write_wav(path, np.frombuffer(pcm, "<i2"), 16000)
-    return path
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -298,7 +292,7 @@ def measure() -> dict:
         listener = subprocess.Popen(["parec", "-d", "nullsink.monitor", "--raw", "--latency-msec=20"], env=mic.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            answers = [long_answer(home) if a == "long" else a for a in ANSWERS]
+            answers = list(ANSWERS)
             if os.environ.get("BENCH_ANSWERS"):
                 answers = answers[: int(os.environ["BENCH_ANSWERS"])]
             app = app_run(mic, answers)

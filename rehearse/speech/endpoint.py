@@ -7,71 +7,19 @@ noise (and above an absolute minimum), and says the answer is over once speech w
 ``hold_s`` seconds (``silence_s`` unless the listener changes it) passed with no voiced frame — or when ``max_s``
 seconds have been recorded.
 
-Polite turn-taking (:func:`turn_silence`): the listener sets ``hold_s`` from the live text. After a question it
-ends sooner (:data:`FINISHED_S`), after a finished-looking sentence a little sooner (:data:`STATEMENT_S`), in the middle of a thought it waits the user's silence
-setting, and after a word that promises more ("and", "so", "because", "of the"…) longer still
-(:data:`MID_THOUGHT_EXTRA_S` more). Text that does not yet reach the end of the speech never shortens the wait.
+The pauses inside the answer after which the user went on (``pauses``) and the length of the speech so far feed
+the turn-taking rules (:mod:`rehearse.speech.turn_taking`), which set ``hold_s`` from the live text.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
 FLOOR_DB = -100.0  # the level reported for digital silence
 FRAME_S = 0.02
-FINISHED_S = 0.8  # silence that ends an answer whose live text ends with a question (or "!")
-# Whisper ends every decoded fragment with a full stop ("… and both of them." before a thinking pause), so a full
-# stop is weaker evidence: a statement of at least FINISHED_MIN_WORDS words in its last sentence ends the answer
-# after STATEMENT_S (measured on tests/data/turns: 0.8 s cut a 1.2 s mid-sentence pause there).
-STATEMENT_S = 1.3
-FINISHED_MIN_WORDS = 6
-MID_THOUGHT_EXTRA_S = 1.0  # added to the user's silence setting after a word that promises more
-# Words after which a sentence cannot be over: conjunctions, prepositions, articles, fillers, auxiliaries...
-CONTINUES = frozenset("""
-and so because but or nor then plus although though whereas if when while until unless whether which who whose
-than like um uh er ah hmm mm cause 'cause the a an my our your their its of to for with from at by about into onto
-between through during without including especially namely i we they he she i'm we're they're i've we've i'd
-i'll am are was were been being is has had will would can could should might must shall very
-""".split())
-
-
-def last_word(text: str) -> str:
-    words = text.strip().split()
-    return words[-1].strip(".,;:!?\"'()[]…-—").lower() if words else ""
-
-
-def turn_silence(text: str, silence_s: float, fresh: bool = True) -> float:
-    """How long a pause ends the answer, given the live ``text`` (``fresh``: it reaches the end of the speech).
-
-    Text that lags behind the speech (its decode is still running), or ends on a word that promises more ("and",
-    "because", "of the") -> ``silence_s`` + MID_THOUGHT_EXTRA_S: the answer is not ended on a guess; the final
-    transcript needs that decode anyway, so waiting for it costs the user no time. Else a question ->
-    min(FINISHED_S, silence_s); a finished-looking statement (FINISHED_MIN_WORDS words or more in its last sentence,
-    not ending in "-ing") -> min(STATEMENT_S, silence_s); anything else (mid-thought, a short fragment, a trailing
-    comma or "...") -> ``silence_s``.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return silence_s + (0.0 if fresh else MID_THOUGHT_EXTRA_S)
-    if not fresh or last_word(stripped) in CONTINUES:
-        return silence_s + MID_THOUGHT_EXTRA_S
-    end = stripped.rstrip("\"')]")
-    if end.endswith(("...", "…")) or end[-1:] in ",;:-—":
-        return silence_s
-    if end[-1:] in "?!":
-        return min(FINISHED_S, silence_s)
-    if (end[-1:] == "." and len(last_sentence(end).split()) >= FINISHED_MIN_WORDS
-            and not last_word(end).endswith("ing")):  # "I have been mentoring." awaits its object
-        return min(STATEMENT_S, silence_s)
-    return silence_s
-
-
-def last_sentence(text: str) -> str:
-    parts = re.split(r"(?<=[.?!])\s+", text.strip())
-    return parts[-1] if parts else ""
+PAUSE_MIN_S = 0.3  # a gap between voiced frames this long counts as a pause in ``pauses``
 
 
 def dbfs(pcm) -> float:
@@ -139,6 +87,7 @@ class EndOfAnswerDetector:
         self.reason: str | None = None
         self.done = False
         self.hold_s = self.silence_s  # the silence that ends the answer now (the listener may change it)
+        self.pauses: list[float] = []  # pauses of PAUSE_MIN_S or more after which speech went on (seconds)
 
     @property
     def quiet_s(self) -> float:
@@ -146,6 +95,13 @@ class EndOfAnswerDetector:
         if not self.speech_started or self.speech_end is None:
             return 0.0
         return max(0.0, self._frames * self._frame_len / self.rate - self.speech_end)
+
+    @property
+    def speech_s(self) -> float:
+        """Seconds from the first voiced frame of the answer to the last so far (0 before speech started)."""
+        if not self.speech_started or self.speech_end is None:
+            return 0.0
+        return self.speech_end - self.speech_start
 
     @property
     def elapsed(self) -> float:
@@ -182,6 +138,9 @@ class EndOfAnswerDetector:
             self._recent.pop(0)
         frame_end = (index + 1) * self._frame_len / self.rate
         if voiced and self.speech_started:
+            gap = index * self._frame_len / self.rate - self.speech_end
+            if gap >= PAUSE_MIN_S - 1e-9:
+                self.pauses.append(round(gap, 3))
             self.speech_end = frame_end
         if not self.speech_started:
             voiced_idx = [i for i, v in self._recent if v]

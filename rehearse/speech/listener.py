@@ -7,7 +7,8 @@ before anything else is done with it; if the source fails mid-answer the file is
 with ``audio_path`` (and ``duration``) set, so callers keep the recording.
 
 Turn-taking: while the user is silent, the live text decides how long a pause ends the answer
-(:func:`~rehearse.speech.endpoint.turn_silence`: sooner after a finished sentence or question, longer mid-thought).
+(:func:`~rehearse.speech.turn_taking.turn_silence`: sooner after a finished sentence or question, longer
+mid-thought, after an opener or inside an open list, and in a long answer or after this user's own long pauses).
 Once a pause reaches :data:`FLUSH_AFTER_S` the recognizer is asked to decode what was said so far (``flush``), so
 the text is up to date — and the final transcript ready — by the time the silence ends. ``stop_event`` (Space in
 the app) still ends the answer at once.
@@ -21,8 +22,9 @@ from pathlib import Path
 from typing import Callable
 
 from rehearse.core.transcript import Answer, Transcript
-from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs, turn_silence
+from rehearse.speech.endpoint import EndOfAnswerDetector, dbfs
 from rehearse.speech.sinks import WavWriter
+from rehearse.speech.turn_taking import TurnTaker
 
 LEVEL_STEP_S = 0.04  # on_level is called for every 40 ms of audio: 25 values a second
 READ_TIMEOUT_S = 0.05
@@ -73,6 +75,7 @@ def listen(
     last_partial = ""
     reason = "end"
     flushed_for = None  # the speech end the recognizer was last flushed at
+    turns = TurnTaker(silence_s)
     # (a recognizer without the turn-taking methods - a test double - gets the fixed silence)
     polite = (recognizer is not None and turn_taking and until_silence and hasattr(recognizer, "turn_text")
               and hasattr(recognizer, "flush"))
@@ -111,7 +114,7 @@ def listen(
                     flushed_for = detector.speech_end
                 text, covered = recognizer.turn_text()
                 fresh = covered is not None and covered >= detector.speech_end - FRESH_SLACK_S
-                detector.hold_s = turn_silence(text, silence_s, fresh)
+                detector.hold_s = turns.hold(text, fresh, detector)
             ended = detector.feed(chunk)
             if ended and (until_silence or detector.reason == "max"):
                 reason = detector.reason

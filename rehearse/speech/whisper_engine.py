@@ -189,15 +189,21 @@ def _has_words(job: Future) -> bool:
     return job.done() and not job.cancelled() and job.exception() is None and job.result() is not None
 
 
+FINAL_THREADS = 2  # a superseded decode still running never holds the newest one (see _executor)
+
+
 def _executor(kind: str = "final") -> ThreadPoolExecutor:
-    """One decoding thread per kind for the process. "final": the decodes the transcript is made of (closed
-    windows, the early final pass, finish()), in FIFO order, so a window's decode always starts after the one
-    before it in the same answer has finished (its text is the prompt). "live": re-decodes of the open window for
-    partial(), which may be skipped; they run beside the final thread (the model has two workers), so a final
-    decode never waits for one."""
+    """The decoding threads of the process, by kind. "final": the decodes the transcript is made of (closed
+    windows, the early final pass, finish()), started in the order asked for (FIFO) on FINAL_THREADS threads: a
+    window's decode waits for the windows before it (their words are its prompt), and the newest decode of the open
+    window starts at once beside a superseded one that is still running (a pause's early decode, made stale when
+    the user went on: a running decode cannot be stopped), instead of queueing behind it. "live": re-decodes of the
+    open window for partial() on one thread, which may be skipped; they run beside the final threads, so a final
+    decode never waits for one. (The model's CTranslate2 workers are shared by all of them.)"""
     with _decoder_lock:
         if kind not in _decoders:
-            _decoders[kind] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"rehearse-whisper-{kind}")
+            _decoders[kind] = ThreadPoolExecutor(max_workers=FINAL_THREADS if kind == "final" else 1,
+                                                 thread_name_prefix=f"rehearse-whisper-{kind}")
         return _decoders[kind]
 
 
@@ -213,8 +219,9 @@ class WhisperRecognizer(Recognizer):
     live re-decodes (for ``partial()`` only) run on their own thread, at most one waits at a time (the newest), and
     one is skipped when it starts if a newer decode of the answer was asked for or final work is waiting (the
     decoder is behind: partial updates come later, the final pass does not). The decodes the transcript is made
-    of run on the final thread; ``flush()`` and ``finish()`` decode the open window there directly and never wait
-    for a live decode of it that is still running.
+    of run on the final threads; ``flush()`` and ``finish()`` decode the open window there directly and never wait
+    for a live decode of it that is still running, nor for a superseded final decode of it (an earlier pause's)
+    that is still running.
     """
 
     name = "whisper"
@@ -279,7 +286,7 @@ class WhisperRecognizer(Recognizer):
             self._open.append(job)
 
     def _submit(self, begin: int, end: int, fillers: bool = True, final: bool = True) -> Future:
-        """Decode samples [begin, end) of the answer: on the final thread (never skipped), or as a live decode."""
+        """Decode samples [begin, end) of the answer: on a final thread (never skipped), or as a live decode."""
         raw = np.frombuffer(self._audio, dtype="<i2", count=end - begin, offset=begin * 2)
         args = (raw.astype(np.float32) / 32768.0, begin / SAMPLE_RATE, list(self._closed), fillers)
         with self._lock:
@@ -321,8 +328,7 @@ class WhisperRecognizer(Recognizer):
     def _decode(self, samples: np.ndarray, offset: float, closed: list[Future], fillers: bool = True) -> list[Word]:
         parts = [self.options.filler_prompt] if self.options.filler_prompt and fillers else []
         if self.options.context:
-            # Final decodes run in order on one thread, so every earlier window is decoded by now (a live decode
-            # waits here for them).
+            # Final decodes start in order, so the earlier windows' decodes have started: wait for their words.
             heard = " ".join(w.word for job in closed if not job.cancelled() for w in job.result() or [])
             if heard:
                 parts.append(heard[-600:])  # Whisper keeps at most half its 448-token context for a prompt

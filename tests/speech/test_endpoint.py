@@ -81,6 +81,17 @@ def test_pause_shorter_than_silence_s_does_not_end():
     assert det.speech_started and not det.done
 
 
+def test_pauses_the_speaker_went_on_after_and_the_length_of_the_speech_are_kept():
+    """The turn-taking rules read these: how long the user has spoken, and how long they paused and went on."""
+    det = EndOfAnswerDetector(silence_s=3.0)
+    samples = np.concatenate([silence(0.5), tone(2.0), silence(0.2), tone(1.0), silence(1.4), tone(1.0), silence(1.0)])
+    assert run(det, samples) is None
+    assert det.pauses == [pytest.approx(1.4, abs=0.03)]  # the 0.2 s gap is too short to count
+    assert det.speech_s == pytest.approx(0.5 + 2.0 + 0.2 + 1.0 + 1.4 + 1.0 - 0.5, abs=0.05)
+    det.reset()
+    assert det.pauses == [] and det.speech_s == 0.0
+
+
 def test_silence_alone_never_ends_an_answer():
     det = EndOfAnswerDetector(silence_s=1.5)
     assert run(det, silence(10.0)) is None

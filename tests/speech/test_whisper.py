@@ -288,3 +288,50 @@ def test_the_last_words_of_an_answer_are_kept_when_whisper_is_unsure_of_them():
         finally:
             rec.close()
         assert "payments team next" in text and "quarter" in text.split("payments team next")[1], text
+
+
+class StaleFinal:
+    """The real model; once armed, the next final decode (a pause's early decode) is held at the model's edge
+    until the gate opens: a busy machine on which that decode is still running when the user has gone on."""
+
+    def __init__(self, model):
+        self.model = model
+        self.armed = False
+        self.gate = threading.Event()
+        self.held = threading.Event()
+
+    def transcribe(self, *args, **kwargs):
+        if self.armed and threading.current_thread().name.startswith("rehearse-whisper-final"):
+            self.armed = False
+            self.held.set()
+            assert self.gate.wait(120), "the test never opened the gate"
+        return self.model.transcribe(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def test_finish_does_not_wait_behind_a_superseded_early_decode_still_running():
+    """The user pauses (the listener flushes: an early final decode of the window starts), then goes on; that decode
+    is stale but cannot be stopped. The answer's final decode starts beside it, not behind it (under load the quick
+    bench saw finish() wait 2-5 s for such a backlog), and the transcript is the whole answer."""
+    rec = WhisperRecognizer()
+    stale = StaleFinal(rec._model)
+    rec._model = stale
+    answer = load_pcm16(AUDIO / "answer.wav")
+    try:
+        rec.reset()
+        for i in range(0, len(answer), CHUNK):
+            rec.accept(answer[i:i + CHUNK])
+        stale.armed = True
+        rec.flush()  # the pause's early decode: held
+        assert stale.held.wait(60)
+        for i in range(0, len(answer), CHUNK):  # the user goes on: the same window grows
+            rec.accept(answer[i:i + CHUNK])
+        rec.flush()
+        result = finish_in_thread(rec)
+        assert not stale.gate.is_set()  # finished while the stale decode was still held
+        assert words_of(result.text).count("promotion") == 2, result.text
+    finally:
+        stale.gate.set()
+        rec.close()

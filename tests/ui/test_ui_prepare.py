@@ -259,7 +259,7 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
         return voice
 
     def holds(silence_s: float) -> set[float]:
-        from rehearse.speech.endpoint import FINISHED_S, MID_THOUGHT_EXTRA_S, STATEMENT_S
+        from rehearse.speech.turn_taking import FINISHED_S, MID_THOUGHT_EXTRA_S, STATEMENT_S
 
         return {min(FINISHED_S, silence_s), min(STATEMENT_S, silence_s), silence_s, silence_s + MID_THOUGHT_EXTRA_S}
 
@@ -285,7 +285,7 @@ def test_settings_persist_and_the_next_run_uses_them(open_window, qtbot, rehears
     assert view.drive.silence_s == 1.0
     assert view.drive.voice.options() == {"voice": voice, "rate": 150, "device": None}
     # the listener ended the answer on a silence made from the chosen time (turn-taking: shorter after a finished
-    # sentence, longer while the text lags behind; speech/endpoint.turn_silence)
+    # sentence, longer while the text lags behind; speech/turn_taking.turn_silence)
     text = answer.transcript.text.lower()
     assert "promotion" in text and "costs" not in text  # ended at the pause
     assert answer.reason == "silence" and answer.hold_s in holds(1.0), answer.hold_s
