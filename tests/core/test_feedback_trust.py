@@ -564,3 +564,38 @@ def test_a_date_sometime_is_no_timeline(scenario, text):
 def test_one_span_credits_one_prepared_phrase(scenario):
     fb = analyse_part(scenario, "ask", typed("Am I ready for Senior Engineer? Can we agree a date for it?"))
     assert kp(fb, "agree a date")["hit"] and not kp(fb, "promotion cycle")["own_words"]
+
+
+# --- a second new user, in the window (2026-12-01) ----------------------------------------------------------------
+
+def test_someone_elses_evidence_credits_nothing_in_its_sentence(scenario):
+    fb = analyse_part(scenario, "evidence", typed(
+        "My colleague Sam led the migration to OAuth, and support tickets dropped by 62 percent. He also mentored "
+        "two engineers in their first month."))
+    assert not any(k["hit"] for k in fb.key_phrases), [(k["phrase"], k["hit"]) for k in fb.key_phrases]
+    assert fb.signals["evidence_items_heard"] == 0
+    assert fb.score <= 30
+
+
+def test_a_what_if_reaches_to_the_end_of_its_sentence(scenario):
+    fb = analyse_objection(scenario, "timing", typed(
+        "If the timing were better, I would propose a date in March to check in."))
+    assert not any(k["hit"] for k in fb.key_phrases)
+    assert fb.score <= 30
+    fb = analyse_part(scenario, "pitch", typed(
+        "If I were asking for a promotion to Senior Engineer, I would say I'm operating at the senior level."))
+    assert not kp(fb, "operating at the senior level")["hit"]
+    assert not any(f.kind == "already_doing" for f in fb.flags)
+
+
+def test_a_near_miss_is_never_said_to_be_a_what_if(scenario):
+    fb = analyse_part(scenario, "ask", typed("If I were asking for a promotion, what would you say?"))
+    for phrase in ("promotion cycle", "ready for Senior Engineer"):
+        assert kp(fb, phrase)["denied"] is None, kp(fb, phrase)
+
+
+def test_an_empty_plan_is_no_plan(scenario):
+    fb = analyse_objection(scenario, "what_about_gap", typed(
+        "You're right. My plan is to do something about it at some point, probably next quarter or so."))
+    assert "plan" not in {m["move"] for m in fb.moves if m["made"]}
+    assert "Put a date on your plan" not in (fb.tip or "")

@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from rehearse.core.analysers.denial import NEGATION_WORDS, Denial, Denials
+from rehearse.core.analysers.denial import NEGATION_WORDS, Denial, Denials, how_said
 from rehearse.core.analysers.heard import Component, Flag, Heard
-from rehearse.core.analysers.moves import MOVES, MoveHit, find_move, move_of_phrase
+from rehearse.core.analysers.moves import MOVES, NEEDS, MoveHit, find_move, move_of_phrase
 from rehearse.core.matching import Matcher, PhraseMatch
 from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 
@@ -56,6 +56,7 @@ class PhraseBook:
         self._own_gaps: dict[str, tuple[int, int]] | None = None
         self.claim_phrases: set[str] = set()  # said by someone else they are no claim (denial.py, someone_else)
         self.done_phrases: set[str] = set()  # evidence: said as a plan or hope they are not done (not_done)
+        self.item_claims: dict[str, list[str]] = {}  # an evidence outcome phrase -> its item's "what" phrases
         if scenario is not None:
             self.role_words = {t.text for t in tokenize(scenario.who.target_role)}
             self.claim_phrases = {scenario.who.target_role, *scenario.pitch.intent.key_phrases,
@@ -63,7 +64,11 @@ class PhraseBook:
             for ev in scenario.pitch.evidence.items:
                 self.done_phrases.update(ev.key_phrases)
                 what = {t.text for t in tokenize(ev.what)}
-                self.claim_phrases.update(p for p in ev.key_phrases if {t.text for t in tokenize(p)} <= what)
+                claims = [p for p in ev.key_phrases if {t.text for t in tokenize(p)} <= what]
+                self.claim_phrases.update(claims)
+                for p in ev.key_phrases:
+                    if p not in claims:
+                        self.item_claims[p] = claims
             for item in scenario.pitch.gaps.items:
                 gap_words = {t.text for t in tokenize(item.gap)}
                 for p in item.key_phrases:
@@ -97,8 +102,21 @@ class PhraseBook:
                 m, d = first_denial
                 self.denied[phrase] = d
                 m = replace(m, hit=False, reason=f'{d.how}: "{d.text}"')
+            elif m.hit and phrase in self.item_claims:
+                m = self._with_its_item(phrase, m)
             self.cache[phrase] = m
         return self.cache[phrase]
+
+    def _with_its_item(self, phrase: str, m: PhraseMatch) -> PhraseMatch:
+        """An evidence outcome ("support tickets", "62%") in the sentence where its item's work was denied or said
+        of someone else ("My colleague led the migration to OAuth, and support tickets dropped 62%") goes with it."""
+        for claim in self.item_claims[phrase]:
+            self.match(claim)
+            d = self.denied.get(claim)
+            if d is not None and self.denials.same_sentence(d.end_word, m.start_word):
+                self.denied[phrase] = d
+                return replace(m, hit=False, reason=f'{d.how}: "{d.text}"')
+        return m
 
     def _kinds(self, phrase: str) -> dict:
         return {"gap": phrase in self.gap_phrases, "claim": phrase in self.claim_phrases,
@@ -195,17 +213,20 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
                 near = book.closest(phrase)
                 entry["closest"] = near
                 near_denial = None
+                unclaimed = False
                 if near and near["similarity"] >= NEAR_MISS and not phrase_has_cue(phrase):
                     a, b = near["start_word"], near["end_word"]
-                    near_denial = (book.denials.inside(a, b)
-                                   or book.denials.of(a, b, **book._kinds(phrase)))  # fmt: skip
+                    near_denial = book.denials.inside(a, b)  # "You're not right" for "you're right"
+                    # like words inside a denial or a what-if earn nothing, but were not the phrase: no ⊘ for them
+                    unclaimed = near_denial is None and book.denials.of(a, b, **book._kinds(phrase)) is not None
                 if near_denial is not None:  # "You're not right" is no near miss of "you're right"
                     entry["denied"] = near_denial.to_dict()
                     entry["denied"]["said"] = heard.quote(min(a, near_denial.start_word), max(b, near_denial.end_word))
                     flags.append(heard.flag("denied", "warning", f'said, but {near_denial.how}: "{phrase}" earns '
                                             "nothing here", min(a, near_denial.start_word),
                                             max(b, near_denial.end_word)))  # fmt: skip
-                elif near and near["similarity"] >= NEAR_MISS and not _other_role_in(book, phrase, near["text"]):
+                elif (near and near["similarity"] >= NEAR_MISS and not unclaimed
+                      and not _other_role_in(book, phrase, near["text"])):
                     credit = 0.5
                     flags.append(heard.flag("near_miss", "info", f'heard this instead of "{phrase}"',
                                             near["start_word"], near["end_word"]))  # fmt: skip
@@ -235,8 +256,12 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     detail = f"{hits} of {len(phrases)} key phrases"
     if own:
         detail += f"; in your own words: {', '.join(own)}"
-    if denied:
-        detail += f"; said, but denied: {', '.join(denied)}"
+    by_how: dict[str, list[str]] = {}
+    for r in results:
+        if r["denied"]:
+            by_how.setdefault(how_said(r["denied"]), []).append(r["phrase"])
+    for how, said in by_how.items():  # "said, but denied: …; said, but only as a what-if: …"
+        detail += f"; said, but {how}: {', '.join(said)}"
     if missed:
         detail += f"; missed: {', '.join(missed)}"
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
@@ -336,7 +361,9 @@ def moves(book: PhraseBook, move_ids, weight: float, lead_tip: str = "",
     tip = None
     if missing:
         # never ask for a move that was just made: the tip names only what is missing
-        tip = lead_tip if not made and lead_tip else " ".join(MOVES[m.move].tip for m in missing)
+        # a move that needs another one first ("put a date on the plan" needs the plan) waits for it
+        first = [m for m in missing if NEEDS.get(m.move) not in {x.move for x in missing}]
+        tip = lead_tip if not made and lead_tip else " ".join(MOVES[m.move].tip for m in first)
     detail = (f"{len(made)} of {len(move_ids)} moves"
               + (f"; made: {', '.join(MOVES[m.move].label for m in made)}" if made else "")
               + (f"; missing: {', '.join(MOVES[m.move].label for m in missing)}" if missing else ""))

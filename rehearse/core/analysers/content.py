@@ -127,6 +127,8 @@ def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Compo
         want = {t.text for t in tokenize(item.number) if t.number}
         if hit is not None:  # the item is named: its number anywhere in the answer counts
             number_at = next((i for i in numbers_heard if heard.tokens[i].text in want), None)
+        elif any(p in book.denied for p in item.key_phrases):
+            number_at = None  # the item was said, but denied or not claimed: its number is not the user's either
         else:  # a number alone counts only beside words of this item ("4 seconds" is not "4 weeks")
             context = _item_words(item)
             number_at = next((i for i in numbers_heard if heard.tokens[i].text in want

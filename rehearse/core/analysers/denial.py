@@ -237,13 +237,27 @@ class Denials:
         token, last token of the cue)."""
         kinds = ["what_if"] + (["someone_else"] if claim else []) + (["not_done"] if done else [])
         start = max(self._clause_start(first_tok), first_tok - SCOPE)
-        for k in range(first_tok - 1, start - 1, -1):
+        sentence = max(self._sentence_start(first_tok), first_tok - 2 * SCOPE)
+        for k in range(first_tok - 1, sentence - 1, -1):
             for kind in kinds:
+                if k < start and kind != "what_if":
+                    continue  # a what-if reaches to the end of its sentence ("If the timing were better, I would …")
                 if k in self.kind_cues[kind]:
                     if kind == "someone_else" and FIRST_PERSON & set(self.texts[k + 1 : first_tok]):
                         continue  # "they told me I'm operating at …": the claim is the user's again
                     return kind, self.kind_cues[kind][k], k
         return None
+
+    def _sentence_start(self, i: int) -> int:
+        k = i - 1
+        while k >= 0 and self.stops[k] != "strong":
+            k -= 1
+        return k + 1
+
+    def same_sentence(self, a_word: int, b_word: int) -> bool:
+        """True when words ``a_word`` and ``b_word`` are in one sentence."""
+        a, b = sorted((self._word_tok.get(a_word, 0), self._word_tok.get(b_word, 0)))
+        return all(self.stops[k] != "strong" for k in range(a, b))
 
     def _reported_before(self, cue_tok: int) -> int | None:
         """First token of a reporting frame ("you told me") earlier in the cue's sentence, if any."""

@@ -123,7 +123,7 @@ class Component:
         """The detail, saying why the counted score is lower than what was found when it was scaled down."""
         if not self.scaled:
             return self.detail
-        why = f"{self.score:.0f} found, {SCALED_NOTE}"
+        why = f"would be {self.score:.0f} on its own; {SCALED_NOTE}"
         return f"{self.detail} ({why})" if self.detail else why
 
     def to_dict(self) -> dict:
