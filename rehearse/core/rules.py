@@ -92,8 +92,12 @@ class PitchState:
     objections: list[str] = field(default_factory=list)  # the objection ids among them
     outcome: str | None = None
     ended: bool = False
+    answers: int = 0  # answers heard so far
 
     def hear(self, signals: dict | None) -> None:
+        self.answers += 1
+        if self.answers > 1 and (signals or {}).get("explicit_ask") is True:
+            self.signals["asked_since"] = True  # the ask was made plainly after all: "what are you asking?" is moot
         for name, value in (signals or {}).items():
             if not isinstance(value, bool):
                 continue  # counts and positions (e.g. intent_word) are details, not signals
@@ -147,6 +151,8 @@ def next_move(state: PitchState, persona: str | None, rng: random.Random, *,
                 return Move("reaction", key, AnswerFor.part(part))
         if not missing(state.signals):
             for signal, bad, key, part in MANNER_RULES:
+                if key == "intent_buried" and state.signals.get("asked_since"):
+                    continue  # never ask what the user is asking for right after they said it
                 if (signal in state.signals and bool(state.signals[signal]) == bad and key not in state.raised
                         and (reactions is None or key in reactions)):
                     return Move("reaction", key, AnswerFor.part(part))

@@ -129,23 +129,23 @@ def _plan_phrases(item) -> list[str]:
 
 def gaps_heard(run: dict, scenario) -> list[tuple]:
     """The scenario's gaps named in the run (denial-aware) as ``(item, plan_heard)``: from the feedback's gaps or
-    its key phrases; the plan counts when one of its phrases was said plainly and none was denied in that turn."""
+    its key phrases. The plan counts when a phrase about what it is ("design review", not only "next quarter") was
+    said plainly in some answer before the outcome, and not denied in that answer."""
     if scenario is None:
         return []
-    named: dict[str, bool] = {}
+    named: set[str] = set()
+    planned: set[str] = set()
     for turn in _before_outcome(run):
         said, denied = _heard_phrases(turn), _denied_phrases(turn)
-        in_turn = set((getattr(marks.feedback_of(turn), "gaps", None) or {}).get("named") or [])
+        named.update((getattr(marks.feedback_of(turn), "gaps", None) or {}).get("named") or [])
         for item in scenario.pitch.gaps.items:
             if any(_norm(p) in said for p in item.key_phrases):
-                in_turn.add(item.gap)
-        for item in scenario.pitch.gaps.items:
-            if item.gap in in_turn:
-                plan = _plan_phrases(item)
-                planned = (any(_norm(p) in said for p in plan) and not any(_norm(p) in denied for p in plan)
-                           if plan else True)
-                named[item.gap] = named.get(item.gap, False) or planned
-    return [(item, named[item.gap]) for item in scenario.pitch.gaps.items if item.gap in named]
+                named.add(item.gap)
+            plan = _plan_phrases(item)
+            what = [p for p in plan if not DATE_RE.fullmatch(p.strip())] or plan
+            if not plan or (any(_norm(p) in said for p in what) and not any(_norm(p) in denied for p in plan)):
+                planned.add(item.gap)
+    return [(item, item.gap in planned) for item in scenario.pitch.gaps.items if item.gap in named]
 
 
 PLAN_BLANK = "[your plan for it]"

@@ -171,3 +171,19 @@ def test_the_closing_tip_never_asks_for_what_the_last_answer_just_did():
     assert rules.closing_tip(tip, date_only, "Dana") == "Next time also ask what specifically is missing."
     assert rules.closing_tip(tip, moves("Okay, thanks."), "Dana") == tip  # nothing done: the whole tip
     assert rules.closing_tip(tip, None, "Dana") == tip  # no answer to the line
+
+
+def test_the_manager_never_asks_what_the_user_is_asking_for_after_they_asked():
+    import random
+
+    from rehearse.core.rules import PitchState, next_move
+
+    first = {"intent_early": False, "explicit_ask": True, "asked_timeline": True, "named_gaps": True,
+             "evidence_with_numbers": True}
+    state = PitchState()
+    state.hear(first)
+    assert next_move(state, "supportive", random.Random(1)).key == "intent_buried"
+    state = PitchState()
+    state.hear(first)
+    state.hear({"explicit_ask": True, "asked_timeline": True})  # a later answer asks again, plainly
+    assert next_move(state, "supportive", random.Random(1)).key != "intent_buried"

@@ -253,3 +253,23 @@ def test_a_follow_up_question_is_no_ask_for_the_promotion(scenario):
     fb = analyse_objection(scenario, "timing", Transcript(text=(
         "Thank you, but what's specifically do I need to show and by when? Could you put it in writing?")))
     assert fb.signals["explicit_ask"] is False
+
+
+def test_a_plan_is_what_it_is_not_only_its_date_and_may_come_in_a_later_answer(store, scenario):
+    # "next quarter" alone is no plan ("My plan is to do something about it … next quarter or so")
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer. I could maybe work on "
+                      "cross-team influence. My plan is to do something about it, probably next quarter or so.")
+    growth = body_section(draft_email(run, scenario)["body"], "Where I am still growing")
+    assert growth == ["- Cross-team influence: [your plan for it]."]
+    # the gap named in the pitch, its plan in a later answer: the prepared sentence
+    run = _scored_run(store, scenario, "I'm asking for a promotion to Senior Engineer. I want to get better at "
+                      "public speaking.")
+    from rehearse.core.feedback import analyse_part
+    from rehearse.core.transcript import Transcript
+
+    later = "I've signed up to present the OAuth migration at the all-hands."
+    run["turns"][3]["text"], run["turns"][2]["text"] = later, "And where do you think you still need to grow?"
+    run["turns"][3]["feedback"] = analyse_part(scenario, "gaps", Transcript(text=later)).to_dict()
+    run["outcome"] = None
+    growth = body_section(draft_email(run, scenario)["body"], "Where I am still growing")
+    assert growth == [f"- {scenario.pitch.gaps.items[1].say}"]
