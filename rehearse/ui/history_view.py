@@ -102,7 +102,7 @@ class HistoryView(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         box.addWidget(self.table, 1)
         actions = QHBoxLayout()
-        self.open_button = QPushButton("&Open")
+        self.open_button = QPushButton("Op&en")
         self.open_button.setObjectName("Primary")
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button = QPushButton("De&lete…")
@@ -113,7 +113,7 @@ class HistoryView(QWidget):
         self.charts_button = QPushButton("&Progress")
         self.charts_button.setToolTip("Charts of your scores, key phrases, fillers, pace and mastery over time")
         self.charts_button.clicked.connect(self.show_charts)
-        self.sheet_button = QPushButton("C&heat sheet…")
+        self.sheet_button = QPushButton("Chea&t sheet…")
         self.sheet_button.setToolTip("One page to take to the meeting: your best answers beside what you prepared")
         self.sheet_button.clicked.connect(self.choose_cheatsheet)
         for widget in (self.open_button, self.delete_button):

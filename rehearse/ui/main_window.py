@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.engine_banner = Banner()
         self.engine_banner.show_message("Loading the speech recognizer…")
         engine_row.addWidget(self.engine_banner, 1)
-        self.install_button = QPushButton("Install &Vosk model…")
+        self.install_button = QPushButton("Install Vos&k model…")
         self.install_button.clicked.connect(self.install_model)
         self.install_button.hide()
         engine_row.addWidget(self.install_button)
@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         for view in (self.rehearse_view, self.drill_view):
             view.run_finished.connect(lambda _summary: self.history_view.refresh())
+        # objections met in a conversation count in the drill list at once
+        self.rehearse_view.run_finished.connect(lambda _summary: self.drill_view.refresh_queue())
         outer.addWidget(self.tabs, 1)
 
         self.scenario_file.loaded.connect(self._scenario_loaded)

@@ -82,6 +82,18 @@ class PlaybackBar(QFrame):
         self._show_time(0.0)
         return True
 
+    def unload(self) -> None:
+        """Forget what was loaded (another run is shown: its answers are not this one's)."""
+        self.stop()
+        self.player.close()
+        self.player.path = None
+        self.key = None
+        self.title.setText("Choose an answer or a line to play")
+        self.title.setObjectName("Muted")
+        self.slider.setRange(0, 0)
+        self._enable(False)
+        self._show_time(0.0)
+
     def set_device(self, device) -> None:
         self.player.device = device
 

@@ -214,7 +214,7 @@ class RunReview(QWidget):
 
     # ---- showing a run -----------------------------------------------------------------------------------------------
     def show_run(self, run: dict) -> None:
-        self.stop()
+        self.player.unload()  # another run's recording never stays in the player (its turn indexes are the same)
         self.run = run
         self.blocks = {}
         self.message.show_message("")

@@ -143,6 +143,13 @@ def test_reopened_run_plays_and_follows_the_words(qtbot, window, sink_follower):
     assert int(review.player.slider.value()) == 1000
     review.player.stop()
     assert review.player.state == "stopped" and review.player.position == 0
+    # another run opened: the player forgets this run's recording (same turn index, another file)
+    review._back()
+    history.select_run(2)
+    with qtbot.waitSignal(history.run_opened, timeout=TIMEOUT):
+        history.open_selected()
+    assert review.player.key is None and review.player.player.path is None
+    assert not review.player.play_button.isEnabled()
 
 
 def test_delete_run_removes_its_recordings_only(qtbot, window, home):
@@ -297,3 +304,23 @@ def test_cheat_sheet_from_the_history_tab(qtbot, window, tmp_path):
     html = written[0].read_text()
     assert "Cheat sheet: Asking Dana" in html and "OAuth" in html and "Not answered yet" in html
     assert history.message.text().startswith("Saved the cheat sheet")
+
+
+def test_a_finished_conversation_refreshes_the_drill_list(qtbot, window):
+    """Objections met in a conversation count in the drill list at once, not only after a drill starts."""
+    calls = []
+    window.drill_view.refresh_queue = lambda: calls.append(True)  # the slot looks the method up when called
+    window.rehearse_view.run_finished.emit({"score": 50})
+    assert calls
+
+
+def test_the_buttons_shown_together_have_their_own_alt_keys(qtbot, window):
+    """Alt+O opened the scenario's Open… instead of the selected run (a new user, in the window)."""
+    import re
+
+    bar, history = window.scenario_bar, window.history_view
+    buttons = [bar.new_button, bar.open_button, bar.form_button, bar.edit_button, window.install_button,
+               history.open_button, history.delete_button, history.compare_button, history.charts_button,
+               history.sheet_button]
+    keys = [re.search(r"&(\w)", b.text()).group(1).lower() for b in buttons]
+    assert len(keys) == len(set(keys)), list(zip(keys, [b.text() for b in buttons]))
