@@ -215,11 +215,16 @@ class RunView(QWidget):
         scenario = self.scenario
         manager = scenario.who.manager if scenario is not None else "Your manager"
         persona = getattr(self.session, "persona", None) or (scenario.who.persona if scenario else "")
+        answering = ""
         if prompt.speaker == "reader":
             speaker, persona = "Read this aloud", ""
         else:
             speaker = manager
-        self.card.show_line(speaker, f"· {persona}" if persona else "", prompt.text, prompt.tip or "",
+            by_part = getattr(self.session, "by_part", False)
+            if prompt.kind == "part" or (by_part and prompt.kind == "opening"):  # one part at a time: which part
+                answering = f"now: {prompt.answer_for.label()}"
+        aside = "  ·  ".join(x for x in (persona, answering) if x)
+        self.card.show_line(speaker, f"· {aside}" if aside else "", prompt.text, prompt.tip or "",
                             can_replay=self.ctx.speaking())
         self.feedback.hide()
         self.talk.set_target(prompt.target_seconds)

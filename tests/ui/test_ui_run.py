@@ -321,3 +321,24 @@ def test_a_missing_microphone_is_announced_up_front(qtbot):
             assert "import WAV" in window.mic_banner.text()
     finally:
         window.close()
+
+
+def test_one_part_at_a_time_says_which_part_comes_next(open_window, rehearse_home):
+    """A new user in "one part at a time" could not tell which part the manager's line asked for."""
+    from types import SimpleNamespace
+
+    from rehearse.core.answer_for import AnswerFor
+    from rehearse.session.conversation import Prompt
+
+    view = open_window().rehearse_view
+    view.session = SimpleNamespace(by_part=True, persona="skeptical")
+    view.show_prompt(Prompt(2, "manager", "Go on. What have you done that shows it?", AnswerFor.part("evidence"),
+                            120.0, kind="part"))
+    assert view.card.persona.text() == "· skeptical  ·  now: your evidence"
+    view.show_prompt(Prompt(0, "manager", "Hi Alex, what's on your mind?", AnswerFor.part("intent"), 30.0,
+                            kind="opening"))
+    assert "now: your intent" in view.card.persona.text()
+    view.session = SimpleNamespace(by_part=False, persona="skeptical")
+    view.show_prompt(Prompt(0, "manager", "Hi Alex, what's on your mind?", AnswerFor.part("pitch"), 120.0,
+                            kind="opening"))
+    assert view.card.persona.text() == "· skeptical"

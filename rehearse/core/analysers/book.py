@@ -24,7 +24,7 @@ STEM_STOP = frozenset("the and for with that this will have been want need more 
 DENIED_TIPS = {
     "denial": 'You said "{phrase}" inside a denial ("{words}"): it earns nothing. Say it as what you did or what you '
               "ask.",
-    "what_if": 'You said "{phrase}" only as a what-if ("{words}"): it earns nothing. Say it as what you ask, plainly.',
+    "what_if": 'You said "{phrase}" only as a what-if ("{words}"): it earns nothing. Say it plainly, as yours.',
     "someone_else": 'You said "{phrase}" about someone else ("{words}"): it earns nothing. Say it about yourself.',
     "not_done": 'You said "{phrase}" as a plan ("{words}"): evidence is what you have done. Say what you did and its '
                 "result.",
