@@ -599,3 +599,14 @@ def test_an_empty_plan_is_no_plan(scenario):
         "You're right. My plan is to do something about it at some point, probably next quarter or so."))
     assert "plan" not in {m["move"] for m in fb.moves if m["made"]}
     assert "Put a date on your plan" not in (fb.tip or "")
+
+
+def test_talking_about_the_evidence_names_no_gap_whose_plan_mentions_it(scenario):
+    """The screenshot's pitch: "public speaking" was credited in other words from "I led the migration to OAuth"
+    and "One area I'm still growing is cross team influence" (its plan is to present the OAuth migration)."""
+    fb = analyse_part(scenario, "pitch", typed(
+        "I'd like to talk about my promotion to Senior Engineer. I led the migration to OAuth and support tickets "
+        "dropped by 62%. One area I'm still growing is cross team influence, so I will lead the design review next "
+        "quarter."))
+    assert fb.gaps["named"] == ["cross-team influence"]
+    assert kp(fb, "public speaking")["own_words"] is None

@@ -309,10 +309,21 @@ def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # n
                 if lo <= t.first <= hi and len(t.text) > 2 and t.text not in STEM_STOP and book.tokens_plain(i, i)}
         for item in items:
             words = {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
-                     and t.text not in STEM_STOP}
+                     and t.text not in STEM_STOP} - _elsewhere_words(book)
             if item.gap not in out and len(words & said) >= 2:
                 out[item.gap] = (move.start_word, move.end_word)
     return out
+
+
+def _elsewhere_words(book: PhraseBook) -> set[str]:
+    """Stems of the evidence and the roles: a gap's plan that mentions them ("present the OAuth migration at the
+    all-hands") is not named by talking about the evidence ("I led the migration to OAuth")."""
+    scenario = book.scenario
+    if scenario is None:
+        return set()
+    text = " ".join([scenario.who.target_role, scenario.who.current_role]
+                    + [f"{e.what} {e.outcome} {' '.join(e.key_phrases)}" for e in scenario.pitch.evidence.items])
+    return {stem(t.text) for t in tokenize(text)}
 
 
 def _strict_words_said(book: PhraseBook, phrase: str) -> bool:
