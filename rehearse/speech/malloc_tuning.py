@@ -56,17 +56,22 @@ def _glibc():
         return _libc
 
 
+def _mallopt(name: str, option: int, value: int) -> bool:
+    """``mallopt(option, value)`` once per value; True when glibc took the setting (recorded in ``applied``)."""
+    libc = _glibc()
+    if libc is None or value < 1:
+        return False
+    if applied.get(name) == value:
+        return True
+    ok = libc.mallopt(option, int(value)) == 1
+    if ok:
+        applied[name] = value
+    return ok
+
+
 def limit_arenas(count: int = DEFAULT_ARENAS) -> bool:
     """Let at most ``count`` malloc arenas exist in this process; True when glibc took the setting."""
-    libc = _glibc()
-    if libc is None or count < 1:
-        return False
-    if applied.get("arena_max") == count:
-        return True
-    ok = libc.mallopt(M_ARENA_MAX, int(count)) == 1
-    if ok:
-        applied["arena_max"] = count
-    return ok
+    return _mallopt("arena_max", M_ARENA_MAX, count)
 
 
 def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
@@ -74,15 +79,7 @@ def fix_mmap_threshold(size: int = MMAP_THRESHOLD) -> bool:
     decode's large buffers never stay in the heap after it; True when glibc took the setting. (glibc's default
     raises the threshold up to 32 MB as large blocks are freed, after which they stay in the heap and fragment it.
     A threshold of 256 KB kept even less, but doubled the system time of a decode in page faults.)"""
-    libc = _glibc()
-    if libc is None or size < 1:
-        return False
-    if applied.get("mmap_threshold") == size:
-        return True
-    ok = libc.mallopt(M_MMAP_THRESHOLD, int(size)) == 1
-    if ok:
-        applied["mmap_threshold"] = size
-    return ok
+    return _mallopt("mmap_threshold", M_MMAP_THRESHOLD, size)
 
 
 def tune_heap() -> bool:
