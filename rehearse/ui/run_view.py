@@ -215,15 +215,10 @@ class RunView(QWidget):
         scenario = self.scenario
         manager = scenario.who.manager if scenario is not None else "Your manager"
         persona = getattr(self.session, "persona", None) or (scenario.who.persona if scenario else "")
-        answering = ""
-        if prompt.speaker == "reader":
-            speaker, persona = "Read this aloud", ""
-        else:
-            speaker = manager
-            by_part = getattr(self.session, "by_part", False)
-            if prompt.kind == "part" or (by_part and prompt.kind == "opening"):  # one part at a time: which part
-                answering = f"now: {prompt.answer_for.label()}"
-        aside = "  ·  ".join(x for x in (persona, answering) if x)
+        speaker = "Read this aloud" if prompt.speaker == "reader" else manager
+        by_part = prompt.kind == "part" or (getattr(self.session, "by_part", False) and prompt.kind == "opening")
+        answering = f"now: {prompt.answer_for.label()}" if by_part else ""  # one part at a time: which part
+        aside = "  ·  ".join(x for x in ("" if prompt.speaker == "reader" else persona, answering) if x)
         self.card.show_line(speaker, f"· {aside}" if aside else "", prompt.text, prompt.tip or "",
                             can_replay=self.ctx.speaking())
         self.feedback.hide()
