@@ -16,6 +16,7 @@ from rehearse.core.analysers.denial import NEGATION_WORDS, Denial, Denials, how_
 from rehearse.core.analysers.heard import Component, Flag, Heard
 from rehearse.core.analysers.moves import MOVES, NEEDS, MoveHit, find_move, move_of_phrase
 from rehearse.core.matching import Matcher, PhraseMatch
+from rehearse.core.matching_text import TITLE_NOUNS
 from rehearse.core.normalize import ARTICLES, FILLERS, stem, tokenize
 
 # common words that say nothing about which gap was meant
@@ -267,8 +268,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     return results, Component("key_phrases", weight, score, detail, tip, priority=priority), flags
 
 
-ROLE_NOUNS = frozenset("engineer manager lead director architect principal staff head designer analyst scientist "
-                       "developer consultant vp president officer specialist".split())
+ROLE_NOUNS = TITLE_NOUNS | {"staff"}  # the matcher's nouns that name a role, and "staff" ("promotion to Staff")
 
 
 def _other_role_in(book: PhraseBook, phrase: str, near: str) -> bool:
@@ -303,14 +303,15 @@ def _own_words_gaps(book: PhraseBook, items) -> dict[str, tuple[int, int]]:  # n
     if not made:
         return {}
     out = {}
+    elsewhere = _elsewhere_words(book)
+    gap_words = {item.gap: {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
+                            and t.text not in STEM_STOP} - elsewhere for item in items}
     for move in made:  # the gap's words must be near the move (within its sentence or so), not anywhere
         lo, hi = move.start_word - 15, move.end_word + 25
         said = {stem(t.text) for i, t in enumerate(book.heard.tokens)
                 if lo <= t.first <= hi and len(t.text) > 2 and t.text not in STEM_STOP and book.tokens_plain(i, i)}
         for item in items:
-            words = {stem(t.text) for t in tokenize(f"{item.gap} {item.plan}") if len(t.text) > 2
-                     and t.text not in STEM_STOP} - _elsewhere_words(book)
-            if item.gap not in out and len(words & said) >= 2:
+            if item.gap not in out and len(gap_words[item.gap] & said) >= 2:
                 out[item.gap] = (move.start_word, move.end_word)
     return out
 

@@ -104,15 +104,8 @@ def wrong_roles(book: PhraseBook, scenario: Scenario) -> list[tuple[int, int]]:
 
 def _earned_it_sentences(heard) -> list[tuple[int, int]]:
     """Word spans of the sentences with earned-it framing in them ("I've been here five years, so I deserve it")."""
-    words, out = heard.words, []
-    for f in find(heard.tokens, load_list("earned_it")):
-        a, b = heard.token_span(f.first_token, f.last_token)
-        while a > 0 and not words[a - 1].endswith((".", "?", "!")):
-            a -= 1
-        while b < len(words) - 1 and not words[b].endswith((".", "?", "!")):
-            b += 1
-        out.append((a, b))
-    return out
+    return [heard.sentence_span(*heard.token_span(f.first_token, f.last_token))
+            for f in find(heard.tokens, load_list("earned_it"))]
 
 
 def evidence(book: PhraseBook, scenario: Scenario, weight: float) -> tuple[Component, list[Flag], dict, list]:
@@ -260,14 +253,7 @@ DECISION_WORDS = frozenset("decide decision revisit agree confirm propose".split
 
 def _put_to_the_manager(book: PhraseBook, word: int) -> bool:
     """True when the sentence holding ``word`` is a question or about deciding (not "I'll present next quarter")."""
-    words = book.heard.words
-    start = word
-    while start > 0 and not words[start - 1].rstrip("\"')").endswith((".", "!", "?")):
-        start -= 1
-    end = word
-    while end < len(words) - 1 and not words[end].rstrip("\"')").endswith((".", "!", "?")):
-        end += 1
-    sentence = " ".join(words[start : end + 1])
+    sentence = book.heard.quote(*book.heard.sentence_span(word, word))
     return sentence.rstrip("\"')").endswith("?") or bool({t.text for t in tokenize(sentence)} & DECISION_WORDS)
 
 

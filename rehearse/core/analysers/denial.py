@@ -261,11 +261,9 @@ class Denials:
 
     def _reported_before(self, cue_tok: int) -> int | None:
         """First token of a reporting frame ("you told me") earlier in the cue's sentence, if any."""
-        k = cue_tok - 1
-        while k >= 0 and self.stops[k] != "strong":
+        for k in range(cue_tok - 1, self._sentence_start(cue_tok) - 1, -1):
             if k in self.kind_cues["reported"]:
                 return self.kind_cues["reported"][k]
-            k -= 1
         return None
 
     def inside(self, first_word: int, last_word: int) -> Denial | None:

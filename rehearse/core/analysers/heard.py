@@ -82,12 +82,19 @@ class Heard:
             start, end = self.timings[first].start, self.timings[last].end
         return Flag(kind, severity, message, self.quote(first, last), first, last, start, end)
 
-    def tokens_of(self, first_word: int, last_word: int) -> tuple[int, int]:
-        """The token span of words ``first_word..last_word`` (the inverse of :meth:`token_span`)."""
-        toks = self.tokens
-        a = next((i for i, t in enumerate(toks) if t.last >= first_word), 0)
-        b = max((i for i, t in enumerate(toks) if t.first <= last_word), default=a)
-        return a, max(a, b)
+    def sentence_span(self, first: int, last: int) -> tuple[int, int]:
+        """Word indexes of the sentence(s) holding words ``first..last``: out to the nearest ``.``, ``!`` or ``?``
+        (a closing quote or bracket after it still ends the sentence)."""
+        words = self.words
+
+        def ends(i: int) -> bool:
+            return words[i].rstrip("\"')").endswith((".", "!", "?"))
+
+        while first > 0 and not ends(first - 1):
+            first -= 1
+        while last < len(words) - 1 and not ends(last):
+            last += 1
+        return first, last
 
     def token_span(self, a: int, b: int) -> tuple[int, int]:
         """Original word indexes covered by tokens ``a..b``."""

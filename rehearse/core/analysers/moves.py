@@ -108,7 +108,7 @@ def find_move(book, move: str) -> MoveHit:
     for f in find(heard.tokens, patterns(move)):
         first, last = heard.token_span(f.first_token, f.last_token)
         d = book.denials.of(first, last, claim=True)  # a move is the user's: "they will draft the case" is none
-        vague = _vague_for(move, heard, f.first_token, f.last_token)
+        vague = _vague_for(move, heard, first, last)
         if d is None and vague is not None:  # "agree a date sometime, no pressure" puts no date on anything
             if denied is None:
                 denied = MoveHit(move, False, heard.quote(first, last), first, last, vague,
@@ -121,8 +121,7 @@ def find_move(book, move: str) -> MoveHit:
     for phrase, stands_for in book.phrase_moves.items():
         m = book.match(phrase) if stands_for == move else None
         if m is not None and m.hit:
-            first_tok, last_tok = heard.tokens_of(m.start_word, m.end_word)
-            if _vague_for(move, heard, first_tok, last_tok) is not None:
+            if _vague_for(move, heard, m.start_word, m.end_word) is not None:
                 continue
             return MoveHit(move, True, m.heard, m.start_word, m.end_word, via_phrase=phrase)
     return denied or MoveHit(move, False)
@@ -136,25 +135,14 @@ VAGUE_PLAN = ("do something", "something about it", "work on it", "figure it out
               "look into it", "see what i can do", "try to improve", "do better", "improve it")
 
 
-def _vague_for(move: str, heard, first_tok: int, last_tok: int) -> str | None:
-    """What makes this move vague in its sentence: a vague time for a date move, an empty plan for a plan."""
-    if move in DATED:
-        return _vague_time(heard, first_tok, last_tok)
-    if move == "plan":
-        return _vague_time(heard, first_tok, last_tok, VAGUE_PLAN)
-    return None
-
-
-def _vague_time(heard, first_tok: int, last_tok: int, vague=VAGUE_TIME) -> str | None:
-    """A vague time word ("sometime", "someday", "at some point") — or other ``vague`` words — in the sentence around
-    tokens first..last."""
-    toks = heard.tokens
-    a, b = first_tok, last_tok
-    while a > 0 and not heard.words[toks[a - 1].last].rstrip("\"')").endswith((".", "!", "?")):
-        a -= 1
-    while b < len(toks) - 1 and not heard.words[toks[b].last].rstrip("\"')").endswith((".", "!", "?")):
-        b += 1
-    text = " " + " ".join(t.text for t in toks[a : b + 1]) + " "
+def _vague_for(move: str, heard, first: int, last: int) -> str | None:
+    """What makes this move vague in the sentence around words first..last: a vague time ("sometime", "at some
+    point") for a date move, an empty plan ("do something about it") for a plan."""
+    vague = VAGUE_TIME if move in DATED else VAGUE_PLAN if move == "plan" else ()
+    if not vague:
+        return None
+    a, b = heard.sentence_span(first, last)
+    text = " " + " ".join(t.text for t in heard.tokens if a <= t.first and t.last <= b) + " "
     return next((v for v in vague if f" {v} " in text), None)
 
 
