@@ -131,8 +131,8 @@ def drop_unsure_tail(words: list[Word], samples: np.ndarray, offset: float, thre
     "next" + "-quarter." at 0.198), and dropping it made the tip ask for "next quarter", which had been said."""
     frame = SAMPLE_RATE // 50
     n = len(samples) // frame
-    if n == 0:
-        return words
+    if n == 0 or not words or words[-1].conf is None or words[-1].conf >= threshold:
+        return words  # nothing unsure at the end: the audio need not be measured (most decodes)
     rms = np.sqrt(np.mean(np.square(samples[: n * frame].reshape(n, frame), dtype=np.float64), axis=1))
     level = float(np.percentile(rms, 90))
 
