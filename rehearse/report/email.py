@@ -63,20 +63,19 @@ def _before_outcome(run: dict) -> list[dict]:
     return [t for t in run.get("turns") or [] if t.get("role") == "user" and (cut is None or t.get("index", 0) < cut)]
 
 
-def _heard_phrases(turn: dict) -> set[str]:
-    """The key phrases heard plainly in one user turn (a denied phrase is not a hit)."""
-    return {_norm(p.get("phrase", "")) for p in marks.hits(turn) if not p.get("denied")}
-
-
-def _denied_phrases(turn: dict) -> set[str]:
-    return {_norm(p.get("phrase", "")) for p in marks.phrases_of(marks.feedback_of(turn)) if p.get("denied")}
+def _phrases(feedback) -> tuple[set[str], set[str]]:
+    """The key phrases of one answer's feedback heard plainly, and those said inside a denial (normalised)."""
+    phrases = marks.phrases_of(feedback)
+    return ({_norm(p.get("phrase", "")) for p in phrases if p.get("hit") and not p.get("denied")},
+            {_norm(p.get("phrase", "")) for p in phrases if p.get("denied")})
 
 
 def _evidence_in_turn(turn: dict, items) -> dict[int, bool]:
     """Evidence items said plainly in one user turn -> whether with their number. An item with any of its key
     phrases said inside a denial ("I did not lead the migration to OAuth") is not heard from that turn."""
-    said, denied = _heard_phrases(turn), _denied_phrases(turn)
-    details = [d for d in getattr(marks.feedback_of(turn), "evidence", None) or [] if isinstance(d, dict)]
+    feedback = marks.feedback_of(turn)
+    said, denied = _phrases(feedback)
+    details = [d for d in getattr(feedback, "evidence", None) or [] if isinstance(d, dict)]
     out: dict[int, bool] = {}
     for i, item in enumerate(items):
         if any(_norm(p) in denied for p in item.key_phrases):
@@ -91,10 +90,9 @@ def _evidence_in_turn(turn: dict, items) -> dict[int, bool]:
     return out
 
 
-def evidence_heard(run: dict, scenario, turns: list[dict] | None = None, *, with_number: bool = False) -> list:
-    """The scenario's evidence items heard plainly in the run (denial-aware), from the feedback's per-item details
-    when it has them, otherwise from the key phrases of each item that were heard. ``with_number``: only the
-    items heard with their number."""
+def evidence_heard(run: dict, scenario, turns: list[dict] | None = None) -> list[tuple]:
+    """The scenario's evidence items heard plainly in the run (denial-aware) as ``(item, with_number)``: from the
+    feedback's per-item details when it has them, otherwise from the key phrases of each item that were heard."""
     if scenario is None:
         return []
     items = scenario.pitch.evidence.items
@@ -102,7 +100,7 @@ def evidence_heard(run: dict, scenario, turns: list[dict] | None = None, *, with
     for turn in _before_outcome(run) if turns is None else turns:
         for i, numbered in _evidence_in_turn(turn, items).items():
             heard[i] = heard.get(i, False) or numbered
-    return [items[i] for i in sorted(heard) if heard[i] or not with_number]
+    return [(items[i], heard[i]) for i in sorted(heard)]
 
 
 def evidence_sentence(item) -> str:
@@ -136,8 +134,9 @@ def gaps_heard(run: dict, scenario) -> list[tuple]:
     named: set[str] = set()
     planned: set[str] = set()
     for turn in _before_outcome(run):
-        said, denied = _heard_phrases(turn), _denied_phrases(turn)
-        named.update((getattr(marks.feedback_of(turn), "gaps", None) or {}).get("named") or [])
+        feedback = marks.feedback_of(turn)
+        said, denied = _phrases(feedback)
+        named.update((getattr(feedback, "gaps", None) or {}).get("named") or [])
         for item in scenario.pitch.gaps.items:
             if any(_norm(p) in said for p in item.key_phrases):
                 named.add(item.gap)
@@ -294,10 +293,10 @@ def draft_email(run: dict, scenario=None) -> dict:
              "What I asked for",
              ask_sentence(run, role, current),
              ""]
-    numbered = evidence_heard(run, scenario, with_number=True)
-    evidence = [evidence_sentence(item) for item in numbered]
-    for item in evidence_heard(run, scenario):
-        if item not in numbered:
+    heard = evidence_heard(run, scenario)
+    evidence = [evidence_sentence(item) for item, numbered in heard if numbered]  # those with their number first
+    for item, numbered in heard:
+        if not numbered:
             evidence.append(evidence_without_number(item))
             blank(NO_NUMBER_BLANK[1:-1], "an evidence item was heard without its number (or with another number) "
                   "in the run; put the result you can stand behind, or leave the item out")
