@@ -93,11 +93,11 @@ class PitchState:
     outcome: str | None = None
     ended: bool = False
     answers: int = 0  # answers heard so far
+    asked_later: bool = False  # an answer after the first asked plainly: "what are you asking me for?" is moot
 
     def hear(self, signals: dict | None) -> None:
         self.answers += 1
-        if self.answers > 1 and (signals or {}).get("explicit_ask") is True:
-            self.signals["asked_since"] = True  # the ask was made plainly after all: "what are you asking?" is moot
+        self.asked_later = self.asked_later or (self.answers > 1 and (signals or {}).get("explicit_ask") is True)
         for name, value in (signals or {}).items():
             if not isinstance(value, bool):
                 continue  # counts and positions (e.g. intent_word) are details, not signals
@@ -151,7 +151,7 @@ def next_move(state: PitchState, persona: str | None, rng: random.Random, *,
                 return Move("reaction", key, AnswerFor.part(part))
         if not missing(state.signals):
             for signal, bad, key, part in MANNER_RULES:
-                if key == "intent_buried" and state.signals.get("asked_since"):
+                if key == "intent_buried" and state.asked_later:
                     continue  # never ask what the user is asking for right after they said it
                 if (signal in state.signals and bool(state.signals[signal]) == bad and key not in state.raised
                         and (reactions is None or key in reactions)):
