@@ -7,12 +7,12 @@ import hashlib
 import json
 import os
 import threading
-import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from hardening_helpers import assert_clean_error, cli, tiny_tmpfs
+from model_samples import LAYOUT, model_zip
 from rehearse.errors import UserError
 from rehearse.paths import SCENARIOS, models_dir
 from rehearse.speech import models
@@ -20,20 +20,6 @@ from rehearse.speech.download import DownloadFailed, download, safe_extract
 
 EXAMPLE = SCENARIOS / "example-senior-engineer.toml"
 ANSWER = SCENARIOS.parent.parent / "tests" / "data" / "audio" / "answer.wav"
-LAYOUT = {
-    "am/final.mdl": b"\x00B<TransitionModel>" + os.urandom(4000),
-    "conf/mfcc.conf": b"--use-energy=false\n--sample-frequency=16000\n",
-    "graph/HCLG.fst": os.urandom(2000),
-}
-
-
-def model_zip(path, folder="vosk-model-small-en-us-0.15", files=LAYOUT, extra=()):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for rel, data in files.items():
-            zf.writestr(f"{folder}/{rel}" if folder else rel, data)
-        for name, data in extra:
-            zf.writestr(name, data)
-    return path
 
 
 class Handler(BaseHTTPRequestHandler):
