@@ -60,14 +60,14 @@ MANAGER_LINES = [
 
 def app_run(mic, answers: list[Path]) -> dict:
     """The real app in this process (measured first, so its peak memory is the app's), listening to ``mic``."""
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from bench_ui import GapProbe, drill_window
+    from PySide6.QtCore import Qt, QTimer
 
     from rehearse.speech.audio import load_pcm16
     from rehearse.speech.endpoint import EndOfAnswerDetector
     from rehearse.speech.sources import MicrophoneSource
     from rehearse.ui.app import make_app
     from rehearse.ui.context import AppContext
-    from rehearse.ui.main_window import MainWindow
 
     def voice_end(pcm: bytes) -> float:
         """Seconds into the clip of its last voiced frame (the detector fed the whole clip, never ending)."""
@@ -82,16 +82,10 @@ def app_run(mic, answers: list[Path]) -> dict:
     app = make_app()
     ctx = AppContext(source_factory=lambda: MicrophoneSource(device=mic.device), voice=True)
     ctx.seed = 3
-    window = MainWindow(ctx, load_engine=True)
-    window.show()
+    window = drill_window(ctx)
     view = window.drill_view
-    window.tabs.setCurrentWidget(view)
-    gaps: list[int] = []
-    clock = QElapsedTimer()
-    ticker = QTimer()
-    ticker.setTimerType(Qt.TimerType.PreciseTimer)
-    ticker.setInterval(5)
-    ticker.timeout.connect(lambda: gaps.append(clock.restart()))
+    probe = GapProbe()
+    gaps = probe.gaps
     report: dict = {"answers": [], "first_audio_s": []}
     state = {"i": 0, "step": "loading", "since": time.monotonic()}
 
@@ -155,13 +149,11 @@ def app_run(mic, answers: list[Path]) -> dict:
             signals.heard.connect(lambda heard: state.update(heard=heard, heard_at=time.monotonic()),
                                   Qt.ConnectionType.DirectConnection)
         step(f"the user speaks {len(pcm) / 32000:.1f} s")
-        clock.start()
-        gaps.clear()
-        ticker.start()
+        probe.start()
 
     def shown(_feedback):
         now = time.monotonic()
-        ticker.stop()
+        probe.stop()
         name, pcm, _end = clips[state["i"]]
         voice_end = state["voice_end"] or now  # None: the answer ended before the clip did (see "ended_early")
         report["answers"].append({"answer": name, "seconds": round(len(pcm) / 32000, 1),

@@ -49,29 +49,54 @@ def startup(runs: int) -> list[float]:
     return times
 
 
+class GapProbe:
+    """How long the UI thread was away: a 5 ms precise timer records each tick's real interval (ms) in ``gaps``."""
+
+    def __init__(self):
+        from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+        self.gaps: list[int] = []
+        self.clock = QElapsedTimer()
+        self.ticker = QTimer()
+        self.ticker.setTimerType(Qt.TimerType.PreciseTimer)
+        self.ticker.setInterval(5)
+        self.ticker.timeout.connect(lambda: self.gaps.append(self.clock.restart()))
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self.clock.start()
+        self.ticker.start()
+
+    def stop(self) -> None:
+        self.ticker.stop()
+
+
+def drill_window(ctx):
+    """The real main window, shown on its Drill tab, loading the recognizer."""
+    from rehearse.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, load_engine=True)
+    window.show()
+    window.tabs.setCurrentWidget(window.drill_view)
+    return window
+
+
 def answer_runs(wavs: list[Path]) -> dict:
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtCore import Qt, QTimer
 
     from rehearse.speech.sources import WavFileSource
     from rehearse.ui.app import make_app
     from rehearse.ui.context import AppContext
-    from rehearse.ui.main_window import MainWindow
 
     app = make_app()
     queue = list(wavs)
     current = {}
     ctx = AppContext(source_factory=lambda: WavFileSource(current["wav"], realtime=True), voice=False)
     ctx.seed = 5
-    window = MainWindow(ctx, load_engine=True)
-    window.show()
+    window = drill_window(ctx)
     view = window.drill_view
-    window.tabs.setCurrentWidget(view)
-    gaps: list[int] = []
-    clock = QElapsedTimer()
-    ticker = QTimer()
-    ticker.setTimerType(Qt.TimerType.PreciseTimer)
-    ticker.setInterval(5)
-    ticker.timeout.connect(lambda: gaps.append(clock.restart()))
+    probe = GapProbe()
+    gaps = probe.gaps
     report = {"answers": []}
     shown_at = time.perf_counter()
 
@@ -86,8 +111,7 @@ def answer_runs(wavs: list[Path]) -> dict:
             app.quit()
             return
         current["wav"] = queue.pop(0)
-        clock.start()
-        ticker.start()
+        probe.start()
         view.toggle_talk()
         if current.get("signals") is not view.signals:
             current["signals"] = view.signals
@@ -98,7 +122,7 @@ def answer_runs(wavs: list[Path]) -> dict:
         current["answer"] = answer
 
     def shown(_feedback):
-        ticker.stop()
+        probe.stop()
         report["answers"].append({
             "wav": current["wav"].name,
             "seconds": round(current["answer"].duration, 1),
@@ -107,7 +131,6 @@ def answer_runs(wavs: list[Path]) -> dict:
             "largest_ui_gap_ms": max(gaps),
             "p99_ui_gap_ms": sorted(gaps)[int(len(gaps) * 0.99)],
         })
-        gaps.clear()
         QTimer.singleShot(100, view.advance)
 
     ctx.engine_changed.connect(ready)
