@@ -178,6 +178,14 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
     other words ``OWN_WORDS_CREDIT``, a near miss ½; a recited list of phrases earns half."""
     heard = book.heard
     results, flags, credits = [], [], []
+
+    def mark_denied(entry: dict, phrase: str, denial: Denial, first: int, last: int) -> None:
+        """Show ``phrase`` as said, but denied (or not claimed), with the words from the denial to the phrase."""
+        first, last = min(denial.start_word, first), max(denial.end_word, last)
+        entry["denied"] = {**denial.to_dict(), "said": heard.quote(first, last)}
+        flags.append(heard.flag("denied", "warning", f'said, but {denial.how}: "{phrase}" earns nothing here',
+                                first, last))  # fmt: skip
+
     if moves:  # a phrase heard plainly makes the move it stands for (moves.find_move)
         book.phrase_moves = {p: mv for p in phrases if (mv := move_of_phrase(p, moves))}
         book.move_cache.clear()
@@ -192,11 +200,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
         if m.hit:
             credit = 1.0
         elif denial is not None:
-            entry["denied"] = denial.to_dict()
-            first, last = min(denial.start_word, m.start_word), max(denial.end_word, m.end_word)
-            entry["denied"]["said"] = heard.quote(first, last)
-            flags.append(heard.flag("denied", "warning", f'said, but {denial.how}: "{phrase}" earns nothing here',
-                                    first, last))  # fmt: skip
+            mark_denied(entry, phrase, denial, m.start_word, m.end_word)
         else:
             move = move_of_phrase(phrase, moves) if moves and _strict_words_said(book, phrase) else None
             made = book.move(move) if move else None
@@ -221,11 +225,7 @@ def key_phrases(book: PhraseBook, phrases: list[str], weight: float, moves=(),
                     # like words inside a denial or a what-if earn nothing, but were not the phrase: no ⊘ for them
                     unclaimed = near_denial is None and book.denials.of(a, b, **book._kinds(phrase)) is not None
                 if near_denial is not None:  # "You're not right" is no near miss of "you're right"
-                    entry["denied"] = near_denial.to_dict()
-                    entry["denied"]["said"] = heard.quote(min(a, near_denial.start_word), max(b, near_denial.end_word))
-                    flags.append(heard.flag("denied", "warning", f'said, but {near_denial.how}: "{phrase}" earns '
-                                            "nothing here", min(a, near_denial.start_word),
-                                            max(b, near_denial.end_word)))  # fmt: skip
+                    mark_denied(entry, phrase, near_denial, a, b)
                 elif (near and near["similarity"] >= NEAR_MISS and not unclaimed
                       and not _other_role_in(book, phrase, near["text"])):
                     credit = 0.5

@@ -69,7 +69,7 @@ class Denial:
     text: str
     start_word: int
     end_word: int
-    kind: str = "denial"  # denial | what_if | someone_else | not_done (see the module docstring)
+    kind: str = "denial"  # denial | what_if | someone_else | not_done | reported (see the module docstring)
 
     def to_dict(self) -> dict:
         return {"text": self.text, "start_word": self.start_word, "end_word": self.end_word, "kind": self.kind}
